@@ -1,0 +1,66 @@
+// Lint enforces the dependency direction of the house (see README "Architecture"):
+// one module owns each heavy dependency, and the layers only point downwards.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const only = (pkg, owner) => ({ name: pkg, message: `Only ${owner} may import ${pkg}.` });
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/http/public/**', 'test/artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'workers/**/*.ts'],
+    ignores: ['src/engine/pool.ts', 'src/kitten/onnx.ts', 'src/config.ts', 'src/kitten/phonemize.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            only('piscina', 'src/engine/pool.ts'),
+            only('onnxruntime-node', 'src/kitten/onnx.ts'),
+            only('phonemizer', 'src/kitten/phonemize.ts'),
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Only src/config.ts reads the environment.' },
+      ],
+    },
+  },
+  {
+    files: ['src/session/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['hono', 'zod', 'piscina', 'ws'].map((p) => ({ name: p, message: 'session/ is transport-free.' })),
+          patterns: [{ group: ['**/http/*', '**/engine/pool*'], message: 'session/ sees only the Engine interface.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/kitten/**/*.ts', 'workers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['hono', 'ws', 'piscina'].map((p) => ({ name: p, message: 'The pipeline is transport-free.' })),
+          patterns: [{ group: ['**/http/*', '**/session/*', '**/engine/pool*'], message: 'workers import only the KittenTTS pipeline.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

@@ -1,0 +1,123 @@
+// The only reader of the environment: every setting is parsed and validated here, once, into a
+// frozen Config that the rest of the gateway receives explicitly (tests build their own).
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+const num = (def: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(def);
+const flag = z
+  .string()
+  .optional()
+  .transform((v) => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase()));
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  PORT: int(7860, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  KITTENTTS_CACHE_DIR: z.string().min(1).optional(),
+  HF_ENDPOINT: z.string().url().default('https://huggingface.co'),
+  HF_TOKEN: z.string().optional(),
+  HF_HUB_OFFLINE: flag,
+  KITTENTTS_MODEL_DIRS: list,
+  KITTENTTS_PRELOAD: list,
+  KITTENTTS_WORKERS: int(Math.max(1, os.availableParallelism()), 1, 256).optional(),
+  KITTENTTS_THREADS_PER_WORKER: int(1, 1, 64),
+  KITTENTTS_MAX_TEXT_CHARS: int(100_000, 1),
+  KITTENTTS_MAX_BODY_BYTES: int(1_048_576, 1024),
+  KITTENTTS_MAX_SESSIONS: int(256, 1),
+  KITTENTTS_SESSION_TTL_S: num(300, 1, 86_400),
+  KITTENTTS_MAX_BUFFERED_CHARS: int(20_000, 1),
+  KITTENTTS_MAX_QUEUE: int(64, 1),
+  KITTENTTS_WS_MAX_MESSAGE_BYTES: int(65_536, 256),
+  KITTENTTS_WS_MAX_MESSAGES_PER_S: int(200, 1),
+  KITTENTTS_API_KEYS: list,
+  KITTENTTS_CORS_ORIGINS: list,
+  KITTENTTS_METRICS_PUBLIC: flag,
+  KITTENTTS_LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('warn'),
+  KITTENTTS_SHUTDOWN_TIMEOUT_S: num(10, 0, 600),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly cacheDir: string;
+  readonly hfEndpoint: string;
+  readonly hfToken: string | undefined;
+  readonly hfOffline: boolean;
+  /** model id → local folder laid out like the HF repo */
+  readonly modelDirs: Readonly<Record<string, string>>;
+  readonly preload: readonly string[];
+  readonly workers: number;
+  readonly threadsPerWorker: number;
+  readonly maxTextChars: number;
+  readonly maxBodyBytes: number;
+  readonly maxSessions: number;
+  readonly sessionTtlMs: number;
+  readonly maxBufferedChars: number;
+  readonly maxQueue: number;
+  readonly wsMaxMessageBytes: number;
+  readonly wsMaxMessagesPerS: number;
+  readonly apiKeys: readonly string[];
+  readonly corsOrigins: readonly string[];
+  readonly metricsPublic: boolean;
+  readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  readonly shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+function parseModelDirs(entries: string[]): Record<string, string> {
+  const dirs: Record<string, string> = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0 || eq === entry.length - 1) {
+      throw new ConfigError(`KITTENTTS_MODEL_DIRS: expected id=DIR, got "${entry}"`);
+    }
+    dirs[entry.slice(0, eq).trim()] = path.resolve(entry.slice(eq + 1).trim());
+  }
+  return dirs;
+}
+
+/** Reads settings from an environment (defaults to process.env); throws ConfigError on bad values. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(blankless);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid settings: ${issues}`);
+  }
+  const e = parsed.data;
+  const cores = Math.max(1, os.availableParallelism());
+  const threads = e.KITTENTTS_THREADS_PER_WORKER;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    cacheDir: path.resolve(e.KITTENTTS_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'kittentts')),
+    hfEndpoint: e.HF_ENDPOINT.replace(/\/+$/, ''),
+    hfToken: e.HF_TOKEN,
+    hfOffline: e.HF_HUB_OFFLINE,
+    modelDirs: Object.freeze(parseModelDirs(e.KITTENTTS_MODEL_DIRS)),
+    preload: Object.freeze(e.KITTENTTS_PRELOAD),
+    // Never oversubscribe: workers × intra-op threads ≤ cores unless the operator says otherwise.
+    workers: e.KITTENTTS_WORKERS ?? Math.max(1, Math.floor(cores / threads)),
+    threadsPerWorker: threads,
+    maxTextChars: e.KITTENTTS_MAX_TEXT_CHARS,
+    maxBodyBytes: e.KITTENTTS_MAX_BODY_BYTES,
+    maxSessions: e.KITTENTTS_MAX_SESSIONS,
+    sessionTtlMs: Math.round(e.KITTENTTS_SESSION_TTL_S * 1000),
+    maxBufferedChars: e.KITTENTTS_MAX_BUFFERED_CHARS,
+    maxQueue: e.KITTENTTS_MAX_QUEUE,
+    wsMaxMessageBytes: e.KITTENTTS_WS_MAX_MESSAGE_BYTES,
+    wsMaxMessagesPerS: e.KITTENTTS_WS_MAX_MESSAGES_PER_S,
+    apiKeys: Object.freeze(e.KITTENTTS_API_KEYS),
+    corsOrigins: Object.freeze(e.KITTENTTS_CORS_ORIGINS.length ? e.KITTENTTS_CORS_ORIGINS : ['*']),
+    metricsPublic: e.KITTENTTS_METRICS_PUBLIC,
+    logLevel: e.KITTENTTS_LOG_LEVEL,
+    shutdownTimeoutMs: Math.round(e.KITTENTTS_SHUTDOWN_TIMEOUT_S * 1000),
+  });
+}

@@ -1,0 +1,70 @@
+// Plain data that crosses the worker-thread boundary. No classes: error classes and prototypes
+// do not survive postMessage, so failures travel as {ok:false, code, detail}.
+
+export const SAMPLE_RATE_HZ = 24_000;
+
+/** A model resolved to local files, as the worker needs it to create a session. */
+export interface ModelFiles {
+  /** Gateway model id, e.g. "kitten-tts-nano". */
+  readonly id: string;
+  /** Absolute path of the .onnx file. */
+  readonly modelPath: string;
+  /** Absolute path of voices.npz. */
+  readonly voicesPath: string;
+  readonly type: 'ONNX1' | 'ONNX2';
+  readonly speedPriors: Readonly<Record<string, number>>;
+  readonly voiceAliases: Readonly<Record<string, string>>;
+}
+
+export interface SynthesizeTask {
+  readonly kind: 'synthesize';
+  readonly model: ModelFiles;
+  /** onnxruntime intra-op threads for this worker's sessions. */
+  readonly threads: number;
+  readonly text: string;
+  /** Display name (Bella…) or expr-voice-* key. */
+  readonly voice: string;
+  readonly speed: number;
+  /** Run the text normalizer before chunking (the gateway's default). */
+  readonly normalize: boolean;
+}
+
+export interface LoadTask {
+  readonly kind: 'load';
+  readonly model: ModelFiles;
+  readonly threads: number;
+}
+
+export type WorkerTask = SynthesizeTask | LoadTask;
+
+export interface ChunkInfo {
+  /** The exact chunk string given to the model (after normalization and chunking). */
+  readonly text: string;
+  /** Samples this chunk contributed after the upstream 5000-sample trim. */
+  readonly samples: number;
+}
+
+export interface SynthesizeOk {
+  readonly ok: true;
+  /** Trimmed, concatenated float32 mono audio at 24 kHz (transferred, not copied). */
+  readonly samples: Float32Array;
+  readonly chunks: readonly ChunkInfo[];
+  /** Time this task spent creating the ONNX session (0 when the worker had it loaded). */
+  readonly loadMs: number;
+  readonly frontendMs: number;
+  readonly inferenceMs: number;
+}
+
+export interface LoadOk {
+  readonly ok: true;
+  readonly loadMs: number;
+}
+
+export interface TaskFailure {
+  readonly ok: false;
+  readonly code: string;
+  readonly detail: string;
+}
+
+export type SynthesizeResult = SynthesizeOk | TaskFailure;
+export type LoadResult = LoadOk | TaskFailure;
