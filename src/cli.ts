@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// The `kittentts` command-line tool: a thin dispatcher; each command lives in src/cli/<name>.ts
+// and is loaded only when used, so `frontend` never pays for onnxruntime and vice versa.
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export interface CliCommand {
+  /** One-paragraph usage text printed by `--help`. */
+  readonly help: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  serve: { summary: 'start the gateway (same as npm start)', load: () => import('./cli/serve.js') },
+  say: { summary: 'synthesize text to a file or stdout', load: () => import('./cli/say.js') },
+  pull: { summary: 'download a model into the cache', load: () => import('./cli/pull.js') },
+  models: { summary: 'list the models', load: () => import('./cli/models.js') },
+  voices: { summary: 'list the voices', load: () => import('./cli/voices.js') },
+  frontend: { summary: 'text → chunks, phonemes, input_ids (JSON Lines)', load: () => import('./cli/frontend.js') },
+  standin: { summary: 'write a stand-in model folder (tests, benchmarks)', load: () => import('./cli/standin.js') },
+};
+
+function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `Usage: kittentts <command> [options]\n\nCommands:\n${rows.join('\n')}\n\nRun "kittentts <command> --help" for a command's options.\n`;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout).write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr.write(`kittentts: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(command.help.endsWith('\n') ? command.help : `${command.help}\n`);
+    return 0;
+  }
+  return command.run(rest, io);
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '');
+if (isEntry) {
+  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`kittentts: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
