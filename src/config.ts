@@ -27,7 +27,7 @@ const envSchema = z.object({
   KITTENTTS_PRELOAD: list,
   KITTENTTS_WORKERS: int(Math.max(1, os.availableParallelism()), 1, 256).optional(),
   KITTENTTS_THREADS_PER_WORKER: int(1, 1, 64),
-  KITTENTTS_MAX_TEXT_CHARS: int(100_000, 1),
+  KITTENTTS_MAX_TEXT_CHARS: int(20_000, 1),
   KITTENTTS_MAX_BODY_BYTES: int(1_048_576, 1024),
   KITTENTTS_MAX_SESSIONS: int(256, 1),
   KITTENTTS_SESSION_TTL_S: num(300, 1, 86_400),

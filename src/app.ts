@@ -1,0 +1,91 @@
+// createApp(deps): the Hono application — CORS, body limits, the routers of every door, and the
+// one error hook that turns any failure into {detail} with the right status.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Config } from './config.js';
+import type { Engine } from './engine/engine.js';
+import { GatewayError, PayloadTooLargeError } from './errors.js';
+import type { GenerationStats } from './generation-stats.js';
+import { apiRoutes } from './http/api.js';
+import type { Schemas } from './http/schemas.js';
+
+export interface ModelListing {
+  id: string;
+  name: string;
+  params: string;
+  size: string;
+  description: string;
+  quality: string;
+  precision: string;
+}
+
+/** What the HTTP layer knows about models: the catalogue and the engine's load state. */
+export interface ModelCatalog {
+  readonly defaultId: string;
+  list(): ModelListing[];
+  ids(): string[];
+  loadedModels(): string[];
+  modelLoadTimes(): Record<string, number>;
+  /** Cached figure; never walks the disk on every call. */
+  cacheSizeBytes(): Promise<number>;
+}
+
+export interface AppDeps {
+  config: Config;
+  engine: Engine;
+  catalog: ModelCatalog;
+  stats: GenerationStats;
+  schemas: Schemas;
+  log?: (level: 'error' | 'warn' | 'info', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export function errorResponseBody(err: GatewayError): { detail: string } {
+  return { detail: err.message };
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const { config } = deps;
+  const app = new Hono();
+  const allowAll = config.corsOrigins.includes('*');
+  app.use(
+    '*',
+    cors({
+      origin: allowAll ? '*' : [...config.corsOrigins],
+      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'Authorization', 'x-api-key'],
+      exposeHeaders: ['x-request-id', 'Retry-After'],
+      credentials: false,
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: config.maxBodyBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(`The request body is larger than ${config.maxBodyBytes} bytes.`);
+      },
+    }),
+  );
+
+  app.route('/api', apiRoutes(deps));
+
+  app.notFound((c) => c.json({ detail: `Not found: ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((err, c) => {
+    if (err instanceof GatewayError) {
+      if (err.retryAfterS !== undefined) c.header('Retry-After', String(Math.ceil(err.retryAfterS)));
+      if (err.status >= 500) deps.log?.('error', err.message, { code: err.code, cause: String(err.cause ?? '') });
+      return c.json(errorResponseBody(err), err.status as ContentfulStatusCode);
+    }
+    if (isAbort(err)) return c.json({ detail: 'The client closed the request.' }, 499 as ContentfulStatusCode);
+    deps.log?.('error', 'unhandled error', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    return c.json({ detail: 'internal error' }, 500);
+  });
+  return app;
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
+}

@@ -1,0 +1,68 @@
+// Request schemas (zod) for every door, built once from the server's catalogue (model ids, limits)
+// so messages can list the valid choices. Field names and defaults follow the seed API reference.
+import { z } from 'zod';
+import { VOICES, VOICE_KEYS, isKnownVoice } from '../kitten/voices.js';
+
+export const SPEED_MIN = 0.25;
+export const SPEED_MAX = 3.0;
+export const DEFAULT_VOICE = 'Bella';
+
+export interface SchemaOptions {
+  modelIds: readonly string[];
+  defaultModelId: string;
+  maxTextChars: number;
+}
+
+const voiceChoices = [...VOICES.map((v) => v.id), ...VOICE_KEYS].join(', ');
+
+export function speedSchema(coerce = false) {
+  const base = coerce ? z.coerce.number({ error: 'must be a number' }) : z.number({ error: 'must be a number' });
+  return base
+    .refine(Number.isFinite, 'must be a finite number')
+    .refine((s) => s >= SPEED_MIN && s <= SPEED_MAX, `must be between ${SPEED_MIN} and ${SPEED_MAX}`);
+}
+
+export function voiceSchema() {
+  return z
+    .string({ error: 'must be a string' })
+    .refine(isKnownVoice, (v) => ({ message: `unknown voice '${String(v).slice(0, 64)}'; choose one of ${voiceChoices}` }));
+}
+
+export function modelSchema(options: SchemaOptions) {
+  return z
+    .string({ error: 'must be a string' })
+    .refine((m) => options.modelIds.includes(m), (m) => ({
+      message: `unknown model '${String(m).slice(0, 64)}'; choose one of ${options.modelIds.join(', ')}`,
+    }));
+}
+
+export function textSchema(maxChars: number, { allowEmpty = false } = {}) {
+  const base = z
+    .string({ error: 'must be a string' })
+    .max(maxChars, `is too long (more than ${maxChars} characters); split it into several requests`);
+  return allowEmpty ? base : base.refine((t) => t.trim().length > 0, 'must not be empty or only whitespace');
+}
+
+export function createSchemas(options: SchemaOptions) {
+  const voice = voiceSchema().default(DEFAULT_VOICE);
+  const model = modelSchema(options).default(options.defaultModelId);
+  const generate = z.strictObject({
+    text: textSchema(options.maxTextChars),
+    voice,
+    speed: speedSchema().default(1.0),
+    model,
+  });
+  const streamStartQuery = z.object({
+    voice,
+    speed: speedSchema(true).default(1.0),
+    model,
+  });
+  const streamChunkQuery = z.object({ session_id: z.string({ error: 'is required' }).min(1, 'is required') });
+  const streamChunkBody = z.strictObject({
+    text: textSchema(options.maxTextChars, { allowEmpty: true }).default(''),
+    flush: z.boolean({ error: 'must be true or false' }).default(false),
+  });
+  return { generate, streamStartQuery, streamChunkQuery, streamChunkBody };
+}
+
+export type Schemas = ReturnType<typeof createSchemas>;

@@ -1,0 +1,87 @@
+// One loaded KittenTTS model (ONNX session + voice tables) and the text → audio pipeline run on it:
+// front-end per chunk, style row, speed prior, inference, trim, join. Runs inside a worker thread.
+import { readFile } from 'node:fs/promises';
+import type { ChunkInfo, ModelFiles } from '../engine/protocol.js';
+import { concatChunks, trimChunk } from './audio.js';
+import { runFrontend } from './frontend.js';
+import { loadOnnxTtsModel, type OnnxTtsModel } from './onnx.js';
+import type { Phonemizer } from './phonemize.js';
+import { loadVoiceTables, resolveVoice, styleRow } from './voices.js';
+
+export class SynthesisInputError extends Error {
+  readonly code: 'invalid_voice' | 'invalid_text';
+  constructor(code: 'invalid_voice' | 'invalid_text', message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export interface SynthesisOutput {
+  samples: Float32Array;
+  chunks: ChunkInfo[];
+  frontendMs: number;
+  inferenceMs: number;
+}
+
+export class KittenSynthesizer {
+  private constructor(
+    readonly files: ModelFiles,
+    private readonly model: OnnxTtsModel,
+    private readonly voices: Map<string, { rows: number; data: Float32Array }>,
+  ) {}
+
+  static async load(files: ModelFiles, intraOpThreads: number): Promise<KittenSynthesizer> {
+    const [voiceBytes, model] = await Promise.all([
+      readFile(files.voicesPath).catch((err: unknown) => {
+        throw new Error(`cannot read voices file ${files.voicesPath}: ${(err as Error).message}`);
+      }),
+      loadOnnxTtsModel(files.modelPath, { intraOpThreads }),
+    ]);
+    let voices: Map<string, { rows: number; data: Float32Array }>;
+    try {
+      voices = loadVoiceTables(new Uint8Array(voiceBytes.buffer, voiceBytes.byteOffset, voiceBytes.byteLength));
+    } catch (err) {
+      await model.release();
+      throw err;
+    }
+    return new KittenSynthesizer(files, model, voices);
+  }
+
+  async synthesize(
+    text: string,
+    voice: string,
+    speed: number,
+    normalize: boolean,
+    phonemizer: Phonemizer,
+  ): Promise<SynthesisOutput> {
+    let resolved: { key: string; speed: number };
+    try {
+      resolved = resolveVoice(voice, this.files.voiceAliases, this.files.speedPriors, speed);
+    } catch (err) {
+      throw new SynthesisInputError('invalid_voice', (err as Error).message);
+    }
+    const table = this.voices.get(resolved.key);
+    if (!table) {
+      throw new SynthesisInputError('invalid_voice', `Voice '${voice}' is not in this model's voices file.`);
+    }
+    const t0 = performance.now();
+    const chunks = await runFrontend(text, phonemizer, { normalize, styleRows: table.rows });
+    const frontendMs = performance.now() - t0;
+    const pieces: Float32Array[] = [];
+    const infos: ChunkInfo[] = [];
+    let inferenceMs = 0;
+    for (const chunk of chunks) {
+      const t1 = performance.now();
+      const out = await this.model.run(chunk.inputIds, styleRow(table, chunk.text), resolved.speed);
+      inferenceMs += performance.now() - t1;
+      const trimmed = trimChunk(out.waveform);
+      pieces.push(trimmed);
+      infos.push({ text: chunk.text, samples: trimmed.length });
+    }
+    return { samples: concatChunks(pieces), chunks: infos, frontendMs, inferenceMs };
+  }
+
+  release(): Promise<void> {
+    return this.model.release();
+  }
+}

@@ -1,0 +1,77 @@
+// piscina entry point: one worker thread, models loaded lazily and kept for the thread's life.
+// Failures are returned as data ({ok:false, code, detail}) because Error classes don't survive
+// postMessage. Imports piscina only for move() (zero-copy transfer of the audio buffer).
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import type { LoadResult, ModelFiles, SynthesizeResult, TaskFailure, WorkerTask } from '../src/engine/protocol.js';
+import { createPhonemizer, type Phonemizer } from '../src/kitten/phonemize.js';
+import { KittenSynthesizer, SynthesisInputError } from '../src/kitten/synthesizer.js';
+
+const synthesizers = new Map<string, Promise<KittenSynthesizer>>();
+let phonemizer: Promise<Phonemizer> | undefined;
+
+function modelKey(files: ModelFiles, threads: number): string {
+  return `${files.id}\u0000${files.modelPath}\u0000${threads}`;
+}
+
+/** Loads (once per thread) the model; returns it and the milliseconds this call paid. */
+async function getSynthesizer(files: ModelFiles, threads: number): Promise<[KittenSynthesizer, number]> {
+  const key = modelKey(files, threads);
+  let pending = synthesizers.get(key);
+  let loadMs = 0;
+  if (!pending) {
+    const t0 = performance.now();
+    pending = KittenSynthesizer.load(files, threads);
+    synthesizers.set(key, pending);
+    // A failed load is forgotten so the next request retries.
+    pending.catch(() => synthesizers.delete(key));
+    await pending;
+    loadMs = performance.now() - t0;
+  }
+  return [await pending, loadMs];
+}
+
+function failure(err: unknown, fallbackCode: string): TaskFailure {
+  if (err instanceof SynthesisInputError) return { ok: false, code: err.code, detail: err.message };
+  const detail = err instanceof Error ? err.message : String(err);
+  return { ok: false, code: fallbackCode, detail };
+}
+
+async function synthesize(task: Extract<WorkerTask, { kind: 'synthesize' }>): Promise<SynthesizeResult> {
+  let synth: KittenSynthesizer;
+  let loadMs: number;
+  try {
+    phonemizer ??= createPhonemizer();
+    [synth, loadMs] = await getSynthesizer(task.model, task.threads);
+  } catch (err) {
+    return failure(err, 'model_load_failed');
+  }
+  try {
+    const out = await synth.synthesize(task.text, task.voice, task.speed, task.normalize, await phonemizer);
+    const result: SynthesizeResult = { ok: true, loadMs, ...out };
+    // piscina's Transferable protocol: the value travels with its audio buffer moved, not copied.
+    const movable = { [transferableSymbol]: [out.samples.buffer], [valueSymbol]: result };
+    return move(movable as never) as unknown as SynthesizeResult;
+  } catch (err) {
+    return failure(err, 'inference_failed');
+  }
+}
+
+async function load(task: Extract<WorkerTask, { kind: 'load' }>): Promise<LoadResult> {
+  try {
+    const [, loadMs] = await getSynthesizer(task.model, task.threads);
+    return { ok: true, loadMs };
+  } catch (err) {
+    return failure(err, 'model_load_failed');
+  }
+}
+
+export default async function handle(task: WorkerTask): Promise<SynthesizeResult | LoadResult> {
+  switch (task.kind) {
+    case 'synthesize':
+      return synthesize(task);
+    case 'load':
+      return load(task);
+    default:
+      return { ok: false, code: 'bad_request', detail: `unknown task kind` };
+  }
+}
