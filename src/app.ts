@@ -10,6 +10,11 @@ import { GatewayError, PayloadTooLargeError } from './errors.js';
 import type { GenerationStats } from './generation-stats.js';
 import { apiRoutes } from './http/api.js';
 import type { Schemas } from './http/schemas.js';
+import { streamRestRoutes } from './http/stream-rest.js';
+import { streamSseRoutes } from './http/stream-sse.js';
+import { streamWsRoutes } from './http/stream-ws.js';
+import type { SessionRegistry } from './session/session-registry.js';
+import type { TtsSession, TtsSessionOptions } from './session/tts-session.js';
 
 export interface ModelListing {
   id: string;
@@ -38,6 +43,9 @@ export interface AppDeps {
   catalog: ModelCatalog;
   stats: GenerationStats;
   schemas: Schemas;
+  sessions: SessionRegistry<TtsSession>;
+  /** A new session on the least-loaded lane, with the server's limits applied. */
+  openSession: (options: TtsSessionOptions) => TtsSession;
   log?: (level: 'error' | 'warn' | 'info', msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -71,6 +79,9 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   app.route('/api', apiRoutes(deps));
+  app.route('/api/stream', streamRestRoutes(deps));
+  app.route('/api', streamSseRoutes(deps));
+  app.route('/api', streamWsRoutes(deps));
 
   app.notFound((c) => c.json({ detail: `Not found: ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
-import { createApp, type ModelCatalog } from './app.js';
+import { createApp, type AppDeps, type ModelCatalog } from './app.js';
 import type { Config } from './config.js';
 import { PoolEngine } from './engine/pool-engine.js';
 import { WorkerPool } from './engine/pool.js';
@@ -13,6 +13,8 @@ import { createSchemas } from './http/schemas.js';
 import { DEFAULT_MODEL_ID, SEED_MODELS } from './kitten/model-registry.js';
 import { createModelStore } from './kitten/model-store.js';
 import { createLogger, type Logger } from './logger.js';
+import { SessionRegistry } from './session/session-registry.js';
+import { TtsSession } from './session/tts-session.js';
 
 export interface Gateway {
   readonly url: string;
@@ -69,7 +71,19 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     cacheSizeBytes: () => store.cacheSizeBytes(),
   };
   const schemas = createSchemas({ modelIds: ids(), defaultModelId: DEFAULT_MODEL_ID, maxTextChars: config.maxTextChars });
-  const app = createApp({ config, engine, catalog, stats, schemas, log: (level, msg, fields) => log[level](msg, fields) });
+  const sessions = new SessionRegistry<TtsSession>({ ttlMs: config.sessionTtlMs, maxSessions: config.maxSessions });
+  const openSession: AppDeps['openSession'] = (options) =>
+    new TtsSession(engine.openLane(), { maxBufferedChars: config.maxBufferedChars, ...options });
+  const app = createApp({
+    config,
+    engine,
+    catalog,
+    stats,
+    schemas,
+    sessions,
+    openSession,
+    log: (level, msg, fields) => log[level](msg, fields),
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxMessageBytes });
 
   const server = await new Promise<Server>((resolve) => {
@@ -93,6 +107,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     (closing ??= (async () => {
       const deadline = new Promise<void>((r) => setTimeout(r, config.shutdownTimeoutMs).unref());
       const stopped = new Promise<void>((r) => server.close(() => r()));
+      sessions.close();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await Promise.race([Promise.all([stopped, engine.close()]), deadline]);
       server.closeAllConnections();

@@ -1,6 +1,7 @@
 // Request schemas (zod) for every door, built once from the server's catalogue (model ids, limits)
 // so messages can list the valid choices. Field names and defaults follow the seed API reference.
 import { z } from 'zod';
+import { AUDIO_FORMATS, type AudioFormat } from '../audio/index.js';
 import { VOICES, VOICE_KEYS, isKnownVoice } from '../kitten/voices.js';
 
 export const SPEED_MIN = 0.25;
@@ -62,7 +63,39 @@ export function createSchemas(options: SchemaOptions) {
     text: textSchema(options.maxTextChars, { allowEmpty: true }).default(''),
     flush: z.boolean({ error: 'must be true or false' }).default(false),
   });
-  return { generate, streamStartQuery, streamChunkQuery, streamChunkBody };
+  const format = formatSchema().default('wav');
+  const firstChunk = z.enum(['sentence', 'clause'], { error: "must be 'sentence' or 'clause'" });
+  const generateStream = generate.extend({ format, first_chunk: firstChunk.default('sentence') });
+  const streamEventsQuery = streamChunkQuery.extend({ format });
+  const wsQuery = z.object({
+    voice,
+    speed: speedSchema(true).default(1.0),
+    model,
+    format,
+    first_chunk: firstChunk.default('sentence'),
+    encoding: z.enum(['binary', 'json'], { error: "must be 'binary' or 'json'" }).default('binary'),
+    api_key: z.string().optional(),
+  });
+  const wsMessage = z.discriminatedUnion(
+    'type',
+    [
+      z.strictObject({ type: z.literal('text'), text: textSchema(options.maxTextChars, { allowEmpty: true }) }),
+      z.strictObject({ type: z.literal('flush') }),
+      z.strictObject({ type: z.literal('cancel') }),
+      z.strictObject({ type: z.literal('end') }),
+      z.strictObject({ type: z.literal('config'), voice: voiceSchema().optional(), speed: speedSchema().optional() }),
+    ],
+    { error: "type: must be one of 'text', 'flush', 'cancel', 'end', 'config'" },
+  );
+  return { generate, generateStream, streamStartQuery, streamChunkQuery, streamChunkBody, streamEventsQuery, wsQuery, wsMessage };
 }
+
+export function formatSchema() {
+  return z.enum(AUDIO_FORMATS as unknown as [AudioFormat, ...AudioFormat[]], {
+    error: `must be one of ${AUDIO_FORMATS.join(', ')}`,
+  });
+}
+
+export type WsQuery = z.output<ReturnType<typeof createSchemas>['wsQuery']>;
 
 export type Schemas = ReturnType<typeof createSchemas>;

@@ -1,0 +1,59 @@
+// The seed REST streaming API: start a session, push text chunks (each call answers with the audio
+// of the sentences it completed), end it. When an SSE subscriber is attached to the session, chunk
+// calls return at once and the audio goes to the subscriber instead.
+import { Hono } from 'hono';
+import { encodeWav } from '../audio/index.js';
+import type { AppDeps } from '../app.js';
+import { GatewayError } from '../errors.js';
+import type { ChunkEvent } from '../session/session-events.js';
+import { toBase64 } from './chunk-audio.js';
+import { parseWith, queryObject, readJson } from './validate.js';
+
+export function streamRestRoutes(deps: AppDeps): Hono {
+  const { schemas, sessions, openSession } = deps;
+  const app = new Hono();
+
+  app.post('/start', (c) => {
+    const q = parseWith(schemas.streamStartQuery, queryObject(c));
+    const session = sessions.create(() => openSession({ modelId: q.model, voice: q.voice, speed: q.speed }));
+    return c.json({ session_id: session.id, status: 'created' });
+  });
+
+  app.post('/chunk', async (c) => {
+    const { session_id } = parseWith(schemas.streamChunkQuery, queryObject(c));
+    const session = sessions.get(session_id);
+    const body = parseWith(schemas.streamChunkBody, await readJson(c, {}));
+    return session.runExclusive(async () => {
+      const seqs = session.pushText(body.text, { flush: body.flush });
+      const status = body.flush ? 'flushed' : 'streaming';
+      if (session.hasConsumer) {
+        // An SSE subscriber receives this audio.
+        return c.json({ audio_chunks: [], sample_rate: 24000, buffered_text: session.bufferedText, status });
+      }
+      const events = await session.collect(seqs, c.req.raw.signal);
+      failOnError(events);
+      return c.json({
+        audio_chunks: events.map((ev) => (ev.type === 'audio' ? toBase64(encodeWav(ev.samples, ev.sampleRateHz)) : '')),
+        sample_rate: 24000,
+        buffered_text: session.bufferedText,
+        status,
+      });
+    });
+  });
+
+  app.delete('/end/:session_id', (c) => {
+    const id = c.req.param('session_id');
+    sessions.get(id); // 404 when unknown
+    sessions.delete(id);
+    return c.json({ status: 'ended', session_id: id });
+  });
+
+  return app;
+}
+
+/** A sentence that failed fails the call that asked for it, with that failure's status. */
+function failOnError(events: readonly ChunkEvent[]): void {
+  for (const ev of events) {
+    if (ev.type === 'error') throw new GatewayError(ev.status, ev.code, ev.detail);
+  }
+}

@@ -1,0 +1,163 @@
+// The WebSocket door (GET /api/stream/ws): one streaming session per connection. JSON text frames
+// carry commands and events; audio travels as a binary frame right after its `audio` event (or as
+// base64 inside it with encoding=json). The query is validated and the session created before the
+// upgrade, so bad parameters and the session cap are plain HTTP answers.
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { upgradeWebSocket } from '@hono/node-server';
+import type { WSContext } from 'hono/ws';
+import type { WebSocket } from 'ws';
+import type { AppDeps } from '../app.js';
+import { GatewayError } from '../errors.js';
+import { round } from '../generation-stats.js';
+import type { TtsSession } from '../session/tts-session.js';
+import { createChunkAudioWriter, toBase64 } from './chunk-audio.js';
+import type { WsQuery } from './schemas.js';
+import { describeIssues, queryObject, parseWith } from './validate.js';
+
+/** Bytes the socket may hold unsent before the session stops pulling audio (backpressure). */
+const HIGH_WATER_BYTES = 512 * 1024;
+
+type Ws = WSContext<WebSocket>;
+
+function sendJson(ws: Ws, message: Record<string, unknown>): void {
+  if (ws.readyState === 1) ws.send(JSON.stringify(message));
+}
+
+async function drained(ws: Ws): Promise<void> {
+  while (ws.readyState === 1 && (ws.raw?.bufferedAmount ?? 0) > HIGH_WATER_BYTES) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Sends the session's events until it completes; then `done` and a normal close. */
+async function pumpAudio(ws: Ws, session: TtsSession, q: WsQuery): Promise<void> {
+  const writer = createChunkAudioWriter(q.format, 24000);
+  for await (const ev of session) {
+    if (ws.readyState !== 1) break;
+    if (ev.type === 'audio') {
+      const bytes = writer.encode(ev.samples);
+      await drained(ws);
+      const header = { type: 'audio', seq: ev.seq, text: ev.text, duration: round(ev.durationS, 3), sample_rate: ev.sampleRateHz, format: q.format, bytes: bytes.byteLength };
+      if (q.encoding === 'json') sendJson(ws, { ...header, audio_base64: toBase64(bytes) });
+      else {
+        sendJson(ws, header);
+        ws.send(bytes as Uint8Array<ArrayBuffer>);
+      }
+    } else if (ev.type === 'flushed') {
+      sendJson(ws, { type: 'flushed' });
+    } else {
+      sendJson(ws, { type: 'error', detail: ev.detail, seq: ev.seq });
+    }
+  }
+  if (ws.readyState !== 1 || !session.isEnded) return;
+  const tail = writer.finish();
+  if (tail.byteLength > 0) {
+    if (q.encoding === 'json') sendJson(ws, { type: 'audio_end', format: q.format, bytes: tail.byteLength, audio_base64: toBase64(tail) });
+    else {
+      sendJson(ws, { type: 'audio_end', format: q.format, bytes: tail.byteLength });
+      ws.send(tail as Uint8Array<ArrayBuffer>);
+    }
+  }
+  sendJson(ws, { type: 'done' });
+  ws.close(1000, 'done');
+}
+
+export function streamWsRoutes(deps: AppDeps): Hono<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }> {
+  const { schemas, sessions, openSession, config } = deps;
+  const app = new Hono<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }>();
+
+  app.get(
+    '/stream/ws',
+    async (c, next) => {
+      if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+        throw new GatewayError(426, 'bad_request', 'This endpoint speaks WebSocket: connect with a WebSocket client (Upgrade: websocket).');
+      }
+      const q = parseWith(schemas.wsQuery, queryObject(c));
+      c.set('wsQuery', q);
+      c.set('wsSession', sessions.create(() => openSession({ modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk })));
+      await next();
+    },
+    upgradeWebSocket((c: Context<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }>) => {
+      const q = c.get('wsQuery');
+      const session = c.get('wsSession');
+      let windowStart = Date.now();
+      let messagesInWindow = 0;
+      return {
+        onOpen: (_evt, ws) => {
+          sendJson(ws as Ws, { type: 'ready', session_id: session.id, model: q.model, voice: q.voice, speed: q.speed, sample_rate: 24000, format: q.format });
+          pumpAudio(ws as Ws, session, q).catch((err: unknown) => {
+            deps.log?.('error', 'websocket stream failed', { error: String(err) });
+            ws.close(1011, 'internal error');
+          });
+        },
+        onMessage: (evt, ws) => {
+          const now = Date.now();
+          if (now - windowStart >= 1000) {
+            windowStart = now;
+            messagesInWindow = 0;
+          }
+          if (++messagesInWindow > config.wsMaxMessagesPerS) {
+            sendJson(ws as Ws, { type: 'error', detail: `Too many messages: at most ${config.wsMaxMessagesPerS} per second.` });
+            if (messagesInWindow > 2 * config.wsMaxMessagesPerS) ws.close(1008, 'message rate limit exceeded');
+            return;
+          }
+          handleMessage(deps, ws as Ws, session, evt.data);
+        },
+        onClose: () => {
+          sessions.delete(session.id);
+        },
+      };
+    }),
+  );
+  return app;
+}
+
+function handleMessage(deps: AppDeps, ws: Ws, session: TtsSession, data: unknown): void {
+  if (typeof data !== 'string') {
+    sendJson(ws, { type: 'error', detail: 'Binary frames are not accepted: send commands as JSON text frames.' });
+    return;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    sendJson(ws, { type: 'error', detail: 'Malformed JSON message.' });
+    return;
+  }
+  const parsed = deps.schemas.wsMessage.safeParse(json);
+  if (!parsed.success) {
+    sendJson(ws, { type: 'error', detail: `Invalid message: ${describeIssues(parsed.error)}` });
+    return;
+  }
+  const msg = parsed.data;
+  try {
+    if (msg.type !== 'cancel' && session.isEnded) {
+      sendJson(ws, { type: 'error', detail: 'The session has ended; open a new connection.' });
+      return;
+    }
+    switch (msg.type) {
+      case 'text':
+        session.pushText(msg.text);
+        break;
+      case 'flush':
+        session.flush();
+        break;
+      case 'cancel':
+        session.cancel();
+        sendJson(ws, { type: 'cancelled' });
+        break;
+      case 'end':
+        session.end();
+        break;
+      case 'config':
+        session.configure({ voice: msg.voice, speed: msg.speed });
+        sendJson(ws, { type: 'configured', ...session.settings });
+        break;
+    }
+  } catch (err) {
+    const detail = err instanceof GatewayError ? err.message : 'internal error';
+    if (!(err instanceof GatewayError)) deps.log?.('error', 'websocket message failed', { error: String(err) });
+    sendJson(ws, { type: 'error', detail });
+  }
+}

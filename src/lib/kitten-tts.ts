@@ -1,0 +1,113 @@
+// The library API: the TypeScript counterpart of the Python `kittentts.KittenTTS` class. Inference
+// still runs in worker threads (onnxruntime's run() blocks its thread), so a library user's event
+// loop stays free exactly like the server's.
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { encodeWav } from '../audio/index.js';
+import { PoolEngine } from '../engine/pool-engine.js';
+import { WorkerPool } from '../engine/pool.js';
+import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
+import type { HubOptions } from '../kitten/hub.js';
+import { DEFAULT_MODEL_ID } from '../kitten/model-registry.js';
+import { createModelStore } from '../kitten/model-store.js';
+import { VOICES } from '../kitten/voices.js';
+import { KittenStreamer, type StreamerOptions } from './streamer.js';
+
+export interface KittenTTSOptions {
+  /** Model cache folder (Hugging Face hub layout). Default ~/.cache/kittentts. */
+  cacheDir?: string;
+  /** Hub base URL. Default https://huggingface.co. */
+  hfEndpoint?: string;
+  hfToken?: string;
+  /** Never touch the network: use the cache or fail. */
+  offline?: boolean;
+  /** Worker threads (default 1). */
+  workers?: number;
+  /** onnxruntime intra-op threads per worker (default 1). */
+  threadsPerWorker?: number;
+  onProgress?: HubOptions['onProgress'];
+}
+
+export interface GenerateOptions {
+  /** Display name (Bella…) or expr-voice-* key. Default 'expr-voice-5-m' (Leo), as upstream. */
+  voice?: string;
+  /** 0.25–3.0; multiplied by the model's per-voice speed prior. Default 1. */
+  speed?: number;
+  /** Normalize numbers, currency, units… before phonemizing. Default true. */
+  normalize?: boolean;
+}
+
+export const DEFAULT_LIBRARY_VOICE = 'expr-voice-5-m';
+
+export class KittenTTS {
+  readonly sampleRateHz = SAMPLE_RATE_HZ;
+
+  private constructor(
+    readonly modelId: string,
+    private readonly engine: PoolEngine,
+  ) {}
+
+  /**
+   * Loads a model by gateway id (`kitten-tts-nano`), hub repo (`KittenML/kitten-tts-mini-0.8`) or
+   * local folder laid out like the hub repo; downloads into the cache when needed.
+   */
+  static async load(model: string = DEFAULT_MODEL_ID, options: KittenTTSOptions = {}): Promise<KittenTTS> {
+    const store = createModelStore({
+      hub: {
+        endpoint: (options.hfEndpoint ?? 'https://huggingface.co').replace(/\/+$/, ''),
+        token: options.hfToken,
+        offline: options.offline ?? false,
+        cacheDir: path.resolve(options.cacheDir ?? path.join(os.homedir(), '.cache', 'kittentts')),
+        onProgress: options.onProgress,
+      },
+      modelDirs: {},
+    });
+    const pool = new WorkerPool({ workers: options.workers ?? 1, maxQueued: 1_000 });
+    const engine = new PoolEngine({
+      pool,
+      resolveModel: (id) => store.resolve(id),
+      threadsPerWorker: options.threadsPerWorker ?? 1,
+    });
+    try {
+      await engine.ensureModel(model);
+    } catch (err) {
+      await pool.destroy();
+      throw err;
+    }
+    return new KittenTTS(model, engine);
+  }
+
+  /** The eight display names, as upstream's `available_voices`. */
+  get availableVoices(): string[] {
+    return VOICES.map((v) => v.id);
+  }
+
+  /** Synthesizes text to float32 mono samples at 24 kHz. */
+  async generate(text: string, options: GenerateOptions = {}): Promise<Float32Array> {
+    const result = await this.engine.synthesize({
+      modelId: this.modelId,
+      text,
+      voice: options.voice ?? DEFAULT_LIBRARY_VOICE,
+      speed: options.speed ?? 1,
+      normalize: options.normalize ?? true,
+    });
+    return result.samples;
+  }
+
+  /** Synthesizes text into a 16-bit PCM WAV file. */
+  async generateToFile(text: string, outputPath: string, options: GenerateOptions = {}): Promise<void> {
+    const samples = await this.generate(text, options);
+    await writeFile(outputPath, encodeWav(samples, this.sampleRateHz));
+  }
+
+  /** An incremental streamer: add LLM tokens, get audio as each sentence completes. */
+  createStreamer(options: StreamerOptions = {}): KittenStreamer {
+    return new KittenStreamer(this.engine.openLane(), this.modelId, options);
+  }
+
+  /** Stops the worker threads. */
+  close(): Promise<void> {
+    return this.engine.close();
+  }
+}
