@@ -2,10 +2,15 @@
 // The `kittentts` command-line tool: a thin dispatcher; each command lives in src/cli/<name>.ts
 // and is loaded only when used, so `frontend` never pays for onnxruntime and vice versa.
 
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** The environment settings are read from (config.ts parses it; tests pass their own). */
+  env: Record<string, string | undefined>;
 }
 
 export interface CliCommand {
@@ -48,9 +53,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   return command.run(rest, io);
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop() ?? '');
-if (isEntry) {
-  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    // The npm bin is a symlink to this file: compare real paths.
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -26,15 +26,15 @@ export function speedSchema(coerce = false) {
 export function voiceSchema() {
   return z
     .string({ error: 'must be a string' })
-    .refine(isKnownVoice, (v) => ({ message: `unknown voice '${String(v).slice(0, 64)}'; choose one of ${voiceChoices}` }));
+    .refine(isKnownVoice, { error: (iss) => `unknown voice '${String(iss.input).slice(0, 64)}'; choose one of ${voiceChoices}` });
 }
 
 export function modelSchema(options: SchemaOptions) {
   return z
     .string({ error: 'must be a string' })
-    .refine((m) => options.modelIds.includes(m), (m) => ({
-      message: `unknown model '${String(m).slice(0, 64)}'; choose one of ${options.modelIds.join(', ')}`,
-    }));
+    .refine((m) => options.modelIds.includes(m), {
+      error: (iss) => `unknown model '${String(iss.input).slice(0, 64)}'; choose one of ${options.modelIds.join(', ')}`,
+    });
 }
 
 export function textSchema(maxChars: number, { allowEmpty = false } = {}) {

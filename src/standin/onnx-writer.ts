@@ -104,12 +104,16 @@ function tensorPb(t: Tensor): Pb {
   return pb.varint(2, t.dataType).string(8, t.name).bytes(9, t.raw);
 }
 
+function isIntList(value: AttrValue): value is readonly number[] {
+  return Array.isArray(value);
+}
+
 function attributePb(name: string, value: AttrValue): Pb {
   const pb = new Pb().string(1, name);
   if (typeof value === 'number') return pb.varint(3, value).varint(20, 2);
   if (typeof value === 'string') return pb.bytes(4, utf8.encode(value)).varint(20, 3);
-  if (Array.isArray(value)) {
-    for (const v of value as readonly number[]) pb.varint(8, v);
+  if (isIntList(value)) {
+    for (const v of value) pb.varint(8, v);
     return pb.varint(20, 7);
   }
   if ('float' in value) return pb.float(2, value.float).varint(20, 1);
