@@ -1,0 +1,86 @@
+// What a TtsSession hands its consumer (the events every door translates to its wire format), the
+// stats record for each synthesis, and the errors its methods throw.
+import type { Synthesis } from '../engine/engine.js';
+import { BadRequestError, GatewayError, type ErrorCode } from '../errors.js';
+
+export interface AudioEvent {
+  readonly type: 'audio';
+  readonly seq: number;
+  /** The sentence as segmented (before normalization). */
+  readonly text: string;
+  /** Float32 mono audio, trimmed per chunk as upstream does (no per-chunk loudness change). */
+  readonly samples: Float32Array;
+  readonly durationS: number;
+  readonly sampleRateHz: number;
+  readonly timings: Synthesis['timings'];
+}
+
+/** All audio of a flush (or end) has been delivered before this event. */
+export interface FlushedEvent {
+  readonly type: 'flushed';
+}
+
+/** One sentence failed; the session stays usable and later sentences are still synthesized. */
+export interface ErrorEvent {
+  readonly type: 'error';
+  readonly seq: number;
+  readonly text: string;
+  /** Safe to show the client (a GatewayError's message, else "internal error"). */
+  readonly detail: string;
+  readonly status: number;
+  readonly code: ErrorCode;
+  /** The original error, for the door to log; never sent to clients. */
+  readonly cause: unknown;
+}
+
+export type TtsSessionEvent = AudioEvent | FlushedEvent | ErrorEvent;
+export type ChunkEvent = AudioEvent | ErrorEvent;
+
+/** Passed to the `onChunk` hook once per synthesis submitted to the engine. */
+export interface SessionChunkInfo {
+  readonly sessionId: string;
+  readonly seq: number;
+  readonly chars: number;
+  /** 'discarded': it finished (or was dropped by the engine) after a cancel; nobody got it. */
+  readonly outcome: 'ok' | 'error' | 'discarded';
+  readonly durationS: number;
+  /** From submission to the lane until the result arrived (queue + synthesis). */
+  readonly latencyMs: number;
+  readonly timings: Synthesis['timings'] | undefined;
+}
+
+/** Text waiting in a session would exceed `maxBufferedChars`. */
+export class SessionBufferFullError extends BadRequestError {
+  constructor(maxBufferedChars: number) {
+    super(
+      `Too much text is waiting in this session (limit ${maxBufferedChars} characters): ` +
+        'wait for audio to be delivered, or flush, before sending more.',
+    );
+  }
+}
+
+/** Text or a flush sent to a session that has ended or been closed. */
+export class SessionEndedError extends BadRequestError {
+  constructor() {
+    super('This streaming session has ended; start a new one.');
+  }
+}
+
+export function audioEventOf(seq: number, text: string, s: Synthesis): AudioEvent {
+  const { samples, durationS, sampleRateHz, timings } = s;
+  return { type: 'audio', seq, text, samples, durationS, sampleRateHz, timings };
+}
+
+/** A GatewayError's message is written for clients; anything else is an internal error. */
+export function errorEventOf(seq: number, text: string, err: unknown): ErrorEvent {
+  const known = err instanceof GatewayError;
+  return {
+    type: 'error',
+    seq,
+    text,
+    detail: known ? err.message : 'internal error',
+    status: known ? err.status : 500,
+    code: known ? err.code : 'internal',
+    cause: err,
+  };
+}

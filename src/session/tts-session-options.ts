@@ -1,0 +1,52 @@
+// TtsSession settings: what a door chooses per session (model, voice, first-chunk mode) and the
+// limits that bound its memory and its share of the worker pool, with defaults and validation.
+import type { FirstChunkMode } from './segmenter.js';
+import type { SessionChunkInfo } from './session-events.js';
+
+export interface TtsSessionOptions {
+  /** Required: there is no sensible default model or voice at this layer (the doors pick them). */
+  modelId: string;
+  voice: string;
+  speed?: number;
+  /** Apply the text normalizer to each sentence (default true). */
+  normalize?: boolean;
+  firstChunk?: FirstChunkMode;
+  /** Syntheses submitted to the lane at once: 2 lets the next sentence render while one plays. */
+  maxInFlight?: number;
+  /** Results held (rendering or rendered, not yet taken): submission pauses at this many. */
+  maxBufferedChunks?: number;
+  /** Text waiting (unfinished sentence + sentences not yet submitted); pushText beyond it throws. */
+  maxBufferedChars?: number;
+  /** Called once per submitted synthesis (stats); exceptions it throws are ignored. */
+  onChunk?: (info: SessionChunkInfo) => void;
+}
+
+export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
+  speed: 1,
+  normalize: true,
+  firstChunk: 'sentence' as FirstChunkMode,
+  maxInFlight: 2,
+  maxBufferedChunks: 4,
+  maxBufferedChars: 20_000,
+});
+
+export type ResolvedTtsSessionOptions = Required<Omit<TtsSessionOptions, 'onChunk'>> &
+  Pick<TtsSessionOptions, 'onChunk'>;
+
+export function resolveTtsSessionOptions(options: TtsSessionOptions): ResolvedTtsSessionOptions {
+  const o = { ...DEFAULT_TTS_SESSION_OPTIONS, ...options };
+  const positiveInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1)
+      throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  };
+  positiveInt('maxInFlight', o.maxInFlight);
+  positiveInt('maxBufferedChunks', o.maxBufferedChunks);
+  positiveInt('maxBufferedChars', o.maxBufferedChars);
+  checkSpeed(o.speed);
+  return o;
+}
+
+export function checkSpeed(speed: number): void {
+  if (!Number.isFinite(speed) || speed <= 0)
+    throw new RangeError(`speed must be a positive number, got ${speed}`);
+}

@@ -1,0 +1,222 @@
+// The streaming session every door shares (REST chunk, WebSocket, SSE, OpenAI): text arrives in
+// pieces, each finished sentence is synthesized on the session's lane, and audio leaves in order.
+import { randomUUID } from 'node:crypto';
+import type { Lane } from '../engine/engine.js';
+import { Mutex } from './mutex.js';
+import { Segmenter } from './segmenter.js';
+import {
+  SessionBufferFullError,
+  SessionEndedError,
+  type ChunkEvent,
+  type TtsSessionEvent,
+} from './session-events.js';
+import { SynthesisQueue } from './synthesis-queue.js';
+import {
+  checkSpeed,
+  resolveTtsSessionOptions,
+  type ResolvedTtsSessionOptions,
+  type TtsSessionOptions,
+} from './tts-session-options.js';
+
+export {
+  DEFAULT_TTS_SESSION_OPTIONS,
+  resolveTtsSessionOptions,
+  type TtsSessionOptions,
+} from './tts-session-options.js';
+
+/**
+ * Consume it with `for await (const ev of session)` or, for request/response doors, with
+ * `collect(pushText(...))` — one consumer at a time (a second one throws; check `hasConsumer`).
+ * Leaving the loop early (`break`) cancels pending work like cancel(). Engine failures arrive as
+ * `error` events for their sentence; the session stays usable.
+ */
+export class TtsSession implements AsyncIterable<TtsSessionEvent> {
+  readonly id = randomUUID();
+  private readonly options: ResolvedTtsSessionOptions;
+  private readonly segmenter: Segmenter;
+  private readonly mutex = new Mutex();
+  private readonly queue: SynthesisQueue;
+  private voice: string;
+  private speed: number;
+  private ended = false;
+  private closed = false;
+  private consumer = false;
+  private cancelEpoch = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly lane: Lane,
+    options: TtsSessionOptions,
+  ) {
+    this.options = resolveTtsSessionOptions(options);
+    this.voice = this.options.voice;
+    this.speed = this.options.speed;
+    this.segmenter = new Segmenter({ firstChunk: this.options.firstChunk });
+    const { modelId, normalize, maxInFlight, maxBufferedChunks, onChunk } = this.options;
+    this.queue = new SynthesisQueue(lane, {
+      sessionId: this.id,
+      ...{ modelId, normalize, maxInFlight, maxBufferedChunks, onChunk },
+      onChange: () => this.notify(),
+    });
+  }
+
+  /** Text of the sentence not finished yet. */
+  get bufferedText(): string {
+    return this.segmenter.bufferedText;
+  }
+
+  get hasConsumer(): boolean {
+    return this.consumer;
+  }
+
+  /** Work is under way or a consumer is attached (the registry does not expire such a session). */
+  get busy(): boolean {
+    return this.consumer || this.queue.busy;
+  }
+
+  get isEnded(): boolean {
+    return this.ended || this.closed;
+  }
+
+  get settings(): { voice: string; speed: number } {
+    return { voice: this.voice, speed: this.speed };
+  }
+
+  /** Appends text; returns the seq numbers of the sentences it completed (and flushed). */
+  pushText(text: string, options: { flush?: boolean } = {}): number[] {
+    this.assertOpen();
+    const waiting = this.queue.queuedChars + this.segmenter.bufferedText.length + text.length;
+    if (waiting > this.options.maxBufferedChars)
+      throw new SessionBufferFullError(this.options.maxBufferedChars);
+    const seqs = this.queue.enqueue(this.segmenter.push(text), this.settings);
+    if (options.flush) seqs.push(...this.flush());
+    return seqs;
+  }
+
+  /** Synthesizes everything buffered; a `flushed` event follows its audio. Starts a new turn. */
+  flush(): number[] {
+    this.assertOpen();
+    const seqs = this.queue.enqueue(this.segmenter.flush(), this.settings);
+    this.queue.markFlushed();
+    return seqs;
+  }
+
+  /** Flushes, and the iterator completes after the last chunk. Later pushes throw. */
+  end(): number[] {
+    if (this.isEnded) return [];
+    const seqs = this.flush();
+    this.ended = true;
+    this.notify();
+    return seqs;
+  }
+
+  /** Barge-in: drops buffered text and every undelivered chunk; in-flight results are discarded. */
+  cancel(): void {
+    this.segmenter.reset();
+    this.cancelEpoch++;
+    this.queue.clear();
+  }
+
+  /** New voice/speed for text pushed from now on (the unfinished sentence included). */
+  configure(settings: { voice?: string; speed?: number }): void {
+    if (settings.speed !== undefined) checkSpeed(settings.speed);
+    this.voice = settings.voice ?? this.voice;
+    this.speed = settings.speed ?? this.speed;
+  }
+
+  /** Releases the lane and drops all work; a waiting consumer completes. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.segmenter.reset();
+    this.cancelEpoch++;
+    this.closed = true;
+    this.queue.stop();
+    this.lane.release();
+    this.notify();
+  }
+
+  /** Runs `fn` after every earlier runExclusive caller has finished (serializes REST calls). */
+  runExclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.mutex.runExclusive(fn);
+  }
+
+  /**
+   * Waits for exactly these chunks (seqs from pushText/flush/end) and returns their events in
+   * order; earlier undelivered events are dropped on the way. Returns early (with what it has) on
+   * cancel, close or abort of `signal`.
+   */
+  async collect(seqs: readonly number[], signal?: AbortSignal): Promise<ChunkEvent[]> {
+    if (seqs.length === 0) return [];
+    this.claimConsumer();
+    const wanted = new Set(seqs);
+    const got: ChunkEvent[] = [];
+    const epoch = this.cancelEpoch;
+    const onAbort = () => this.notify();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      while (wanted.size > 0) {
+        const ev = await this.nextEvent(
+          () => this.cancelEpoch !== epoch || signal?.aborted === true,
+        );
+        if (ev === undefined) break;
+        if (ev.type !== 'flushed' && wanted.delete(ev.seq)) got.push(ev);
+      }
+      return got;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.consumer = false;
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<TtsSessionEvent> {
+    this.claimConsumer();
+    let finished = false;
+    const finish = (): IteratorReturnResult<undefined> => {
+      finished = true;
+      this.consumer = false;
+      return { done: true, value: undefined };
+    };
+    return {
+      next: async () => {
+        if (finished) return { done: true, value: undefined };
+        const ev = await this.nextEvent(() => finished);
+        if (finished) return { done: true, value: undefined };
+        return ev === undefined ? finish() : { done: false, value: ev };
+      },
+      return: async () => {
+        // The consumer left early (break, socket closed): nobody wants the pending audio.
+        if (!finished) {
+          finish();
+          this.cancel();
+        }
+        return { done: true, value: undefined };
+      },
+    };
+  }
+
+  private claimConsumer(): void {
+    if (this.consumer) throw new Error(`session ${this.id} already has a consumer`);
+    this.consumer = true;
+  }
+
+  private assertOpen(): void {
+    if (this.isEnded) throw new SessionEndedError();
+  }
+
+  /** The next deliverable event, or undefined when the stream is over or `stop()` says so. */
+  private async nextEvent(stop: () => boolean): Promise<TtsSessionEvent | undefined> {
+    for (;;) {
+      if (stop()) return undefined;
+      const ev = this.queue.take();
+      if (ev !== undefined) return ev;
+      if (this.closed || (this.ended && this.queue.isEmpty)) return undefined;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
