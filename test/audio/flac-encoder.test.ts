@@ -73,4 +73,18 @@ describe('createFlacStreamEncoder', () => {
     // after 8,000 samples, 6 whole blocks (6,912 samples) must already have gone out
     expect(writes[0]!.length + writes[1]!.length).toBeGreaterThan(writes[3]!.length);
   });
+
+  it('keeps an open stream intact while many others start and grow the shared heap', () => {
+    const reference = createFlacStreamEncoder({ sampleRateHz: RATE });
+    const expected = Buffer.concat([reference.write(tone(30_000)), reference.end()]);
+    const open = createFlacStreamEncoder({ sampleRateHz: RATE });
+    const first = open.write(tone(20_000).subarray(0, 12_345));
+    const others = Array.from({ length: 60 }, () =>
+      createFlacStreamEncoder({ sampleRateHz: RATE }),
+    );
+    others.forEach((other) => other.write(tone(5_000)));
+    const rest = [open.write(tone(30_000).subarray(12_345)), open.end()];
+    for (const other of others) other.close();
+    expect(Buffer.concat([first, ...rest]).equals(expected)).toBe(true);
+  });
 });

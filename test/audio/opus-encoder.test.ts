@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { oggCrc32 } from '../../src/audio/ogg-page-writer.js';
-import { createOpusStreamEncoder, OPUS_PRE_SKIP_48K } from '../../src/audio/opus-encoder.js';
+import { createOpusStreamEncoder } from '../../src/audio/opus-encoder.js';
+
+/** libopus' lookahead, 6.5 ms, in 48 kHz samples: the pre-skip every Opus encoder writes. */
+const OPUS_PRE_SKIP_48K = 312;
 
 const RATE = 24_000;
 
@@ -102,5 +105,30 @@ describe('createOpusStreamEncoder', () => {
       return Buffer.concat([e.write(noise), e.end()]).length;
     });
     expect(sizes[1]!).toBeGreaterThan(sizes[0]! * 2);
+  });
+
+  it('keeps an open stream intact while many others start and grow the shared heap', () => {
+    const speech = Float32Array.from(
+      { length: RATE },
+      (_, i) => 0.4 * Math.sin(i / 7) * Math.sin(i / 900),
+    );
+    const packetsOf = (bytes: Uint8Array): string[] =>
+      pages(bytes)
+        .slice(2)
+        .flatMap((p) => p.packets)
+        .map((p) => Buffer.from(p).toString('hex'));
+    const reference = createOpusStreamEncoder({ sampleRateHz: RATE });
+    const expected = packetsOf(
+      Buffer.concat([reference.write(speech), reference.write(speech), reference.end()]),
+    );
+    const open = createOpusStreamEncoder({ sampleRateHz: RATE });
+    const first = open.write(speech);
+    // the WebAssembly heap starts at 16 MiB and grows after ~260 encoders (~43 KiB each)
+    const others = Array.from({ length: 400 }, () =>
+      createOpusStreamEncoder({ sampleRateHz: RATE }),
+    );
+    const rest = [open.write(speech), open.end()];
+    for (const other of others) other.close();
+    expect(packetsOf(Buffer.concat([first, ...rest]))).toEqual(expected);
   });
 });
