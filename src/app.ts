@@ -6,7 +6,10 @@ import { cors } from 'hono/cors';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
-import { GatewayError, PayloadTooLargeError } from './errors.js';
+import { GatewayError, NotFoundError, PayloadTooLargeError } from './errors.js';
+import { createAuth } from './http/auth.js';
+import { requestContext } from './http/request-context.js';
+import type { Metrics } from './metrics.js';
 import type { GenerationStats } from './generation-stats.js';
 import { apiRoutes } from './http/api.js';
 import type { Schemas } from './http/schemas.js';
@@ -45,7 +48,10 @@ export interface AppDeps {
   schemas: Schemas;
   sessions: SessionRegistry<TtsSession>;
   /** A new session on the least-loaded lane, with the server's limits applied. */
-  openSession: (options: TtsSessionOptions) => TtsSession;
+  openSession: (options: TtsSessionOptions, door: 'rest' | 'ws' | 'sse' | 'openai') => TtsSession;
+  metrics: Metrics;
+  /** Which API key (by keyId) created each session, when keys are on. */
+  sessionOwners: WeakMap<TtsSession, string>;
   log?: (level: 'error' | 'warn' | 'info', msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -53,9 +59,18 @@ export function errorResponseBody(err: GatewayError): { detail: string } {
   return { detail: err.message };
 }
 
+/** The session with this id, if the caller may use it (sessions are bound to the key that made them). */
+export function ownedSession(deps: AppDeps, id: string, keyId: string | undefined): TtsSession {
+  const session = deps.sessions.get(id);
+  const owner = deps.sessionOwners.get(session);
+  if (owner !== undefined && owner !== keyId) throw new NotFoundError(`Session '${id}' not found (it may have expired).`);
+  return session;
+}
+
 export function createApp(deps: AppDeps): Hono {
   const { config } = deps;
   const app = new Hono();
+  app.use('*', requestContext({ metrics: deps.metrics, log: deps.log }));
   const allowAll = config.corsOrigins.includes('*');
   app.use(
     '*',
@@ -78,6 +93,10 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
+  const publicPaths = ['/api/health', ...(config.metricsPublic ? ['/metrics'] : [])];
+  app.use('*', createAuth({ apiKeys: config.apiKeys, publicPaths }).middleware);
+
+  app.get('/metrics', async (c) => c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }));
   app.route('/api', apiRoutes(deps));
   app.route('/api/stream', streamRestRoutes(deps));
   app.route('/api', streamSseRoutes(deps));

@@ -13,6 +13,7 @@ import { createSchemas } from './http/schemas.js';
 import { DEFAULT_MODEL_ID, SEED_MODELS } from './kitten/model-registry.js';
 import { createModelStore } from './kitten/model-store.js';
 import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
 import { SessionRegistry } from './session/session-registry.js';
 import { TtsSession } from './session/tts-session.js';
 
@@ -39,18 +40,28 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   });
   const pool = new WorkerPool({ workers: config.workers, maxQueued: config.maxQueue });
   const stats = new GenerationStats();
+  let liveSessions = () => 0;
+  const metrics = new Metrics({
+    queueDepth: () => pool.stats().queued,
+    busyWorkers: () => pool.stats().busyWorkers,
+    workers: () => pool.size,
+    liveSessions: () => liveSessions(),
+    modelLoadTimes: () => engine.modelLoadTimes(),
+  });
   const engine = new PoolEngine({
     pool,
     resolveModel: (id) => store.resolve(id),
     threadsPerWorker: config.threadsPerWorker,
-    onSynthesis: (req, result) =>
+    onSynthesis: (req, result) => {
+      metrics.recordSynthesis(req.modelId, result.durationS, result.timings.generationS);
       stats.record({
         model: req.modelId,
         voice: req.voice,
         textLength: req.text.length,
         durationS: result.durationS,
         generationS: result.timings.generationS,
-      }),
+      });
+    },
   });
   const ids = () => [...new Set([...SEED_MODELS.map((m) => m.id), ...store.knownIds()])];
   const catalog: ModelCatalog = {
@@ -72,8 +83,16 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   };
   const schemas = createSchemas({ modelIds: ids(), defaultModelId: DEFAULT_MODEL_ID, maxTextChars: config.maxTextChars });
   const sessions = new SessionRegistry<TtsSession>({ ttlMs: config.sessionTtlMs, maxSessions: config.maxSessions });
-  const openSession: AppDeps['openSession'] = (options) =>
-    new TtsSession(engine.openLane(), { maxBufferedChars: config.maxBufferedChars, ...options });
+  liveSessions = () => sessions.size;
+  const openSession: AppDeps['openSession'] = (options, door) =>
+    new TtsSession(engine.openLane(), {
+      maxBufferedChars: config.maxBufferedChars,
+      ...options,
+      onChunk: (info) => {
+        // First audio of a session: how long its first sentence waited for synthesis.
+        if (info.seq === 0 && info.outcome === 'ok') metrics.firstAudioSeconds.observe({ door }, info.latencyMs / 1000);
+      },
+    });
   const app = createApp({
     config,
     engine,
@@ -82,6 +101,8 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     schemas,
     sessions,
     openSession,
+    metrics,
+    sessionOwners: new WeakMap(),
     log: (level, msg, fields) => log[level](msg, fields),
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxMessageBytes });

@@ -3,9 +3,10 @@
 // calls return at once and the audio goes to the subscriber instead.
 import { Hono } from 'hono';
 import { encodeWav } from '../audio/index.js';
-import type { AppDeps } from '../app.js';
+import { ownedSession, type AppDeps } from '../app.js';
 import { GatewayError } from '../errors.js';
 import type { ChunkEvent } from '../session/session-events.js';
+import { callerKeyId } from './auth.js';
 import { toBase64 } from './chunk-audio.js';
 import { parseWith, queryObject, readJson } from './validate.js';
 
@@ -15,13 +16,15 @@ export function streamRestRoutes(deps: AppDeps): Hono {
 
   app.post('/start', (c) => {
     const q = parseWith(schemas.streamStartQuery, queryObject(c));
-    const session = sessions.create(() => openSession({ modelId: q.model, voice: q.voice, speed: q.speed }));
+    const session = sessions.create(() => openSession({ modelId: q.model, voice: q.voice, speed: q.speed }, 'rest'));
+    const owner = callerKeyId(c);
+    if (owner !== undefined) deps.sessionOwners.set(session, owner);
     return c.json({ session_id: session.id, status: 'created' });
   });
 
   app.post('/chunk', async (c) => {
     const { session_id } = parseWith(schemas.streamChunkQuery, queryObject(c));
-    const session = sessions.get(session_id);
+    const session = ownedSession(deps, session_id, callerKeyId(c));
     const body = parseWith(schemas.streamChunkBody, await readJson(c, {}));
     return session.runExclusive(async () => {
       const seqs = session.pushText(body.text, { flush: body.flush });
@@ -43,7 +46,7 @@ export function streamRestRoutes(deps: AppDeps): Hono {
 
   app.delete('/end/:session_id', (c) => {
     const id = c.req.param('session_id');
-    sessions.get(id); // 404 when unknown
+    ownedSession(deps, id, callerKeyId(c)); // 404 when unknown or not the caller's
     sessions.delete(id);
     return c.json({ status: 'ended', session_id: id });
   });

@@ -3,10 +3,11 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import type { AppDeps } from '../app.js';
+import { ownedSession, type AppDeps } from '../app.js';
 import { GatewayError } from '../errors.js';
 import type { TtsSession } from '../session/tts-session.js';
 import { round } from '../generation-stats.js';
+import { callerKeyId } from './auth.js';
 import { createChunkAudioWriter, toBase64 } from './chunk-audio.js';
 import { parseWith, queryObject, readJson } from './validate.js';
 
@@ -59,12 +60,12 @@ async function pump(stream: SSEStreamingApi, session: TtsSession, format: Parame
 }
 
 export function streamSseRoutes(deps: AppDeps): Hono {
-  const { schemas, sessions, openSession, engine } = deps;
+  const { schemas, openSession, engine } = deps;
   const app = new Hono();
 
   app.get('/stream/events', (c: Context) => {
     const q = parseWith(schemas.streamEventsQuery, queryObject(c));
-    const session = sessions.get(q.session_id);
+    const session = ownedSession(deps, q.session_id, callerKeyId(c));
     if (session.hasConsumer) {
       throw new GatewayError(409, 'bad_request', `Session '${q.session_id}' already has a subscriber.`);
     }
@@ -84,7 +85,7 @@ export function streamSseRoutes(deps: AppDeps): Hono {
       speed: body.speed,
       firstChunk: body.first_chunk,
       maxBufferedChars: deps.config.maxTextChars,
-    });
+    }, 'sse');
     const t0 = performance.now();
     return streamSSE(c, async (stream) => {
       try {

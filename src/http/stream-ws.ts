@@ -75,7 +75,7 @@ export function streamWsRoutes(deps: AppDeps): Hono<{ Variables: { wsQuery: WsQu
       }
       const q = parseWith(schemas.wsQuery, queryObject(c));
       c.set('wsQuery', q);
-      c.set('wsSession', sessions.create(() => openSession({ modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk })));
+      c.set('wsSession', sessions.create(() => openSession({ modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk }, 'ws')));
       await next();
     },
     upgradeWebSocket((c: Context<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }>) => {
@@ -85,6 +85,7 @@ export function streamWsRoutes(deps: AppDeps): Hono<{ Variables: { wsQuery: WsQu
       let messagesInWindow = 0;
       return {
         onOpen: (_evt, ws) => {
+          deps.metrics.websockets.inc();
           sendJson(ws as Ws, { type: 'ready', session_id: session.id, model: q.model, voice: q.voice, speed: q.speed, sample_rate: 24000, format: q.format });
           pumpAudio(ws as Ws, session, q).catch((err: unknown) => {
             deps.log?.('error', 'websocket stream failed', { error: String(err) });
@@ -105,6 +106,7 @@ export function streamWsRoutes(deps: AppDeps): Hono<{ Variables: { wsQuery: WsQu
           handleMessage(deps, ws as Ws, session, evt.data);
         },
         onClose: () => {
+          deps.metrics.websockets.dec();
           sessions.delete(session.id);
         },
       };
