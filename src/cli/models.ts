@@ -1,0 +1,113 @@
+// `kittentts models [--json]`: the four seed models and any KITTENTTS_MODEL_DIRS folders, with
+// whether each is already in the cache (so `serve --offline` can be planned). Also the plain text
+// table the list commands share.
+import { parseArgs } from 'node:util';
+import type { CliIo } from '../cli.js';
+import { findCachedModel } from '../kitten/hub.js';
+import { SEED_MODELS } from '../kitten/model-registry.js';
+import { configFromFlags, fail, settingOptions } from './serve.js';
+
+export interface ModelRow {
+  id: string;
+  name: string;
+  params: string;
+  size: string;
+  precision: string;
+  quality: string;
+  description: string;
+  /** Hugging Face repo, or null for a local folder. */
+  repo: string | null;
+  /** Where the files are now: the cache snapshot or the local folder; null when not downloaded. */
+  path: string | null;
+}
+
+/** Columns padded to their widest cell; the last column is not padded (no trailing blanks). */
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return `${[header, ...rows].map(line).join('\n')}\n`;
+}
+
+export const help = `Usage: kittentts models [--json] [--cache-dir DIR] [--model-dirs id=DIR,…]
+
+Lists the models the gateway serves: the four KittenTTS models (downloaded on first use) and any
+local folders from KITTENTTS_MODEL_DIRS, with where their files are (PATH is "-" until pulled).
+
+Options:
+  --json                 print a JSON array instead of a table
+  --cache-dir DIR        model cache (KITTENTTS_CACHE_DIR, default ~/.cache/kittentts)
+  --model-dirs id=DIR,…  local model folders (KITTENTTS_MODEL_DIRS)`;
+
+export async function listModels(
+  cacheDir: string,
+  modelDirs: Readonly<Record<string, string>>,
+): Promise<ModelRow[]> {
+  const rows: ModelRow[] = [];
+  for (const m of SEED_MODELS) {
+    const local = Object.hasOwn(modelDirs, m.id) ? modelDirs[m.id] : undefined;
+    const cached = local === undefined ? await findCachedModel(m.repo, { cacheDir }) : undefined;
+    const { id, name, params, size, precision, quality, description } = m;
+    rows.push({
+      id,
+      name,
+      params,
+      size,
+      precision,
+      quality,
+      description,
+      repo: local === undefined ? m.repo : null,
+      path: local ?? cached?.dir ?? null,
+    });
+  }
+  for (const [id, dir] of Object.entries(modelDirs)) {
+    if (rows.some((r) => r.id === id)) continue;
+    rows.push({
+      id,
+      name: id,
+      params: '',
+      size: '',
+      precision: '',
+      quality: '',
+      description: 'local folder',
+      repo: null,
+      path: dir,
+    });
+  }
+  return rows;
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  let rows: ModelRow[];
+  let json: boolean;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { ...settingOptions(['cache-dir', 'model-dirs']), json: { type: 'boolean' } },
+      strict: true,
+    });
+    const config = configFromFlags(values, io.env);
+    json = values.json === true;
+    rows = await listModels(config.cacheDir, config.modelDirs);
+  } catch (err) {
+    return fail(io, 'models', (err as Error).message, 2);
+  }
+  if (json) {
+    io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return 0;
+  }
+  const header = ['ID', 'NAME', 'PARAMS', 'SIZE', 'PATH'];
+  io.stdout.write(
+    formatTable(
+      header,
+      rows.map((r) => [r.id, r.name, r.params, r.size, r.path ?? '-']),
+    ),
+  );
+  return 0;
+}
