@@ -1,0 +1,49 @@
+# KittenTTS gateway image: REST, WebSocket and SSE on port 7860.
+#   docker build -t kittentts-gateway .
+#   docker run -p 7860:7860 -v ~/.cache/kittentts:/home/node/.cache/kittentts kittentts-gateway
+# Reuse a Python kittentts download (same hub cache layout) by mounting its hub folder instead:
+#   -v ~/.cache/huggingface/hub:/home/node/.cache/kittentts
+# No "# syntax=" line on purpose: it would make docker pull a frontend image (breaks offline builds).
+
+# ---- build: compile TypeScript to dist/ -------------------------------------------------------
+FROM node:20-slim AS build
+WORKDIR /app
+# Dependencies first so source edits do not invalidate this layer. --ignore-scripts: this stage only
+# runs tsc, and `prepare` (build) cannot run before the sources are copied; .npmrc keeps
+# onnxruntime-node from downloading CUDA files in any case.
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY workers ./workers
+RUN npm run build
+
+# ---- runtime: production dependencies + dist/ only ---------------------------------------------
+FROM node:20-slim AS runtime
+# libespeak-ng1 (+ espeak-ng-data) for the native phonemizer backend (src/kitten/phonemize.ts loads
+# it through koffi); without it the gateway falls back to the slower WASM espeak-ng.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libespeak-ng1 \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json .npmrc ./
+# No dev dependencies; --ignore-scripts: onnxruntime-node's postinstall only fetches CUDA files and
+# koffi's native binary comes prebuilt in an optional dependency package.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+    && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The cache folder exists and belongs to the runtime user, so a named volume mounted there is
+# writable (docker copies the ownership into a new volume).
+RUN mkdir -p /home/node/.cache/kittentts && chown -R node:node /home/node/.cache
+ENV HOST=0.0.0.0 \
+    PORT=7860 \
+    KITTENTTS_CACHE_DIR=/home/node/.cache/kittentts
+VOLUME ["/home/node/.cache/kittentts"]
+USER node
+EXPOSE 7860
+# slim images have no curl: ask node itself. Node 20 has fetch built in.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||7860)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# node as PID 1: the gateway handles SIGTERM itself (graceful drain), so no init shim is needed.
+CMD ["node", "dist/src/main.js"]
