@@ -1,13 +1,13 @@
 // The audio encoders module every door uses: one streaming shape for all formats, plus one-shot
 // files. Import everything audio from here.
 //
-// | format | package                    | container / notes                                        |
-// | wav    | (built in)                 | RIFF PCM16; streamed with 0xFFFFFFFF "unknown" sizes     |
-// | pcm    | (built in)                 | raw s16le mono at the model rate, no header               |
-// | mp3    | @breezystack/lamejs (LGPL) | CBR, LAME Info tag so decoders trim delay and padding     |
-// | opus   | opusscript (libopus, WASM) | Ogg pages written here (RFC 7845), 20 ms frames           |
-// | flac   | libflacjs (libFLAC, asm.js)| level 5; streams use 1152-sample blocks                   |
-// aac is not offered: no maintained npm package encodes it without a system binary.
+// | format | package                            | notes                                                  |
+// | wav    | (built in)                         | RIFF PCM16; streamed with 0xFFFFFFFF "unknown" sizes   |
+// | pcm    | (built in)                         | raw s16le mono at the model rate, no header            |
+// | mp3    | @breezystack/lamejs (LAME, JS)     | 64 kbps CBR; LAME Info tag: decoders trim the delay    |
+// | opus   | @evan/opus (libopus, WebAssembly)  | 32 kbps, 20 ms frames; Ogg pages written here          |
+// | flac   | libflacjs (libFLAC, asm.js)        | level 5; streams use 1152-sample blocks                |
+// aac is not offered: no maintained npm package encodes it without a system binary or ffmpeg.wasm.
 import type { AudioFormat, StreamEncoder, StreamEncoderOptions } from './audio-format.js';
 import { createFlacStreamEncoder, encodeFlac } from './flac-encoder.js';
 import { createMp3StreamEncoder, encodeMp3 } from './mp3-encoder.js';
