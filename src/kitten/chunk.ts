@@ -67,10 +67,12 @@ export function isSentenceBoundary(text: string, i: number): boolean {
   const run = text.slice(start, i).toLowerCase();
   if (NON_TERMINAL_ABBREVIATIONS.has(run)) return false;
   if ((run === 'a' || run === 'p') && (next === 'm' || next === 'M')) return false;
-  if (run === 'm' && AM_PM_BEFORE.test(text.slice(0, i))) {
+  // A 5-unit window holds "?a.m" with a surrogate pair before it, and keeps long texts linear.
+  if (run === 'm' && AM_PM_BEFORE.test(text.slice(Math.max(0, i - 5), i))) {
     // "at 10 a.m. on Monday" continues; "at 10 a.m. The next day" ends a sentence.
-    const rest = pyStrip(text.slice(i + 1));
-    return rest === '' || STARTS_UPPER.test(rest);
+    let j = i + 1;
+    while (j < text.length && PY_SPACE.test(text[j]!)) j++;
+    return j === text.length || STARTS_UPPER.test(text.slice(j, j + 2));
   }
   return true;
 }
