@@ -57,7 +57,7 @@ interface Mark {
 /** `Punctuation.preserve` for one line: the non-empty pieces to phonemize, and the marks. */
 export function preservePunctuation(line: string): { pieces: string[]; marks: Mark[] } {
   const found = [...line.matchAll(MARKS_RE)].map((m) => m[0]);
-  if (found.length === 0) return { pieces: [line], marks: [] };
+  if (found.length === 0) return { pieces: line === '' ? [] : [line], marks: [] };
   if (found.length === 1 && found[0] === line)
     return { pieces: [], marks: [{ text: line, position: 'A' }] };
   const marks = found.map((text, i): Mark => {
