@@ -1,0 +1,198 @@
+// The OpenAI-compatible door: POST /v1/audio/speech (OpenAI's body, every format, chunked audio or
+// SSE events) and GET /v1/models, answering errors in OpenAI's envelope. Audio always leaves as
+// one continuous encoded stream, sentence by sentence, as a TtsSession renders it.
+import { Hono, type Context } from 'hono';
+import { createStreamEncoder, contentTypeFor, type StreamEncoder } from '../audio/index.js';
+import type { AppDeps } from '../app.js';
+import { GatewayError, NotFoundError } from '../errors.js';
+import type { AudioEvent, TtsSessionEvent } from '../session/session-events.js';
+import type { TtsSession } from '../session/tts-session.js';
+import { toBase64 } from './chunk-audio.js';
+import {
+  internalErrorBody,
+  openAiErrorBody,
+  OpenAiParamError,
+  renderOpenAiError,
+} from './openai-errors.js';
+import { OPENAI_MODEL_ALIASES } from './openai-names.js';
+import {
+  createSpeechRequestParser,
+  OPENAI_MAX_INPUT_CHARS,
+  type SpeechRequest,
+} from './openai-schema.js';
+import { readJson } from './validate.js';
+
+type EventIterator = AsyncIterator<TtsSessionEvent>;
+
+/** The next audio chunk (undefined at the end); a failed sentence fails the whole response. */
+async function nextAudio(it: EventIterator): Promise<AudioEvent | undefined> {
+  for (;;) {
+    const next = await it.next();
+    if (next.done) return undefined;
+    const ev = next.value;
+    if (ev.type === 'audio') return ev;
+    if (ev.type === 'error')
+      throw new GatewayError(ev.status, ev.code, ev.detail, { cause: ev.cause });
+  }
+}
+
+/** The encoded bytes of the whole input, yielded as each sentence completes. */
+async function* encodedAudio(
+  first: AudioEvent | undefined,
+  it: EventIterator,
+  encoder: StreamEncoder,
+  session: TtsSession,
+): AsyncGenerator<Uint8Array> {
+  try {
+    for (let ev = first; ev; ev = await nextAudio(it)) {
+      const bytes = encoder.write(ev.samples);
+      if (bytes.length > 0) yield bytes;
+    }
+    const tail = encoder.end();
+    if (tail.length > 0) yield tail;
+  } finally {
+    encoder.close();
+    await it.return?.();
+    session.close();
+  }
+}
+
+const utf8 = new TextEncoder();
+const sseEvent = (data: unknown): Uint8Array => utf8.encode(`data: ${JSON.stringify(data)}\n\n`);
+
+/** OpenAI's SSE shape: speech.audio.delta per piece, speech.audio.done with usage, errors in band. */
+async function* sseEvents(
+  audio: AsyncGenerator<Uint8Array>,
+  inputChars: number,
+  onError: (err: unknown) => void,
+): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const bytes of audio)
+      yield sseEvent({ type: 'speech.audio.delta', audio: toBase64(bytes) });
+  } catch (err) {
+    onError(err);
+    yield sseEvent(err instanceof GatewayError ? openAiErrorBody(err) : internalErrorBody());
+    return;
+  }
+  // No tokens are billed here; characters are the honest unit (documented), audio has none.
+  const usage = { input_tokens: inputChars, output_tokens: 0, total_tokens: inputChars };
+  yield sseEvent({ type: 'speech.audio.done', usage });
+}
+
+/** A pull-driven body: the next sentence is taken only when the client has read the last one. */
+function toReadable(
+  gen: AsyncGenerator<Uint8Array>,
+  onError: (err: unknown) => void,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await gen.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch (err) {
+        // Mid-stream there is no status to change: abort the transfer so the client sees a failure.
+        onError(err);
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await gen.return(undefined);
+    },
+  });
+}
+
+export function openaiRoutes(deps: AppDeps): Hono {
+  const { catalog, config, engine, openSession } = deps;
+  const app = new Hono();
+  const parseSpeech = createSpeechRequestParser({
+    modelIds: catalog.ids(),
+    defaultModelId: catalog.defaultId,
+    maxInputChars: Math.min(OPENAI_MAX_INPUT_CHARS, config.maxTextChars),
+  });
+  const logStreamError = (err: unknown) => {
+    if (err instanceof GatewayError && err.status < 500) return;
+    deps.log?.('error', 'openai speech stream failed', {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  };
+
+  const createdS = Math.floor(Date.now() / 1000);
+  const models = () => [
+    ...catalog
+      .ids()
+      .map((id) => ({ id, object: 'model', created: createdS, owned_by: 'kittenml' })),
+    ...OPENAI_MODEL_ALIASES.map((id) => ({
+      id,
+      object: 'model',
+      created: createdS,
+      owned_by: 'kittentts-gateway',
+    })),
+  ];
+  app.get('/models', (c) => c.json({ object: 'list', data: models() }));
+  app.get('/models/:id', (c) => {
+    const model = models().find((m) => m.id === c.req.param('id'));
+    if (!model)
+      throw new OpenAiParamError(
+        `The model '${c.req.param('id').slice(0, 64)}' does not exist.`,
+        'model',
+        'model_not_found',
+        404,
+      );
+    return c.json(model);
+  });
+
+  app.post('/audio/speech', async (c) => {
+    const req = parseSpeech(await readJson(c));
+    // Load failures become an ordinary error response before the first byte.
+    if (!catalog.loadedModels().includes(req.modelId)) await engine.ensureModel(req.modelId);
+    return speechResponse(c, req);
+  });
+
+  async function speechResponse(c: Context, req: SpeechRequest): Promise<Response> {
+    const session = openSession(
+      {
+        modelId: req.modelId,
+        voice: req.voice,
+        speed: req.speed,
+        maxBufferedChars: Math.max(OPENAI_MAX_INPUT_CHARS, req.input.length),
+      },
+      'openai',
+    );
+    const signal = c.req.raw.signal;
+    signal.addEventListener('abort', () => session.close(), { once: true });
+    const it = session[Symbol.asyncIterator]();
+    let first: AudioEvent | undefined;
+    try {
+      session.pushText(req.input);
+      session.end();
+      // Waiting for the first sentence costs no latency and lets its failure be a real status.
+      first = await nextAudio(it);
+    } catch (err) {
+      await it.return?.();
+      session.close();
+      throw err;
+    }
+    const encoder = createStreamEncoder(req.format, { sampleRateHz: first?.sampleRateHz ?? 24000 });
+    const audio = encodedAudio(first, it, encoder, session);
+    if (req.streamFormat === 'sse') {
+      const body = toReadable(sseEvents(audio, req.input.length, logStreamError), logStreamError);
+      return c.body(body, 200, {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-cache',
+      });
+    }
+    return c.body(toReadable(audio, logStreamError), 200, {
+      'Content-Type': contentTypeFor(req.format),
+    });
+  }
+
+  app.all('*', () => {
+    throw new NotFoundError(
+      'Not found: the OpenAI-compatible routes are POST /v1/audio/speech and GET /v1/models.',
+    );
+  });
+
+  app.onError((err, c) => renderOpenAiError(err, c, deps.log));
+  return app;
+}
