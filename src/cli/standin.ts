@@ -1,46 +1,59 @@
-// `kittentts standin --out DIR [--variant tiny|nano] [--seed N]`: writes a stand-in model folder.
+// `kittentts standin --out DIR [--variant tiny|nano|nano-int8] [--seed N]`: writes a stand-in model
+// folder laid out like the Hugging Face repo, for tests, benchmarks and air-gapped trials.
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli.js';
 import { STANDIN_VARIANTS, writeStandinModel, type StandinVariant } from '../standin/standin.js';
 
-export const help = `Usage: kittentts standin --out DIR [--variant tiny|nano] [--seed N]
+export const help = `Usage: kittentts standin --out DIR [--variant tiny|nano|nano-int8] [--seed N]
 
 Writes a stand-in KittenTTS model folder (config.json, kitten_tts_nano_v0_8.onnx, voices.npz) laid
-out like the Hugging Face repo. Same inputs, outputs and length law as kitten-tts-nano; "nano" has
-about its CPU cost, "tiny" is small and fast for unit tests. Random weights: it produces noise, not
-speech. Serve it with KITTENTTS_MODEL_DIRS=kitten-tts-nano=DIR.
+out like the Hugging Face repo KittenML/kitten-tts-nano-0.8. It has the real model's inputs, outputs
+and length law (600 samples per duration frame); "nano" also has about its size and CPU cost,
+"nano-int8" is its dynamically quantized form, "tiny" is small and fast for unit tests. Random
+weights: it produces noise, not speech. Serve it with KITTENTTS_MODEL_DIRS=kitten-tts-nano=DIR.
 
 Options:
-  --out DIR        folder to write (created if missing)
-  --variant NAME   tiny (default) or nano
-  --seed N         random seed (default 1); the output is deterministic per variant and seed`;
+  --out DIR        folder to write (created if missing; existing model files are replaced)
+  --variant NAME   tiny (default), nano or nano-int8
+  --seed N         random seed, an integer in [0, 2^32) (default 1); same seed, same bytes`;
+
+function usageError(io: CliIo, message: string): number {
+  io.stderr.write(`kittentts standin: ${message}\nRun "kittentts standin --help" for usage.\n`);
+  return 2;
+}
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  let values: { out?: string; variant?: string; seed?: string };
+  let values: { out?: string | undefined; variant?: string | undefined; seed?: string | undefined };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { out: { type: 'string' }, variant: { type: 'string', default: 'tiny' }, seed: { type: 'string', default: '1' } },
+      options: {
+        out: { type: 'string' },
+        variant: { type: 'string', default: 'tiny' },
+        seed: { type: 'string', default: '1' },
+      },
       strict: true,
+      allowPositionals: false,
     }));
   } catch (err) {
-    io.stderr.write(`kittentts standin: ${(err as Error).message}\n`);
-    return 2;
+    return usageError(io, (err as Error).message);
   }
-  if (!values.out) {
-    io.stderr.write('kittentts standin: --out DIR is required\n');
-    return 2;
+  if (!values.out) return usageError(io, '--out DIR is required');
+  const variant = values.variant as StandinVariant;
+  if (!STANDIN_VARIANTS.includes(variant)) {
+    return usageError(
+      io,
+      `unknown variant '${values.variant}' (choose ${STANDIN_VARIANTS.join(', ')})`,
+    );
   }
-  if (!STANDIN_VARIANTS.includes(values.variant as StandinVariant)) {
-    io.stderr.write(`kittentts standin: unknown variant '${values.variant}' (choose ${STANDIN_VARIANTS.join(', ')})\n`);
-    return 2;
+  const seedText = values.seed ?? '1';
+  const seed = Number(seedText);
+  if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(seed) || seed > 0xffffffff) {
+    return usageError(io, `--seed must be an integer in [0, 2^32), got '${seedText}'`);
   }
-  const seed = Number(values.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    io.stderr.write(`kittentts standin: --seed must be a non-negative integer\n`);
-    return 2;
-  }
-  const info = await writeStandinModel(values.out, { variant: values.variant as StandinVariant, seed });
-  io.stdout.write(`${JSON.stringify({ out: values.out, ...info })}\n`);
+  const started = performance.now();
+  const info = await writeStandinModel(values.out, { variant, seed });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  io.stdout.write(`${JSON.stringify({ out: values.out, ...info, seconds: Number(seconds) })}\n`);
   return 0;
 }

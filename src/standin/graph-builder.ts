@@ -1,8 +1,17 @@
-// A small builder for ONNX graphs: deterministic random initializers and one call per node, so the
-// stand-in architecture reads like the model it imitates rather than like protobuf plumbing.
-import { DataType, type AttrValue, type Node, type Tensor, type ValueInfo, encodeModel } from './onnx-writer.js';
+// A tiny ONNX graph-building DSL: deterministic random parameters, cached constants and one call per
+// node, so the stand-in architecture reads like the model it imitates rather than like protobuf
+// plumbing. The weighted layers (dense, conv) live in weighted-layers.ts.
+import {
+  DataType,
+  encodeModel,
+  type AttrValue,
+  type EncodeModelOptions,
+  type Node,
+  type Tensor,
+  type ValueInfo,
+} from './onnx-writer.js';
 
-/** mulberry32: a tiny, fast, well-distributed deterministic PRNG. */
+/** mulberry32: a tiny, fast, well-distributed deterministic PRNG returning [0, 1). */
 export function createRng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -14,8 +23,15 @@ export function createRng(seed: number): () => number {
   };
 }
 
-function bytesOf(a: Float32Array | BigInt64Array | Uint8Array | Int32Array): Uint8Array {
+// Never `new Uint8Array(a.buffer)`: a subarray's buffer holds more than its elements.
+function bytesOf(a: Float32Array | BigInt64Array | Uint8Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+export interface GraphBuilderOptions {
+  seed: number;
+  /** Dynamic int8 quantization of dense and conv layers (uint8 weights, zero point 128). */
+  quantize?: boolean;
 }
 
 export class GraphBuilder {
@@ -23,12 +39,16 @@ export class GraphBuilder {
   readonly initializers: Tensor[] = [];
   readonly inputs: ValueInfo[] = [];
   readonly outputs: ValueInfo[] = [];
-  private counter = 0;
   readonly rng: () => number;
+  readonly quantize: boolean;
+  /** Trainable-parameter count (weights, biases, norm and Snake parameters). */
   parameterCount = 0;
+  private counter = 0;
+  private readonly constants = new Map<string, string>();
 
-  constructor(seed: number) {
-    this.rng = createRng(seed);
+  constructor(options: GraphBuilderOptions) {
+    this.rng = createRng(options.seed);
+    this.quantize = options.quantize ?? false;
   }
 
   private fresh(prefix: string): string {
@@ -44,57 +64,104 @@ export class GraphBuilder {
     this.outputs.push({ name, elemType, shape });
   }
 
-  f32(dims: number[], data: Float32Array | number[], prefix = 'c'): string {
+  tensor(
+    dataType: number,
+    dims: readonly number[],
+    data: Float32Array | BigInt64Array | Uint8Array,
+    prefix: string,
+  ): string {
     const name = this.fresh(prefix);
-    const arr = data instanceof Float32Array ? data : Float32Array.from(data);
-    this.initializers.push({ name, dataType: DataType.FLOAT, dims, raw: bytesOf(arr) });
+    this.initializers.push({ name, dataType, dims, raw: bytesOf(data) });
     return name;
   }
 
-  i64(dims: number[], values: number[], prefix = 'k'): string {
-    const name = this.fresh(prefix);
-    this.initializers.push({ name, dataType: DataType.INT64, dims, raw: bytesOf(BigInt64Array.from(values.map(BigInt))) });
-    return name;
+  /** A float parameter with the given values (counted as trainable). */
+  param(dims: readonly number[], data: Float32Array, prefix = 'p'): string {
+    this.parameterCount += data.length;
+    return this.tensor(DataType.FLOAT, dims, data, prefix);
   }
 
-  u8(dims: number[], data: Uint8Array, prefix = 'q'): string {
-    const name = this.fresh(prefix);
-    this.initializers.push({ name, dataType: DataType.UINT8, dims, raw: data });
-    return name;
-  }
-
-  /** Weights drawn from U(±scale·√(3/fanIn)): unit-variance activations with random weights. */
-  weight(dims: number[], fanIn: number, scale = 1): string {
-    const n = dims.reduce((a, b) => a * b, 1);
+  /** Uniform U(±scale·√(3/fanIn)) values: unit-variance outputs for unit-variance inputs. */
+  uniform(count: number, fanIn: number, scale = 1): Float32Array {
     const bound = scale * Math.sqrt(3 / fanIn);
-    const data = new Float32Array(n);
-    for (let i = 0; i < n; i++) data[i] = (this.rng() * 2 - 1) * bound;
-    this.parameterCount += n;
-    return this.f32(dims, data, 'w');
+    const data = new Float32Array(count);
+    for (let i = 0; i < count; i++) data[i] = (this.rng() * 2 - 1) * bound;
+    return data;
   }
 
-  filled(dims: number[], value: number): string {
-    const n = dims.reduce((a, b) => a * b, 1);
-    return this.f32(dims, new Float32Array(n).fill(value), 'b');
+  weight(dims: readonly number[], fanIn: number, scale = 1): string {
+    return this.param(dims, this.uniform(size(dims), fanIn, scale), 'w');
   }
 
-  op(opType: string, inputs: string[], attributes?: Record<string, AttrValue>, outputs = 1): string {
-    return this.opMulti(opType, inputs, attributes, outputs)[0]!;
+  filledParam(dims: readonly number[], value: number): string {
+    return this.param(dims, new Float32Array(size(dims)).fill(value), 'b');
   }
 
-  opMulti(opType: string, inputs: string[], attributes?: Record<string, AttrValue>, outputs = 1): string[] {
+  /** A cached float constant (not a parameter). */
+  f32(dims: readonly number[], values: readonly number[]): string {
+    return this.cached(`f${dims.join('x')}:${values.join(',')}`, () =>
+      this.tensor(DataType.FLOAT, dims, Float32Array.from(values), 'cf'),
+    );
+  }
+
+  /** A cached int64 constant: shapes, axes, slice bounds. */
+  i64(dims: readonly number[], values: readonly number[]): string {
+    return this.cached(`i${dims.join('x')}:${values.join(',')}`, () =>
+      this.tensor(
+        DataType.INT64,
+        dims,
+        BigInt64Array.from(values, (v) => BigInt(v)),
+        'ci',
+      ),
+    );
+  }
+
+  /** The uint8 zero point of every quantized weight. */
+  zeroPoint128(): string {
+    return this.cached('u8:128', () => this.tensor(DataType.UINT8, [], Uint8Array.of(128), 'zq'));
+  }
+
+  private cached(key: string, make: () => string): string {
+    let name = this.constants.get(key);
+    if (name === undefined) {
+      name = make();
+      this.constants.set(key, name);
+    }
+    return name;
+  }
+
+  op(opType: string, inputs: readonly string[], attributes?: Record<string, AttrValue>): string {
+    return this.opMulti(opType, inputs, 1, attributes)[0]!;
+  }
+
+  opMulti(
+    opType: string,
+    inputs: readonly string[],
+    outputs: number,
+    attributes?: Record<string, AttrValue>,
+  ): string[] {
     const outs = Array.from({ length: outputs }, () => this.fresh(opType.toLowerCase()));
     this.nodes.push({ opType, inputs, outputs: outs, attributes });
     return outs;
   }
 
-  /** Like op() but writes to a chosen output name (graph outputs). */
-  opNamed(opType: string, inputs: string[], output: string, attributes?: Record<string, AttrValue>): string {
+  /** A node writing to a chosen name (graph outputs). */
+  opInto(
+    opType: string,
+    inputs: readonly string[],
+    output: string,
+    attributes?: Record<string, AttrValue>,
+  ): string {
     this.nodes.push({ opType, inputs, outputs: [output], attributes });
     return output;
   }
 
-  encode(name: string): Uint8Array {
-    return encodeModel({ name, nodes: this.nodes, initializers: this.initializers, inputs: this.inputs, outputs: this.outputs });
+  encode(name: string, options?: EncodeModelOptions): Uint8Array {
+    const { nodes, initializers, inputs, outputs } = this;
+    return encodeModel({ name, nodes, initializers, inputs, outputs }, options);
   }
+}
+
+export function size(dims: readonly number[]): number {
+  return dims.reduce((a, b) => a * b, 1);
 }

@@ -1,8 +1,10 @@
-// A minimal protobuf encoder for the ONNX messages the stand-in generator needs (ModelProto and
-// what it contains). Hand-written because it is ~100 lines; pulling in protobufjs for it would not be.
+// A minimal protobuf encoder for the ONNX messages the stand-in generator needs (ModelProto and what
+// it contains). Hand-written because it is ~150 lines; a protobuf dependency for it would not be.
+// Field numbers are those of onnx/onnx.proto3.
 
 const utf8 = new TextEncoder();
 
+/** An append-only protobuf message writer; `finish()` concatenates the pieces once. */
 class Pb {
   private chunks: Uint8Array[] = [];
   private size = 0;
@@ -13,6 +15,7 @@ class Pb {
   }
 
   private varintRaw(value: number | bigint): void {
+    // Negative int64 values are written as their two's complement (10 bytes), as protobuf does.
     let v = BigInt.asUintN(64, BigInt(value));
     const out: number[] = [];
     while (v >= 0x80n) {
@@ -24,7 +27,10 @@ class Pb {
   }
 
   varint(field: number, value: number | bigint): this {
-    this.varintRaw((field << 3) | 0);
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+      throw new RangeError(`protobuf field ${field}: ${value} is not an integer`);
+    }
+    this.varintRaw(field << 3);
     this.varintRaw(value);
     return this;
   }
@@ -63,24 +69,32 @@ class Pb {
   }
 }
 
-export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
+/** TensorProto.DataType values used here. */
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9 } as const;
 
 export interface Tensor {
   name: string;
   dataType: number;
   dims: readonly number[];
-  /** Little-endian element bytes. */
+  /** Exactly the tensor's little-endian element bytes. */
   raw: Uint8Array;
 }
 
-export type AttrValue = number | string | readonly number[] | { float: number } | { floats: readonly number[] } | { tensor: Tensor };
+/** int → INT, string → STRING, number[] → INTS, {float} → FLOAT, {floats} → FLOATS, {tensor} → TENSOR. */
+export type AttrValue =
+  | number
+  | string
+  | readonly number[]
+  | { float: number }
+  | { floats: readonly number[] }
+  | { tensor: Tensor };
 
 export interface Node {
   opType: string;
   inputs: readonly string[];
   outputs: readonly string[];
   name?: string;
-  attributes?: Readonly<Record<string, AttrValue>>;
+  attributes?: Readonly<Record<string, AttrValue>> | undefined;
 }
 
 export interface ValueInfo {
@@ -98,21 +112,30 @@ export interface Graph {
   outputs: readonly ValueInfo[];
 }
 
+export interface EncodeModelOptions {
+  /** ONNX Runtime 1.30 accepts IR 8–10 with opsets 17–21 (IR 13 / opset 27 are rejected). */
+  irVersion?: number;
+  opset?: number;
+  producerName?: string;
+  docString?: string;
+}
+
 function tensorPb(t: Tensor): Pb {
   const pb = new Pb();
   for (const d of t.dims) pb.varint(1, d);
   return pb.varint(2, t.dataType).string(8, t.name).bytes(9, t.raw);
 }
 
-function isIntList(value: AttrValue): value is readonly number[] {
+function isList(value: AttrValue): value is readonly number[] {
   return Array.isArray(value);
 }
 
+// AttributeProto.type (field 20) is required: ONNX Runtime rejects attributes without it.
 function attributePb(name: string, value: AttrValue): Pb {
   const pb = new Pb().string(1, name);
   if (typeof value === 'number') return pb.varint(3, value).varint(20, 2);
   if (typeof value === 'string') return pb.bytes(4, utf8.encode(value)).varint(20, 3);
-  if (isIntList(value)) {
+  if (isList(value)) {
     for (const v of value) pb.varint(8, v);
     return pb.varint(20, 7);
   }
@@ -126,31 +149,37 @@ function attributePb(name: string, value: AttrValue): Pb {
 
 function valueInfoPb(v: ValueInfo): Pb {
   const shape = new Pb();
-  for (const d of v.shape) shape.message(1, typeof d === 'number' ? new Pb().varint(1, d) : new Pb().string(2, d));
+  for (const d of v.shape) {
+    shape.message(1, typeof d === 'number' ? new Pb().varint(1, d) : new Pb().string(2, d));
+  }
   const tensorType = new Pb().varint(1, v.elemType).message(2, shape);
   return new Pb().string(1, v.name).message(2, new Pb().message(1, tensorType));
 }
 
-/** Serializes a ModelProto (IR 8, default-domain opset) ready for onnxruntime. */
-export function encodeModel(graph: Graph, opset = 17, producer = 'kittentts-gateway standin'): Uint8Array {
+function nodePb(node: Node): Pb {
+  const n = new Pb();
+  for (const i of node.inputs) n.string(1, i);
+  for (const o of node.outputs) n.string(2, o);
+  if (node.name) n.string(3, node.name);
+  n.string(4, node.opType);
+  for (const [k, v] of Object.entries(node.attributes ?? {})) n.message(5, attributePb(k, v));
+  return n;
+}
+
+/** Serializes a ModelProto with one default-domain opset import. */
+export function encodeModel(graph: Graph, options: EncodeModelOptions = {}): Uint8Array {
   const g = new Pb();
-  for (const node of graph.nodes) {
-    const n = new Pb();
-    for (const i of node.inputs) n.string(1, i);
-    for (const o of node.outputs) n.string(2, o);
-    if (node.name) n.string(3, node.name);
-    n.string(4, node.opType);
-    for (const [k, v] of Object.entries(node.attributes ?? {})) n.message(5, attributePb(k, v));
-    g.message(1, n);
-  }
+  for (const node of graph.nodes) g.message(1, nodePb(node));
   g.string(2, graph.name);
   for (const t of graph.initializers) g.message(5, tensorPb(t));
   for (const i of graph.inputs) g.message(11, valueInfoPb(i));
   for (const o of graph.outputs) g.message(12, valueInfoPb(o));
-  return new Pb()
-    .varint(1, 8)
-    .string(2, producer)
+  const model = new Pb()
+    .varint(1, options.irVersion ?? 8)
+    .string(2, options.producerName ?? 'kittentts-gateway standin');
+  if (options.docString) model.string(6, options.docString);
+  return model
     .message(7, g)
-    .message(8, new Pb().string(1, '').varint(2, opset))
+    .message(8, new Pb().string(1, '').varint(2, options.opset ?? 17))
     .finish();
 }
