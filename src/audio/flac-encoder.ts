@@ -78,8 +78,10 @@ function createFlacCoder(
     contentType: contentTypeFor('flac'),
     write(samples) {
       if (id === undefined) throw new Error('flac stream already ended');
-      if (pcm32.length < samples.length)
+      if (samples.length === 0) return take(); // the stream header, on a first empty write
+      if (pcm32.length < samples.length) {
         pcm32 = new Int32Array(Math.max(samples.length, pcm32.length * 2));
+      }
       const block = pcm32.subarray(0, samples.length);
       block.set(pcm16.convert(samples));
       if (!Flac.FLAC__stream_encoder_process_interleaved(id, block, block.length)) {

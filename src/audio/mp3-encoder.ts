@@ -3,6 +3,9 @@
 // LAME "Info" tag saying so, every decoder plays that as ~50 ms of extra audio. So the first frame
 // of every file or stream is an Info tag: one-shot files carry delay, padding and frame count
 // (gapless, exact length); a stream carries the delay only, since its end is not known yet.
+// LAME's flush may add a frame holding nothing but padding; we drop such frames (lamejs disables
+// the bit reservoir, so frames never borrow bits from later ones and a trailing frame is free to
+// go), which keeps even a stream within one frame of the true length.
 import { Mp3Encoder } from '@breezystack/lamejs';
 import type { StreamEncoder, StreamEncoderOptions } from './audio-format.js';
 import { contentTypeFor } from './audio-format.js';
@@ -33,6 +36,20 @@ const EMPTY = new Uint8Array(0);
 const asBytes = (a: ArrayBufferView): Uint8Array =>
   new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
+/** The first `frames` frames of headerless mp3 data. */
+function firstFrames(data: Uint8Array, frames: number): Uint8Array {
+  let offset = 0;
+  for (let i = 0; i < frames && offset < data.length; i++) {
+    offset += parseMp3Header(data, offset).frameBytes;
+  }
+  return data.subarray(0, offset);
+}
+
+/** Frames a decoder needs to output every input sample after LAME's delay plus its own 529. */
+function framesNeeded(inputSamples: number, samplesPerFrame: number): number {
+  return Math.ceil((inputSamples + LAME_ENCODER_DELAY_SAMPLES + 529) / samplesPerFrame);
+}
+
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length === 0) return b;
   const out = new Uint8Array(a.length + b.length);
@@ -49,11 +66,18 @@ export function createMp3StreamEncoder(options: StreamEncoderOptions): StreamEnc
   );
   const scratch = new Pcm16Scratch();
   let tagSent = false;
+  let inputSamples = 0;
+  let framesSent = 0;
+  let samplesPerFrame = 0;
   // The tag copies the first audio frame's header, so it goes out with the first frame.
-  const withTag = (frames: Uint8Array): Uint8Array => {
-    if (tagSent || frames.length === 0) return frames;
+  const send = (frames: Uint8Array): Uint8Array => {
+    if (frames.length === 0) return frames;
+    framesSent += countMp3Frames(frames);
+    if (tagSent) return frames;
     tagSent = true;
-    return concat(buildInfoTagFrame(parseMp3Header(frames, 0)), frames);
+    const header = parseMp3Header(frames, 0);
+    samplesPerFrame = header.samplesPerFrame;
+    return concat(buildInfoTagFrame(header), frames);
   };
   return {
     format: 'mp3',
@@ -61,13 +85,16 @@ export function createMp3StreamEncoder(options: StreamEncoderOptions): StreamEnc
     write(samples) {
       if (!lame) throw new Error('mp3 stream already ended');
       if (samples.length === 0) return EMPTY;
-      return withTag(asBytes(lame.encodeBuffer(scratch.convert(samples))));
+      inputSamples += samples.length;
+      return send(asBytes(lame.encodeBuffer(scratch.convert(samples))));
     },
     end() {
       if (!lame) return EMPTY;
       const last = asBytes(lame.flush());
       lame = undefined;
-      return withTag(last);
+      if (last.length === 0) return send(last);
+      const perFrame = samplesPerFrame || parseMp3Header(last, 0).samplesPerFrame;
+      return send(firstFrames(last, framesNeeded(inputSamples, perFrame) - framesSent));
     },
     close() {
       lame = undefined; // pure JavaScript: the garbage collector frees it
@@ -78,12 +105,13 @@ export function createMp3StreamEncoder(options: StreamEncoderOptions): StreamEnc
 /** A complete mp3 file whose Info tag lets decoders trim it to exactly `samples.length`. */
 export function encodeMp3(samples: Float32Array, options: StreamEncoderOptions): Uint8Array {
   const lame = new Mp3Encoder(1, options.sampleRateHz, resolveBitrateKbps(options.bitrateKbps));
-  const body = concat(
+  const encoded = concat(
     asBytes(lame.encodeBuffer(new Pcm16Scratch().convert(samples))),
     asBytes(lame.flush()),
   );
-  if (body.length === 0) return body;
-  const header = parseMp3Header(body, 0);
+  if (encoded.length === 0) return encoded;
+  const header = parseMp3Header(encoded, 0);
+  const body = firstFrames(encoded, framesNeeded(samples.length, header.samplesPerFrame));
   const frames = countMp3Frames(body);
   const paddingSamples =
     frames * header.samplesPerFrame - samples.length - LAME_ENCODER_DELAY_SAMPLES;

@@ -96,7 +96,7 @@ describe('encodeMp3', () => {
       delay: LAME_ENCODER_DELAY_SAMPLES,
       padding: audioFrames * 576 - samples - LAME_ENCODER_DELAY_SAMPLES,
     });
-    expect(fields.padding).toBeGreaterThanOrEqual(0);
+    expect(fields.padding).toBeGreaterThanOrEqual(529); // the decoder's own delay, then < 1 frame
     expect(fields.padding).toBeLessThan(576 + 529);
   });
 

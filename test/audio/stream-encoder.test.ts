@@ -195,6 +195,22 @@ describe.skipIf(!hasFfmpeg && !process.env.CI)(
       }
     }
 
+    it('decodes short lossy streams to within one frame of their length', () => {
+      for (const format of ['mp3', 'opus'] as const) {
+        // Opus decodes at 48 kHz: count there, so resampling cannot round a tiny stream away.
+        const scale = EXPECT[format].probedRateHz / RATE;
+        for (const length of [1, 600, 1_000, 1_200, 5_000]) {
+          const encoder = createStreamEncoder(format, { sampleRateHz: RATE });
+          const bytes = Buffer.concat([encoder.write(speechLike(length / RATE)), encoder.end()]);
+          const name = `short.${EXPECT[format].extension}`;
+          const decoded = decode(bytes, name, EXPECT[format].probedRateHz).length / scale;
+          expect(Math.abs(decoded - length), `${format} ${length}`).toBeLessThan(
+            EXPECT[format].frameSamples,
+          );
+        }
+      }
+    });
+
     it('decodes an empty streamed wav, ogg and flac as valid empty audio', () => {
       for (const format of ['wav', 'opus', 'flac'] as const) {
         const encoder = createStreamEncoder(format, { sampleRateHz: RATE });
