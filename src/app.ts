@@ -8,6 +8,8 @@ import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
 import { GatewayError, NotFoundError, PayloadTooLargeError } from './errors.js';
 import { createAuth } from './http/auth.js';
+import { renderOpenAiError } from './http/openai-errors.js';
+import { openaiRoutes } from './http/openai.js';
 import { requestContext } from './http/request-context.js';
 import type { Metrics } from './metrics.js';
 import type { GenerationStats } from './generation-stats.js';
@@ -101,9 +103,12 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/stream', streamRestRoutes(deps));
   app.route('/api', streamSseRoutes(deps));
   app.route('/api', streamWsRoutes(deps));
+  app.route('/v1', openaiRoutes(deps));
 
   app.notFound((c) => c.json({ detail: `Not found: ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {
+    // OpenAI clients parse OpenAI's error envelope, whichever middleware failed.
+    if (c.req.path.startsWith('/v1/')) return renderOpenAiError(err, c, deps.log);
     if (err instanceof GatewayError) {
       if (err.retryAfterS !== undefined) c.header('Retry-After', String(Math.ceil(err.retryAfterS)));
       if (err.status >= 500) deps.log?.('error', err.message, { code: err.code, cause: String(err.cause ?? '') });
