@@ -107,6 +107,8 @@ export function createApp(deps: AppDeps): Hono {
 
   app.notFound((c) => c.json({ detail: `Not found: ${c.req.method} ${c.req.path}` }, 404));
   app.onError((err, c) => {
+    // The unread rest of an oversized body would corrupt the next request on this connection.
+    if (err instanceof GatewayError && err.status === 413) c.header('Connection', 'close');
     // OpenAI clients parse OpenAI's error envelope, whichever middleware failed.
     if (c.req.path.startsWith('/v1/')) return renderOpenAiError(err, c, deps.log);
     if (err instanceof GatewayError) {
