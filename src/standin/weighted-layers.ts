@@ -4,7 +4,7 @@
 import { DataType, type AttrValue } from './onnx-writer.js';
 import { size, type GraphBuilder } from './graph-builder.js';
 
-/** Per-tensor symmetric uint8 weights around zero point 128, as onnxruntime's dynamic quantizer writes. */
+/** Per-tensor symmetric uint8 weights around zero point 128 (onnxruntime quantize_dynamic, QUInt8). */
 export function quantizeWeights(w: Float32Array): { q: Uint8Array; scale: number } {
   let max = 0;
   for (const v of w) max = Math.max(max, Math.abs(v));
