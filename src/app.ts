@@ -1,6 +1,9 @@
 // createApp(deps): the Hono application — CORS, body limits, the routers of every door, and the
 // one error hook that turns any failure into {detail} with the right status.
-import { Hono } from 'hono';
+import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -65,7 +68,8 @@ export function errorResponseBody(err: GatewayError): { detail: string } {
 export function ownedSession(deps: AppDeps, id: string, keyId: string | undefined): TtsSession {
   const session = deps.sessions.get(id);
   const owner = deps.sessionOwners.get(session);
-  if (owner !== undefined && owner !== keyId) throw new NotFoundError(`Session '${id}' not found (it may have expired).`);
+  if (owner !== undefined && owner !== keyId)
+    throw new NotFoundError(`Session '${id}' not found (it may have expired).`);
   return session;
 }
 
@@ -90,7 +94,9 @@ export function createApp(deps: AppDeps): Hono {
     bodyLimit({
       maxSize: config.maxBodyBytes,
       onError: () => {
-        throw new PayloadTooLargeError(`The request body is larger than ${config.maxBodyBytes} bytes.`);
+        throw new PayloadTooLargeError(
+          `The request body is larger than ${config.maxBodyBytes} bytes.`,
+        );
       },
     }),
   );
@@ -98,7 +104,9 @@ export function createApp(deps: AppDeps): Hono {
   const publicPaths = ['/api/health', ...(config.metricsPublic ? ['/metrics'] : [])];
   app.use('*', createAuth({ apiKeys: config.apiKeys, publicPaths }).middleware);
 
-  app.get('/metrics', async (c) => c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }));
+  app.get('/metrics', async (c) =>
+    c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }),
+  );
   app.route('/api', apiRoutes(deps));
   app.route('/api/stream', streamRestRoutes(deps));
   app.route('/api', streamSseRoutes(deps));
@@ -106,23 +114,63 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/v1', openaiRoutes(deps));
 
   app.notFound((c) => c.json({ detail: `Not found: ${c.req.method} ${c.req.path}` }, 404));
-  app.onError((err, c) => {
+  app.onError(async (err, c) => {
+    const res = renderError(err, c, deps);
+    // A refused WebSocket upgrade: @hono/node-server would answer with an empty body, but clients
+    // deserve the {detail}, so the answer is written to the raw socket here.
+    const incoming = (c.env as { incoming?: IncomingMessage; outgoing?: unknown } | undefined)
+      ?.incoming;
+    if (
+      incoming &&
+      (c.env as { outgoing?: unknown }).outgoing === undefined &&
+      c.req.header('upgrade')
+    ) {
+      await writeRawResponse(incoming.socket, res);
+    }
+    return res;
+  });
+  return app;
+}
+
+async function writeRawResponse(socket: Duplex, res: Response): Promise<void> {
+  const body = Buffer.from(await res.text());
+  const head = [
+    `HTTP/1.1 ${res.status} ${STATUS_CODES[res.status] ?? ''}`,
+    'Connection: close',
+    `Content-Length: ${body.length}`,
+  ];
+  res.headers.forEach((value, name) => {
+    if (!['connection', 'content-length'].includes(name)) head.push(`${name}: ${value}`);
+  });
+  socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), body]));
+  socket.destroy();
+}
+
+function renderError(err: Error, c: Context, deps: AppDeps): Response {
+  {
     // The unread rest of an oversized body would corrupt the next request on this connection.
     if (err instanceof GatewayError && err.status === 413) c.header('Connection', 'close');
     // OpenAI clients parse OpenAI's error envelope, whichever middleware failed.
     if (c.req.path.startsWith('/v1/')) return renderOpenAiError(err, c, deps.log);
     if (err instanceof GatewayError) {
-      if (err.retryAfterS !== undefined) c.header('Retry-After', String(Math.ceil(err.retryAfterS)));
-      if (err.status >= 500) deps.log?.('error', err.message, { code: err.code, cause: String(err.cause ?? '') });
+      if (err.retryAfterS !== undefined)
+        c.header('Retry-After', String(Math.ceil(err.retryAfterS)));
+      if (err.status >= 500)
+        deps.log?.('error', err.message, { code: err.code, cause: String(err.cause ?? '') });
       return c.json(errorResponseBody(err), err.status as ContentfulStatusCode);
     }
-    if (isAbort(err)) return c.json({ detail: 'The client closed the request.' }, 499 as ContentfulStatusCode);
-    deps.log?.('error', 'unhandled error', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    if (isAbort(err))
+      return c.json({ detail: 'The client closed the request.' }, 499 as ContentfulStatusCode);
+    deps.log?.('error', 'unhandled error', {
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
     return c.json({ detail: 'internal error' }, 500);
-  });
-  return app;
+  }
 }
 
 function isAbort(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
+  return (
+    err instanceof Error &&
+    (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR')
+  );
 }
