@@ -1,0 +1,288 @@
+// The table of routes the OpenAPI document describes: method, path, which zod schema validates the
+// request and which one shapes the answer. A test compares it with the routes the app really has.
+
+export interface ResponseDoc {
+  description: string;
+  /** A name in components.schemas. */
+  schema?: string;
+  contentType?: string;
+}
+
+export interface RouteDoc {
+  method: 'get' | 'post' | 'delete';
+  path: string;
+  operationId: string;
+  tag: 'service' | 'generate' | 'stream' | 'openai' | 'meta';
+  summary: string;
+  description?: string;
+  pathParams?: string[];
+  query?: 'streamStartQuery' | 'streamChunkQuery' | 'streamEventsQuery' | 'wsQuery';
+  body?: string;
+  bodyRequired?: boolean;
+  responses: Record<string, ResponseDoc>;
+}
+
+const bad: ResponseDoc = {
+  description: 'Invalid request: the detail names the field and the valid choices.',
+  schema: 'Error',
+};
+const notFound: ResponseDoc = {
+  description: 'Unknown session (expired or ended).',
+  schema: 'Error',
+};
+const busy: ResponseDoc = {
+  description: 'Too many sessions or a full queue; retry after `Retry-After` seconds.',
+  schema: 'Error',
+};
+const oaiBad: ResponseDoc = {
+  description: "Invalid request, in OpenAI's error shape.",
+  schema: 'OpenAiError',
+};
+const sse = 'text/event-stream';
+
+export const FIELD_DOCS: Readonly<Record<string, string>> = {
+  text: 'The text to speak.',
+  voice: 'A voice name (Bella, Jasper, …) or an expr-voice key.',
+  speed: 'Speaking rate, 0.25–3.0 (1.0 is normal).',
+  model: 'A model id from GET /api/models; the server default when omitted.',
+  format:
+    'Audio format of each chunk: wav and pcm chunks play on their own; mp3, opus and flac chunks are pieces of one continuous stream.',
+  first_chunk:
+    '`clause` lets the first audio of a turn start at a clause boundary (lower latency); later chunks are whole sentences.',
+  encoding:
+    '`binary`: audio as a binary frame after each `audio` event; `json`: base64 inside the event.',
+  flush: 'Synthesize everything buffered now, even without a sentence end.',
+  session_id: 'The id POST /api/stream/start returned.',
+  api_key: 'The API key, for WebSocket clients that cannot send headers.',
+  id: 'A model id.',
+  file: 'A file of the playground: `app.js`, `audio.js`, `page.js`, `stream.js` or `style.css`.',
+};
+
+export const DOCS_PROTOCOLS = [
+  'Streaming: text is segmented into sentences as it arrives; each finished sentence is synthesized at once and its audio delivered in order (`seq` 0, 1, 2, …).',
+  'WebSocket (`GET /api/stream/ws`): send JSON text frames `{"type":"text","text":"…"}`, `{"type":"flush"}`, `{"type":"cancel"}`, `{"type":"end"}`, `{"type":"config","voice":"…","speed":1.2}`. The server answers `ready` on open, then per chunk an `audio` event `{seq,text,duration,sample_rate,format,bytes}` followed by one binary frame of that many bytes; `flushed`, `cancelled`, `configured`, `error` and finally `done` before closing with 1000.',
+  'SSE (`POST /api/generate/stream`, `GET /api/stream/events`): `audio` events with `{seq,text,duration,sample_rate,format,audio_base64}`, then `done` (one-shot) or `ended` (session); `error` events carry `{detail}`.',
+].join('\n\n');
+
+export const ROUTE_DOCS: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/health',
+    operationId: 'health',
+    tag: 'service',
+    summary: 'Service health and loaded models',
+    responses: { '200': { description: 'Healthy.', schema: 'HealthResponse' } },
+  },
+  {
+    method: 'get',
+    path: '/api/models',
+    operationId: 'listModels',
+    tag: 'service',
+    summary: 'The model catalogue',
+    responses: { '200': { description: 'Models.', schema: 'ModelsResponse' } },
+  },
+  {
+    method: 'get',
+    path: '/api/voices',
+    operationId: 'listVoices',
+    tag: 'service',
+    summary: 'The voices',
+    responses: { '200': { description: 'Voices.', schema: 'VoicesResponse' } },
+  },
+  {
+    method: 'get',
+    path: '/api/stats',
+    operationId: 'stats',
+    tag: 'service',
+    summary: 'Generation statistics and system state',
+    responses: { '200': { description: 'Statistics.', schema: 'StatsResponse' } },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    tag: 'service',
+    summary: 'Prometheus metrics',
+    description:
+      'Needs an API key when keys are configured, unless the server makes metrics public.',
+    responses: {
+      '200': { description: 'Prometheus text exposition format.', contentType: 'text/plain' },
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/generate',
+    operationId: 'generate',
+    tag: 'generate',
+    summary: 'Synthesize a text, answer one WAV (base64)',
+    body: 'GenerateRequest',
+    responses: {
+      '200': { description: 'The audio and timings.', schema: 'GenerateResponse' },
+      '400': bad,
+      '413': { description: 'Body too large.', schema: 'Error' },
+      '503': busy,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/generate/stream',
+    operationId: 'generateStream',
+    tag: 'generate',
+    summary: 'Synthesize a text, stream each sentence as SSE',
+    body: 'GenerateStreamRequest',
+    description:
+      'Events: `audio` per chunk as soon as it is synthesized, `audio_end` (the tail of an mp3/opus/flac stream), then `done` with `{chunks,duration,generation_time}`; after the first byte, failures arrive as an `error` event.',
+    responses: {
+      '200': { description: 'An event stream.', contentType: sse },
+      '400': bad,
+      '503': busy,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/stream/start',
+    operationId: 'streamStart',
+    tag: 'stream',
+    summary: 'Open a streaming session',
+    query: 'streamStartQuery',
+    responses: {
+      '200': { description: 'The new session.', schema: 'StreamStartResponse' },
+      '400': bad,
+      '429': busy,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/stream/chunk',
+    operationId: 'streamChunk',
+    tag: 'stream',
+    summary: 'Push text; answer the audio of every sentence it completed',
+    query: 'streamChunkQuery',
+    body: 'StreamChunkRequest',
+    bodyRequired: false,
+    description:
+      'When an SSE subscriber is attached to the session (GET /api/stream/events), this returns at once with `audio_chunks: []` and the audio goes to the subscriber.',
+    responses: {
+      '200': { description: 'Audio of completed sentences.', schema: 'StreamChunkResponse' },
+      '400': bad,
+      '404': notFound,
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/stream/end/{session_id}',
+    operationId: 'streamEnd',
+    tag: 'stream',
+    summary: 'End a streaming session',
+    pathParams: ['session_id'],
+    responses: { '200': { description: 'Ended.', schema: 'StreamEndResponse' }, '404': notFound },
+  },
+  {
+    method: 'get',
+    path: '/api/stream/events',
+    operationId: 'streamEvents',
+    tag: 'stream',
+    summary: "Subscribe to a REST session's audio as SSE",
+    query: 'streamEventsQuery',
+    description:
+      'Events: `audio`, `flushed`, `audio_end`, `ended` (then the stream closes), `error` with `{detail}`.',
+    responses: {
+      '200': { description: 'An event stream.', contentType: sse },
+      '400': bad,
+      '404': notFound,
+      '409': { description: 'The session already has a subscriber.', schema: 'Error' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/stream/ws',
+    operationId: 'streamWebSocket',
+    tag: 'stream',
+    summary: 'WebSocket streaming session (one per connection)',
+    query: 'wsQuery',
+    description:
+      'Upgrade to a WebSocket. Client messages are JSON text frames (schema `WsClientMessage`). The server sends `ready`, then `audio` events each followed by one binary frame, `flushed`, `cancelled`, `configured`, `error`, and `done` before closing with 1000 (1011 on a fatal error, 1008 for auth/policy).',
+    responses: {
+      '101': { description: 'Switching protocols.' },
+      '400': bad,
+      '426': { description: 'Not a WebSocket upgrade request.', schema: 'Error' },
+      '429': busy,
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/audio/speech',
+    operationId: 'openAiSpeech',
+    tag: 'openai',
+    summary: 'OpenAI-compatible speech',
+    body: 'SpeechRequest',
+    description:
+      'Answers the audio as a streamed body in `response_format`, or with `stream_format: "sse"` OpenAI\'s `speech.audio.delta` / `speech.audio.done` events.',
+    responses: {
+      '200': {
+        description: 'Audio bytes (or an event stream).',
+        contentType: 'application/octet-stream',
+      },
+      '400': oaiBad,
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/models',
+    operationId: 'openAiModels',
+    tag: 'openai',
+    summary: 'Models, OpenAI-style',
+    responses: { '200': { description: 'Models.', schema: 'OpenAiModelList' } },
+  },
+  {
+    method: 'get',
+    path: '/v1/models/{id}',
+    operationId: 'openAiModel',
+    tag: 'openai',
+    summary: 'One model, OpenAI-style',
+    pathParams: ['id'],
+    responses: {
+      '200': { description: 'The model.', schema: 'OpenAiModel' },
+      '404': { description: 'Unknown model.', schema: 'OpenAiError' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/',
+    operationId: 'playground',
+    tag: 'meta',
+    summary: 'The browser playground',
+    responses: { '200': { description: 'An HTML page.', contentType: 'text/html' } },
+  },
+  {
+    method: 'get',
+    path: '/playground/{file}',
+    operationId: 'playgroundAsset',
+    tag: 'meta',
+    summary: "The playground's scripts and style sheet",
+    pathParams: ['file'],
+    responses: {
+      '200': {
+        description: 'app.js, audio.js, page.js, stream.js or style.css.',
+        contentType: 'text/plain',
+      },
+      '404': { description: 'No such file.', schema: 'Error' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openapi',
+    tag: 'meta',
+    summary: 'This document',
+    responses: { '200': { description: 'OpenAPI 3.1.', contentType: 'application/json' } },
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    operationId: 'docs',
+    tag: 'meta',
+    summary: 'This document as HTML',
+    responses: { '200': { description: 'An HTML page.', contentType: 'text/html' } },
+  },
+];
