@@ -147,25 +147,23 @@ async function writeRawResponse(socket: Duplex, res: Response): Promise<void> {
 }
 
 function renderError(err: Error, c: Context, deps: AppDeps): Response {
-  {
-    // The unread rest of an oversized body would corrupt the next request on this connection.
-    if (err instanceof GatewayError && err.status === 413) c.header('Connection', 'close');
-    // OpenAI clients parse OpenAI's error envelope, whichever middleware failed.
-    if (c.req.path.startsWith('/v1/')) return renderOpenAiError(err, c, deps.log);
-    if (err instanceof GatewayError) {
-      if (err.retryAfterS !== undefined)
-        c.header('Retry-After', String(Math.ceil(err.retryAfterS)));
-      if (err.status >= 500)
-        deps.log?.('error', err.message, { code: err.code, cause: String(err.cause ?? '') });
-      return c.json(errorResponseBody(err), err.status as ContentfulStatusCode);
-    }
-    if (isAbort(err))
-      return c.json({ detail: 'The client closed the request.' }, 499 as ContentfulStatusCode);
-    deps.log?.('error', 'unhandled error', {
-      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
-    });
-    return c.json({ detail: 'internal error' }, 500);
+  // The unread rest of an oversized body would corrupt the next request on this connection.
+  if (err instanceof GatewayError && err.status === 413) c.header('Connection', 'close');
+  // OpenAI clients parse OpenAI's error envelope, whichever middleware failed.
+  if (c.req.path.startsWith('/v1/')) return renderOpenAiError(err, c, deps.log);
+  if (err instanceof GatewayError) {
+    if (err.retryAfterS !== undefined)
+      c.header('Retry-After', String(Math.ceil(err.retryAfterS)));
+    if (err.status >= 500)
+      deps.log?.('error', err.message, { code: err.code, cause: String(err.cause ?? '') });
+    return c.json(errorResponseBody(err), err.status as ContentfulStatusCode);
   }
+  if (isAbort(err))
+    return c.json({ detail: 'The client closed the request.' }, 499 as ContentfulStatusCode);
+  deps.log?.('error', 'unhandled error', {
+    error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+  });
+  return c.json({ detail: 'internal error' }, 500);
 }
 
 function isAbort(err: unknown): boolean {
