@@ -13,6 +13,8 @@ import { GatewayError, NotFoundError, PayloadTooLargeError } from './errors.js';
 import { createAuth } from './http/auth.js';
 import { renderOpenAiError } from './http/openai-errors.js';
 import { openaiRoutes } from './http/openai.js';
+import { openapiRoutes } from './http/openapi.js';
+import { playgroundRoutes } from './http/playground.js';
 import { requestContext } from './http/request-context.js';
 import type { Metrics } from './metrics.js';
 import type { GenerationStats } from './generation-stats.js';
@@ -112,6 +114,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api', streamSseRoutes(deps));
   app.route('/api', streamWsRoutes(deps));
   app.route('/v1', openaiRoutes(deps));
+  app.route('/', openapiRoutes(deps));
+  app.route('/', playgroundRoutes(deps));
 
   app.notFound((c) => c.json({ detail: `Not found: ${c.req.method} ${c.req.path}` }, 404));
   app.onError(async (err, c) => {
