@@ -2,9 +2,9 @@
 // still runs in worker threads (onnxruntime's run() blocks its thread), so a library user's event
 // loop stays free exactly like the server's.
 import { writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { encodeWav } from '../audio/index.js';
+import { loadConfig } from '../config.js';
 import { PoolEngine } from '../engine/pool-engine.js';
 import { WorkerPool } from '../engine/pool.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
@@ -14,6 +14,7 @@ import { createModelStore } from '../kitten/model-store.js';
 import { VOICES } from '../kitten/voices.js';
 import { KittenStreamer, type StreamerOptions } from './streamer.js';
 
+/** Unset options fall back to the same settings the server reads (KITTENTTS_CACHE_DIR, HF_*, KITTENTTS_MODEL_DIRS). */
 export interface KittenTTSOptions {
   /** Model cache folder (Hugging Face hub layout). Default ~/.cache/kittentts. */
   cacheDir?: string;
@@ -27,6 +28,8 @@ export interface KittenTTSOptions {
   /** onnxruntime intra-op threads per worker (default 1). */
   threadsPerWorker?: number;
   onProgress?: HubOptions['onProgress'];
+  /** Model id → local folder laid out like the hub repo (as KITTENTTS_MODEL_DIRS). */
+  modelDirs?: Record<string, string>;
 }
 
 export interface GenerateOptions {
@@ -53,15 +56,16 @@ export class KittenTTS {
    * local folder laid out like the hub repo; downloads into the cache when needed.
    */
   static async load(model: string = DEFAULT_MODEL_ID, options: KittenTTSOptions = {}): Promise<KittenTTS> {
+    const settings = loadConfig();
     const store = createModelStore({
       hub: {
-        endpoint: (options.hfEndpoint ?? 'https://huggingface.co').replace(/\/+$/, ''),
-        token: options.hfToken,
-        offline: options.offline ?? false,
-        cacheDir: path.resolve(options.cacheDir ?? path.join(os.homedir(), '.cache', 'kittentts')),
+        endpoint: (options.hfEndpoint ?? settings.hfEndpoint).replace(/\/+$/, ''),
+        token: options.hfToken ?? settings.hfToken,
+        offline: options.offline ?? settings.hfOffline,
+        cacheDir: path.resolve(options.cacheDir ?? settings.cacheDir),
         onProgress: options.onProgress,
       },
-      modelDirs: {},
+      modelDirs: options.modelDirs ?? settings.modelDirs,
     });
     const pool = new WorkerPool({ workers: options.workers ?? 1, maxQueued: 1_000 });
     const engine = new PoolEngine({
