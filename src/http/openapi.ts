@@ -21,12 +21,14 @@ export function openapiRoutes(deps: Pick<AppDeps, 'schemas' | 'catalog' | 'confi
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
+const inline = (text: string) => esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+
 /** The little markdown the descriptions use: paragraphs and `code`. */
 function prose(text: string | undefined): string {
   if (!text) return '';
   return text
     .split(/\n{2,}/)
-    .map((p) => `<p>${esc(p).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`)
+    .map((p) => `<p>${inline(p)}</p>`)
     .join('');
 }
 
@@ -58,6 +60,10 @@ function typeOf(schema: JsonSchema): string {
 
 function fieldsTable(schema: JsonSchema): string {
   const props = schema.properties as Record<string, JsonSchema> | undefined;
+  const alternatives = (schema.oneOf ?? schema.anyOf) as JsonSchema[] | undefined;
+  if (!props && alternatives?.every((a) => a.properties)) {
+    return alternatives.map(fieldsTable).join('<p class="in">or</p>');
+  }
   if (!props) return `<p class="type">${typeOf(schema)}</p>`;
   const required = new Set((schema.required as string[] | undefined) ?? []);
   const rows = Object.entries(props).map(([name, prop]) => {
@@ -85,7 +91,12 @@ function parametersTable(params: JsonSchema[]): string {
   return `<h4>Parameters</h4><table class="fields"><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function operationHtml(path: string, method: string, op: JsonSchema): string {
+function operationHtml(
+  path: string,
+  method: string,
+  op: JsonSchema,
+  components: Record<string, JsonSchema>,
+): string {
   const id = esc(String(op.operationId));
   const params =
     Array.isArray(op.parameters) && op.parameters.length
@@ -98,7 +109,7 @@ function operationHtml(path: string, method: string, op: JsonSchema): string {
     ? Object.entries(bodyContent)
         .map(
           ([type, m]) =>
-            `<h4>Request body <span class="in">${esc(type)}</span></h4><p>${typeOf(m.schema)}</p>`,
+            `<h4>Request body <span class="in">${esc(type)}</span> ${typeOf(m.schema)}</h4>${fieldsTable(components[refName(m.schema) ?? ''] ?? m.schema)}`,
         )
         .join('')
     : '';
@@ -110,7 +121,7 @@ function operationHtml(path: string, method: string, op: JsonSchema): string {
             ` <span class="in">${esc(type)}</span>${m.schema ? ` ${typeOf(m.schema)}` : ''}`,
         )
         .join('');
-      return `<li><span class="status s${status[0] ?? ''}">${esc(status)}</span> ${esc(String(r.description))}${content}</li>`;
+      return `<li><span class="status s${status[0] ?? ''}">${esc(status)}</span> ${inline(String(r.description))}${content}</li>`;
     },
   );
   return `<section class="op" id="op-${id}"><h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code> <small>${esc(String(op.summary ?? ''))}</small></h3>${prose(op.description as string | undefined)}${params}${body}<h4>Responses</h4><ul class="responses">${responses.join('')}</ul></section>`;
@@ -122,7 +133,7 @@ export function renderDocs(doc: OpenApiDocument): string {
     for (const [method, op] of Object.entries(methods)) {
       ops.push({
         tag: (op.tags as string[])[0] ?? '',
-        html: operationHtml(path, method, op),
+        html: operationHtml(path, method, op, doc.components.schemas),
         path,
         method,
         id: String(op.operationId),
@@ -159,4 +170,4 @@ export function renderDocs(doc: OpenApiDocument): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${esc(doc.info.title)} — API</title><style>${DOCS_CSS}</style></head><body><nav><h1>${esc(doc.info.title)}</h1><p>OpenAPI ${esc(doc.openapi)} · v${esc(doc.info.version)} · <a href="/openapi.json">openapi.json</a> · <a href="/">playground</a></p><ul class="toc">${toc}<li><a href="#schemas"><b>schemas</b></a></li></ul></nav><main>${prose(doc.info.description)}${sections}<h2 id="schemas">Schemas</h2>${schemas}</main></body></html>`;
 }
 
-const DOCS_CSS = `body{margin:0;font:15px/1.5 system-ui,sans-serif;color:#1d2330;display:flex}nav{position:sticky;top:0;height:100vh;overflow:auto;width:300px;flex:none;background:#f4f5f8;padding:1rem;box-sizing:border-box;font-size:13px}nav h1{font-size:18px;margin:0 0 .5rem}.toc,.toc ul{list-style:none;padding-left:.5rem}main{padding:1rem 2rem;max-width:960px}h2{border-bottom:2px solid #dde;text-transform:capitalize}.op,.schema{border:1px solid #dde;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}.op h3{font-size:16px;margin:.3rem 0}.op small{color:#556;font-weight:normal}.method{display:inline-block;min-width:3.5em;text-align:center;border-radius:4px;color:#fff;font:bold 11px monospace;padding:2px 4px}.get{background:#2b7bd0}.post{background:#2e9a55}.delete{background:#c8412c}code{background:#eef0f5;padding:0 3px;border-radius:3px}table.fields{border-collapse:collapse;width:100%}.fields td{border-top:1px solid #eee;padding:4px 8px;vertical-align:top}.fields td p{margin:.2rem 0;color:#445}.req{color:#c8412c;font-size:11px}.in,.default{color:#667;font-size:12px}.status{font:bold 13px monospace}.s2,.s1{color:#2e9a55}.s4{color:#c8412c}.s5{color:#a60}a{color:#2b5fb0}`;
+const DOCS_CSS = `body{margin:0;font:15px/1.5 system-ui,sans-serif;color:#1d2330;display:flex}nav{position:sticky;top:0;height:100vh;overflow:auto;width:300px;flex:none;background:#f4f5f8;padding:1rem;box-sizing:border-box;font-size:13px}nav h1{font-size:18px;margin:0 0 .5rem}.toc,.toc ul{list-style:none;padding-left:.5rem}main{padding:1rem 2rem;max-width:960px}h2{border-bottom:2px solid #dde;text-transform:capitalize}.op,.schema{border:1px solid #dde;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}.op h3{font-size:16px;margin:.3rem 0}.op small{color:#556;font-weight:normal}.method{display:inline-block;min-width:3.5em;text-align:center;border-radius:4px;color:#fff;font:bold 11px monospace;padding:2px 4px}.get{background:#2b7bd0}.post{background:#2e9a55}.delete{background:#c8412c}code{background:#eef0f5;padding:0 3px;border-radius:3px}table.fields{border-collapse:collapse;width:100%}.fields td{border-top:1px solid #eee;padding:4px 8px;vertical-align:top}.fields td:first-child{width:13em}.fields td p{margin:.2rem 0;color:#445}.req{color:#c8412c;font-size:11px}.in,.default{color:#667;font-size:12px}.status{font:bold 13px monospace}.s2,.s1{color:#2e9a55}.s4{color:#c8412c}.s5{color:#a60}a{color:#2b5fb0}`;
