@@ -1,11 +1,14 @@
 // Composition of the running gateway: config → worker pool → engine → model store → app → HTTP
 // server (+ WebSocket). main.ts and the tests both start the gateway through startGateway().
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
-import { createApp, type AppDeps, type ModelCatalog } from './app.js';
+import { createApp, errorResponseBody, type AppDeps, type ModelCatalog } from './app.js';
 import type { Config } from './config.js';
+import { ShuttingDownError } from './errors.js';
+import { openAiErrorBody } from './http/openai-errors.js';
 import { PoolEngine } from './engine/pool-engine.js';
 import { WorkerPool } from './engine/pool.js';
 import { GenerationStats } from './generation-stats.js';
@@ -27,7 +30,39 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(config: Config, options: { log?: Logger } = {}): Promise<Gateway> {
+export interface GatewayOptions {
+  log?: Logger;
+  /** Test-only: worker threads obey FAULT_MARKERS (engine/protocol.ts). Never set in production. */
+  faultInjection?: boolean;
+}
+
+/** While draining, every new request (WebSocket upgrades included) gets 503 in its door's shape. */
+function refusingApp(): Hono {
+  const refuse = new Hono();
+  refuse.all('*', () => {
+    throw new ShuttingDownError();
+  });
+  refuse.onError((err, c) => {
+    const e = err instanceof ShuttingDownError ? err : new ShuttingDownError();
+    c.header('Retry-After', String(e.retryAfterS));
+    c.header('Connection', 'close');
+    return c.json(c.req.path.startsWith('/v1/') ? openAiErrorBody(e) : errorResponseBody(e), 503);
+  });
+  return refuse;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `done` every 25 ms until it holds or `deadlineMs` (epoch ms) passes; true when it held. */
+async function waitUntil(done: () => boolean, deadlineMs: number): Promise<boolean> {
+  while (!done()) {
+    if (Date.now() >= deadlineMs) return false;
+    await sleep(25);
+  }
+  return true;
+}
+
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.log ?? createLogger(config.logLevel);
   const store = createModelStore({
     hub: {
@@ -38,7 +73,11 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     },
     modelDirs: config.modelDirs,
   });
-  const pool = new WorkerPool({ workers: config.workers, maxQueued: config.maxQueue });
+  const pool = new WorkerPool({
+    workers: config.workers,
+    maxQueued: config.maxQueue,
+    faultInjection: options.faultInjection,
+  });
   const stats = new GenerationStats();
   let liveSessions = () => 0;
   const metrics = new Metrics({
@@ -81,8 +120,15 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     modelLoadTimes: () => engine.modelLoadTimes(),
     cacheSizeBytes: () => store.cacheSizeBytes(),
   };
-  const schemas = createSchemas({ modelIds: ids(), defaultModelId: DEFAULT_MODEL_ID, maxTextChars: config.maxTextChars });
-  const sessions = new SessionRegistry<TtsSession>({ ttlMs: config.sessionTtlMs, maxSessions: config.maxSessions });
+  const schemas = createSchemas({
+    modelIds: ids(),
+    defaultModelId: DEFAULT_MODEL_ID,
+    maxTextChars: config.maxTextChars,
+  });
+  const sessions = new SessionRegistry<TtsSession>({
+    ttlMs: config.sessionTtlMs,
+    maxSessions: config.maxSessions,
+  });
   liveSessions = () => sessions.size;
   const openSession: AppDeps['openSession'] = (options, door) =>
     new TtsSession(engine.openLane(), {
@@ -90,7 +136,8 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
       ...options,
       onChunk: (info) => {
         // First audio of a session: how long its first sentence waited for synthesis.
-        if (info.seq === 0 && info.outcome === 'ok') metrics.firstAudioSeconds.observe({ door }, info.latencyMs / 1000);
+        if (info.seq === 0 && info.outcome === 'ok')
+          metrics.firstAudioSeconds.observe({ door }, info.latencyMs / 1000);
       },
     });
   const app = createApp({
@@ -107,14 +154,33 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxMessageBytes });
 
+  let draining = false;
+  const refusing = refusingApp();
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } }, () =>
-      resolve(s as Server),
+    const s = serve(
+      {
+        fetch: (req, env) => (draining ? refusing.fetch(req, env) : app.fetch(req, env)),
+        port: config.port,
+        hostname: config.host,
+        websocket: { server: wss },
+      },
+      () => resolve(s as Server),
     ) as Server;
+  });
+  // Every HTTP exchange until its response is done; subscriptions (SSE on a REST session) stay
+  // open as long as their session, so shutdown ends them instead of waiting for them.
+  const exchanges = new Map<ServerResponse, { subscription: boolean }>();
+  server.on('request', (req, res: ServerResponse) => {
+    exchanges.set(res, { subscription: (req.url ?? '').startsWith('/api/stream/events') });
+    res.once('close', () => exchanges.delete(res));
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info('listening', { url, workers: config.workers, threadsPerWorker: config.threadsPerWorker });
+  log.info('listening', {
+    url,
+    workers: config.workers,
+    threadsPerWorker: config.threadsPerWorker,
+  });
 
   for (const id of config.preload) {
     engine.ensureModel(id).then(
@@ -123,17 +189,41 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     );
   }
 
+  // Work is in flight while a request (not a subscription) is unanswered, a task is queued or
+  // running, or a socket still holds unsent audio. Two idle polls in a row: a session hands its
+  // next sentence to the pool in the tick after the previous one settles.
+  const busy = () =>
+    [...exchanges.values()].some((e) => !e.subscription) ||
+    pool.stats().busyWorkers > 0 ||
+    pool.stats().queued > 0 ||
+    [...wss.clients].some((ws) => ws.bufferedAmount > 0);
+  let idlePolls = 0;
+  const drained = () => {
+    idlePolls = busy() ? 0 : idlePolls + 1;
+    return idlePolls >= 2;
+  };
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      const deadline = new Promise<void>((r) => setTimeout(r, config.shutdownTimeoutMs).unref());
-      const stopped = new Promise<void>((r) => server.close(() => r()));
-      sessions.close();
+      const deadline = Date.now() + config.shutdownTimeoutMs;
+      // 1. Stop accepting: no new connections; requests on kept-alive ones get 503.
+      draining = true;
+      server.close();
+      // 2. Let in-flight syntheses, REST calls and streams finish, up to the deadline.
+      const finished = await waitUntil(drained, deadline);
+      if (!finished)
+        log.warn('shutdown deadline reached with work in flight', { inFlight: exchanges.size });
+      // 3. Close what is left: WebSockets with 1001 (before their sessions, which would end them
+      // with 1000 and `done`), then every session, which ends open subscriptions.
       for (const client of wss.clients) client.close(1001, 'server shutting down');
-      await Promise.race([Promise.all([stopped, engine.close()]), deadline]);
+      sessions.close();
+      await waitUntil(() => exchanges.size === 0 && wss.clients.size === 0, Date.now() + 1000);
       server.closeAllConnections();
+      for (const client of wss.clients) client.terminate();
       wss.close();
-      await pool.destroy();
+      // 4. Stop the workers; a task still running is allowed to end (see WorkerPool.destroy).
+      await pool.destroy({ runningGraceMs: Math.max(1000, config.shutdownTimeoutMs) });
     })());
   return { url, port, server, engine, stats, close };
 }

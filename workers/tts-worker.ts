@@ -1,20 +1,45 @@
 // piscina entry point: one worker thread, models loaded lazily and kept for the thread's life.
 // Failures are returned as data ({ok:false, code, detail}) because Error classes don't survive
 // postMessage. Imports piscina only for move() (zero-copy transfer of the audio buffer).
-import { move, transferableSymbol, valueSymbol } from 'piscina';
-import type { LoadResult, ModelFiles, SynthesizeResult, TaskFailure, WorkerTask } from '../src/engine/protocol.js';
+import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
+import { FAULT_MARKERS } from '../src/engine/protocol.js';
+import type {
+  LoadResult,
+  ModelFiles,
+  SynthesizeResult,
+  TaskFailure,
+  WorkerData,
+  WorkerTask,
+} from '../src/engine/protocol.js';
 import { createPhonemizer, type Phonemizer } from '../src/kitten/phonemize.js';
 import { KittenSynthesizer, SynthesisInputError } from '../src/kitten/synthesizer.js';
 
 const synthesizers = new Map<string, Promise<KittenSynthesizer>>();
 let phonemizer: Promise<Phonemizer> | undefined;
+const faultInjection = (workerData as WorkerData | undefined)?.faultInjection === true;
+
+/** Test drills only (see FAULT_MARKERS): this thread dies the way a crashing one would. */
+async function injectFault(text: string): Promise<void> {
+  if (text.includes(FAULT_MARKERS.exit)) process.exit(70);
+  if (text.includes(FAULT_MARKERS.uncaught)) {
+    // Thrown outside the task's promise chain, as a bug in a callback would be: nothing catches
+    // it, the thread dies, and this task never settles on its own.
+    setImmediate(() => {
+      throw new Error('injected uncaught exception');
+    });
+    await new Promise<never>(() => {});
+  }
+}
 
 function modelKey(files: ModelFiles, threads: number): string {
   return `${files.id}\u0000${files.modelPath}\u0000${threads}`;
 }
 
 /** Loads (once per thread) the model; returns it and the milliseconds this call paid. */
-async function getSynthesizer(files: ModelFiles, threads: number): Promise<[KittenSynthesizer, number]> {
+async function getSynthesizer(
+  files: ModelFiles,
+  threads: number,
+): Promise<[KittenSynthesizer, number]> {
   const key = modelKey(files, threads);
   let pending = synthesizers.get(key);
   let loadMs = 0;
@@ -36,7 +61,9 @@ function failure(err: unknown, fallbackCode: string): TaskFailure {
   return { ok: false, code: fallbackCode, detail };
 }
 
-async function synthesize(task: Extract<WorkerTask, { kind: 'synthesize' }>): Promise<SynthesizeResult> {
+async function synthesize(
+  task: Extract<WorkerTask, { kind: 'synthesize' }>,
+): Promise<SynthesizeResult> {
   let synth: KittenSynthesizer;
   let loadMs: number;
   try {
@@ -45,8 +72,15 @@ async function synthesize(task: Extract<WorkerTask, { kind: 'synthesize' }>): Pr
   } catch (err) {
     return failure(err, 'model_load_failed');
   }
+  if (faultInjection) await injectFault(task.text);
   try {
-    const out = await synth.synthesize(task.text, task.voice, task.speed, task.normalize, await phonemizer);
+    const out = await synth.synthesize(
+      task.text,
+      task.voice,
+      task.speed,
+      task.normalize,
+      await phonemizer,
+    );
     const result: SynthesizeResult = { ok: true, loadMs, ...out };
     // piscina's Transferable protocol: the value travels with its audio buffer moved, not copied.
     const movable = { [transferableSymbol]: [out.samples.buffer], [valueSymbol]: result };

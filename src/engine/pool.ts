@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { InferenceError, ShuttingDownError, TooManyRequestsError } from '../errors.js';
-import type { LoadResult, SynthesizeResult, WorkerTask } from './protocol.js';
+import type { LoadResult, SynthesizeResult, WorkerData, WorkerTask } from './protocol.js';
 
 export interface WorkerPoolOptions {
   workers?: number;
@@ -16,6 +16,11 @@ export interface WorkerPoolOptions {
   maxQueued?: number;
   /** Override the worker entry file (tests). */
   workerFile?: string;
+  /**
+   * Test-only: workers obey the fault markers of protocol.ts (FAULT_MARKERS) by dying mid-task.
+   * Off unless a test turns it on; no setting or request can enable it.
+   */
+  faultInjection?: boolean;
 }
 
 type TaskResult = SynthesizeResult | LoadResult;
@@ -40,9 +45,15 @@ interface LaneState {
 function defaultWorkerFile(): { filename: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith('.ts');
-  const filename = path.resolve(path.dirname(here), '../../workers', fromSource ? 'tts-worker.ts' : 'tts-worker.js');
+  const filename = path.resolve(
+    path.dirname(here),
+    '../../workers',
+    fromSource ? 'tts-worker.ts' : 'tts-worker.js',
+  );
   // Running from TypeScript sources (tests, `npm run cli`): the worker needs the same loader.
-  const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
+  const execArgv = fromSource
+    ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
+    : [];
   return { filename, execArgv };
 }
 
@@ -55,7 +66,9 @@ export class WorkerPool {
   constructor(options: WorkerPoolOptions = {}) {
     const workers = Math.max(1, options.workers ?? 1);
     this.maxQueued = options.maxQueued ?? 64;
-    const entry = options.workerFile ? { filename: options.workerFile, execArgv: [] } : defaultWorkerFile();
+    const entry = options.workerFile
+      ? { filename: options.workerFile, execArgv: [] }
+      : defaultWorkerFile();
     this.lanes = Array.from({ length: workers }, (_, id) => ({
       id,
       piscina: new Piscina({
@@ -65,6 +78,7 @@ export class WorkerPool {
         maxThreads: 1,
         concurrentTasksPerWorker: 1,
         idleTimeout: Number.POSITIVE_INFINITY,
+        workerData: { faultInjection: options.faultInjection === true } satisfies WorkerData,
       }),
       queue: [],
       running: false,
@@ -102,15 +116,26 @@ export class WorkerPool {
       if (lane.running) busy++;
       queued += lane.queue.length;
     }
-    return { workers: this.lanes.length, busyWorkers: busy, queued, completed: this.completedCount };
+    return {
+      workers: this.lanes.length,
+      busyWorkers: busy,
+      queued,
+      completed: this.completedCount,
+    };
   }
 
-  run(task: WorkerTask, options: { lane?: number; signal?: AbortSignal } = {}): Promise<TaskResult> {
+  run(
+    task: WorkerTask,
+    options: { lane?: number; signal?: AbortSignal } = {},
+  ): Promise<TaskResult> {
     if (this.closing) return Promise.reject(new ShuttingDownError());
     options.signal?.throwIfAborted();
     if (this.stats().queued >= this.maxQueued) {
       return Promise.reject(
-        new TooManyRequestsError(`The server is busy (${this.maxQueued} syntheses queued); retry shortly.`, 1),
+        new TooManyRequestsError(
+          `The server is busy (${this.maxQueued} syntheses queued); retry shortly.`,
+          1,
+        ),
       );
     }
     const lane = this.lanes[options.lane ?? this.leastLoadedLane()] ?? this.lanes[0]!;
@@ -142,8 +167,15 @@ export class WorkerPool {
       .then(
         (result: TaskResult) => item.resolve(result),
         (err: unknown) =>
-          // The thread died (exception outside the handler, OOM, abort); piscina starts a new one.
-          item.reject(new InferenceError(`The inference worker failed: ${(err as Error)?.message ?? String(err)}`, 'worker_crashed', err)),
+          // The thread died (exit, uncaught exception, OOM) or the handler threw; piscina starts a
+          // new thread for the lane, so only this task fails.
+          item.reject(
+            new InferenceError(
+              `The inference worker crashed while handling this request (${(err as Error)?.message ?? String(err)}); retry it.`,
+              'worker_crashed',
+              err,
+            ),
+          ),
       )
       .finally(() => {
         lane.running = false;
@@ -163,12 +195,22 @@ export class WorkerPool {
     );
   }
 
-  /** Stops the threads now; whatever is still queued or running fails. */
-  async destroy(): Promise<void> {
+  /**
+   * Stops the threads: queued tasks fail with ShuttingDownError at once; a running task is allowed
+   * to finish (up to `runningGraceMs`) because a thread terminated inside onnxruntime's native
+   * run() aborts the whole process (onnxruntime-node 1.30), which would turn a clean exit into 134.
+   */
+  async destroy(options: { runningGraceMs?: number } = {}): Promise<void> {
     this.closing = true;
     for (const lane of this.lanes) {
-      for (const item of lane.queue.splice(0)) item.reject(new ShuttingDownError());
+      for (const item of lane.queue.splice(0)) {
+        if (item.onAbort) item.signal?.removeEventListener('abort', item.onAbort);
+        item.reject(new ShuttingDownError());
+      }
     }
+    const until = Date.now() + (options.runningGraceMs ?? 30_000);
+    while (this.lanes.some((lane) => lane.running) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 10));
     await Promise.all(this.lanes.map((lane) => lane.piscina.destroy()));
   }
 }

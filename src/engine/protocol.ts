@@ -37,6 +37,23 @@ export interface LoadTask {
 
 export type WorkerTask = SynthesizeTask | LoadTask;
 
+/** Given to every worker thread at start (piscina's workerData). */
+export interface WorkerData {
+  /** Test-only: a synthesize task whose text contains a FAULT_MARKERS value kills its thread. */
+  readonly faultInjection: boolean;
+}
+
+/**
+ * Text markers for fault drills, honoured only with WorkerData.faultInjection. The thread really
+ * dies (process.exit, or an exception nobody catches) before inference starts: a thread killed
+ * inside onnxruntime's session.run() aborts the whole process (onnxruntime-node 1.30 throws a C++
+ * Napi::Error into a terminating isolate), so no drill can target that moment.
+ */
+export const FAULT_MARKERS = Object.freeze({
+  exit: '\u0000fault:exit\u0000',
+  uncaught: '\u0000fault:uncaught\u0000',
+});
+
 export interface ChunkInfo {
   /** The exact chunk string given to the model (after normalization and chunking). */
   readonly text: string;
