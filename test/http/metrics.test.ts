@@ -9,10 +9,13 @@ afterAll(async () => {
   await gw?.cleanup();
 });
 
-/** A strict reader of the Prometheus text exposition format: throws on any malformed line. */
+/**
+ * A strict reader of the Prometheus text exposition format: throws on any malformed line. Values
+ * follow Go's ParseFloat as Prometheus does (NaN and Inf case-insensitive).
+ */
 function parsePrometheus(text: string): Map<string, number> {
   const samples = new Map<string, number>();
-  const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)( -?\d+)?$/;
+  const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|[Nn][Aa][Nn]|[+-]?[Ii]nf)( -?\d+)?$/;
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
     const m = sample.exec(line);
