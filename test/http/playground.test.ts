@@ -53,6 +53,7 @@ beforeAll(async () => {
     ],
   });
   page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
   page.on('console', (msg) => {
     if (msg.type() === 'error') consoleErrors.push(msg.text());
   });
@@ -112,7 +113,8 @@ describe('playgroundRoutes', () => {
   });
 
   it('asks for a key when the server requires one, then loads models and voices with it', async () => {
-    await page.goto(`${gw.url}/`);
+    // The page itself is public (app.ts lists PLAYGROUND_PUBLIC_PATHS); only the API needs the key.
+    expect((await page.goto(`${gw.url}/`))?.status()).toBe(200);
     await page.waitForFunction(() =>
       /API key/.test(document.querySelector('#status')?.textContent ?? ''),
     );
