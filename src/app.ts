@@ -13,8 +13,8 @@ import { GatewayError, NotFoundError, PayloadTooLargeError } from './errors.js';
 import { createAuth } from './http/auth.js';
 import { renderOpenAiError } from './http/openai-errors.js';
 import { openaiRoutes } from './http/openai.js';
-import { openapiRoutes } from './http/openapi.js';
-import { playgroundRoutes } from './http/playground.js';
+import { OPENAPI_PUBLIC_PATHS, openapiRoutes } from './http/openapi.js';
+import { PLAYGROUND_PUBLIC_PATHS, playgroundRoutes } from './http/playground.js';
 import { requestContext } from './http/request-context.js';
 import type { Metrics } from './metrics.js';
 import type { GenerationStats } from './generation-stats.js';
@@ -103,7 +103,13 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
-  const publicPaths = ['/api/health', ...(config.metricsPublic ? ['/metrics'] : [])];
+  // The page shell and the API description carry no data; everything they call needs the key.
+  const publicPaths = [
+    ...PLAYGROUND_PUBLIC_PATHS,
+    ...OPENAPI_PUBLIC_PATHS,
+    '/api/health',
+    ...(config.metricsPublic ? ['/metrics'] : []),
+  ];
   app.use('*', createAuth({ apiKeys: config.apiKeys, publicPaths }).middleware);
 
   app.get('/metrics', async (c) =>
