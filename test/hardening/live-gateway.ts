@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.js';
-import { startGateway, type Gateway } from '../../src/gateway.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
 
 export const TINY_DIR = path.resolve('.standin', 'tiny');
 
@@ -16,7 +16,7 @@ export interface LiveGateway extends Gateway {
 
 export async function startLiveGateway(
   env: Record<string, string> = {},
-  options: { faultInjection?: boolean } = {},
+  options: GatewayOptions = {},
 ): Promise<LiveGateway> {
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'kitten-hard-'));
   const config = loadConfig({

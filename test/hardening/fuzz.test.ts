@@ -1,0 +1,350 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/logger.js';
+import { postJson, startLiveGateway, wsClient, type LiveGateway } from './live-gateway.js';
+
+// Thousands of generated bad (and some good) requests against a live server: every answer is a
+// status below 500 with a {detail} body (OpenAI's envelope under /v1), in time, and the server is
+// healthy afterwards with nothing logged as an error.
+
+const errors: string[] = [];
+const recordingLog: Logger = {
+  error: (msg, fields) => errors.push(`${msg} ${JSON.stringify(fields ?? {}).slice(0, 300)}`),
+  warn: () => {},
+  info: () => {},
+  debug: () => {},
+};
+
+let gw: LiveGateway;
+let liveSession = '';
+beforeAll(async () => {
+  gw = await startLiveGateway(
+    { KITTENTTS_MAX_TEXT_CHARS: '400', KITTENTTS_MAX_SESSIONS: '10000' },
+    { log: recordingLog },
+  );
+  const start = await fetch(`${gw.url}/api/stream/start`, { method: 'POST' });
+  liveSession = ((await start.json()) as { session_id: string }).session_id;
+});
+afterAll(async () => {
+  await gw?.cleanup();
+});
+
+/** Every UTF-8 byte percent-encoded (encodeURIComponent throws on lone surrogates). */
+const percentEncode = (s: string) =>
+  [...Buffer.from(s)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+
+const ROUTES = [
+  ['POST', '/api/generate'],
+  ['POST', '/api/generate/stream'],
+  ['POST', '/api/stream/start'],
+  ['POST', '/api/stream/chunk'],
+  ['DELETE', '/api/stream/end/'],
+  ['GET', '/api/stream/events'],
+  ['POST', '/v1/audio/speech'],
+  ['GET', '/v1/models/'],
+  ['GET', '/api/voices'],
+] as const;
+
+const weird = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({
+    unit: fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)),
+    maxLength: 20,
+  }),
+  fc.constantFrom(
+    '',
+    ' ',
+    'Bella',
+    'Jasper',
+    'alloy',
+    'kitten-tts-nano',
+    'tts-1',
+    'wav',
+    'mp3',
+    'opus',
+    'flac',
+    'pcm',
+    'sse',
+    'clause',
+    '\u0000',
+    '\uD800',
+    '𝄞',
+  ),
+);
+const number = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(0, -0, 1, 0.25, 3, 4, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 5e-324),
+);
+const value = fc.oneof(
+  { depthSize: 'small' },
+  weird,
+  number,
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(weird, { maxLength: 3 }),
+  fc.dictionary(weird, weird, { maxKeys: 3 }),
+);
+const field = fc.constantFrom(
+  'text',
+  'voice',
+  'speed',
+  'model',
+  'format',
+  'first_chunk',
+  'flush',
+  'input',
+  'response_format',
+  'stream_format',
+  'instructions',
+  '__proto__',
+  'constructor',
+  'extra',
+);
+const bodyObject = fc.dictionary(field, value, { maxKeys: 5 });
+/** Sentences the model will actually speak, so some requests get past validation. */
+const speakable = fc.constantFrom(
+  'Hello there.',
+  'A short one!',
+  'Numbers like 42 and 3.5 work.',
+  'Is this fine?',
+);
+
+const body = fc.oneof(
+  bodyObject.map((o) => JSON.stringify(o)),
+  fc
+    .record({
+      text: speakable,
+      input: speakable,
+      model: fc.constantFrom('tts-1', 'kitten-tts-nano'),
+      voice: fc.constantFrom('alloy', 'Bella'),
+    })
+    .map((o) => JSON.stringify(o)),
+  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+  // Malformed JSON, NaN/Infinity spellings, numbers beyond double range.
+  bodyObject.chain((o) =>
+    fc.nat(JSON.stringify(o).length).map((n) => JSON.stringify(o).slice(0, n)),
+  ),
+  fc.constantFrom(
+    '{"text":"hi","speed":NaN}',
+    '{"text":"hi","speed":Infinity}',
+    '{"text":"hi","speed":1e999}',
+    '{"text":1e999}',
+    '{"speed":-1e999,"text":"a."}',
+    '[]',
+    'null',
+    '"x"',
+    '{"text":"a.","text":"b."}',
+    '\uFEFF{"text":"a."}',
+  ),
+  fc.string({ maxLength: 60 }),
+  // Invalid UTF-8.
+  fc
+    .uint8Array({ maxLength: 60 })
+    .map((b) =>
+      Buffer.concat([
+        Buffer.from('{"text":"'),
+        Buffer.from(b),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('"}'),
+      ]),
+    ),
+);
+const contentType = fc.option(
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/octet-stream',
+    'application/vnd.api+json',
+    'garbage',
+    'application/json; charset=latin1',
+  ),
+  { nil: undefined },
+);
+const queryPart = fc.tuple(
+  fc.constantFrom(
+    'voice',
+    'speed',
+    'model',
+    'format',
+    'first_chunk',
+    'encoding',
+    'session_id',
+    'api_key',
+    'x',
+  ),
+  fc.oneof(
+    weird.map(percentEncode),
+    fc.constantFrom(
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '1e309',
+      '0x10',
+      '%',
+      '%E0%A4%A',
+      '%FF',
+      '%00',
+      '1,2',
+      '',
+    ),
+  ),
+);
+const query = fc
+  .array(queryPart, { maxLength: 4 })
+  .map((parts) => (parts.length ? '?' + parts.map(([k, v]) => `${k}=${v}`).join('&') : ''));
+
+const request = fc.record({
+  route: fc.constantFrom(...ROUTES),
+  method: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 8 },
+    { arbitrary: fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'POST'), weight: 1 },
+  ),
+  query,
+  useLiveSession: fc.boolean(),
+  suffix: weird.map(percentEncode),
+  body,
+  contentType,
+});
+
+type Req = typeof request extends fc.Arbitrary<infer T> ? T : never;
+
+const statuses = new Map<number, number>();
+let wsOpened = 0;
+let wsMessagesSent = 0;
+
+async function send(r: Req): Promise<void> {
+  const routeMethod: string = r.route[0];
+  const path: string = r.route[1];
+  const method = r.method ?? routeMethod;
+  let url = `${gw.url}${path}`;
+  if (path.endsWith('/'))
+    url +=
+      r.useLiveSession && path.includes('end') ? '00000000-0000-0000-0000-000000000000' : r.suffix;
+  let q = r.query;
+  if (path === '/api/stream/chunk' && r.useLiveSession)
+    q = `?session_id=${liveSession}${q ? '&' + q.slice(1) : ''}`;
+  url += q;
+  const headers: Record<string, string> = r.contentType ? { 'content-type': r.contentType } : {};
+  const hasBody = method !== 'GET' && method !== 'DELETE';
+  const label = `${method} ${url.slice(gw.url.length, 200)} ${String(r.body).slice(0, 80)}`;
+  const res = await fetch(url, {
+    method,
+    headers,
+    body: hasBody ? r.body : undefined,
+    signal: AbortSignal.timeout(15_000),
+  });
+  statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+  expect(res.status, label).toBeLessThan(500);
+  if (res.status >= 400) {
+    const json = (await res.json()) as { detail?: unknown; error?: { message?: unknown } };
+    if (url.includes('/v1/')) expect(typeof json.error?.message, label).toBe('string');
+    else expect(typeof json.detail, label).toBe('string');
+  } else if (res.headers.get('content-type')?.includes('event-stream')) {
+    // A stream that started well: errors travel in band; it must finish, except a live subscription.
+    const text = path === '/api/stream/events' ? (await res.body?.cancel(), '') : await res.text();
+    expect(text, label).not.toMatch(/internal error/);
+  } else {
+    await res.arrayBuffer();
+  }
+}
+
+describe('HTTP fuzzing', () => {
+  it('answers thousands of generated requests on every route with a 4xx {detail} or success, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { minLength: 4, maxLength: 4 }), async (batch) => {
+        await Promise.all(batch.map(send));
+      }),
+      { numRuns: 750, seed: Number(process.env.FUZZ_SEED ?? 20240611) },
+    );
+    console.info('fuzz statuses', JSON.stringify([...statuses].sort((a, b) => a[0] - b[0])));
+    expect(statuses.get(200)).toBeGreaterThan(100);
+    expect((await fetch(`${gw.url}/api/health`)).status).toBe(200);
+    expect((await postJson(`${gw.url}/api/generate`, { text: 'Still healthy.' })).status).toBe(200);
+    expect(errors).toEqual([]);
+  });
+});
+
+const wsMessage = fc.oneof(
+  bodyObject.map((o) => JSON.stringify(o)),
+  fc
+    .record({
+      type: fc.constantFrom('text', 'flush', 'cancel', 'end', 'config', 'nope', ''),
+      text: fc.option(fc.oneof(weird, speakable), { nil: undefined }),
+      voice: fc.option(weird, { nil: undefined }),
+      speed: fc.option(number, { nil: undefined }),
+    })
+    .map((o) => JSON.stringify(o)),
+  fc.constantFrom(
+    '{"type":"config","speed":1e999}',
+    '{"type":"config","speed":NaN}',
+    '{"type":"text","text":"a."',
+    'null',
+    '[]',
+    '"end"',
+    '{"type":"end"}',
+    '{"type":"text","text":"More text after end."}',
+  ),
+  fc.string({ maxLength: 40 }),
+  fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)),
+);
+
+describe('WebSocket fuzzing', () => {
+  it('answers generated messages (binary, malformed, after end) with error messages, never a crash', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof({ arbitrary: fc.constant(''), weight: 3 }, { arbitrary: query, weight: 1 }),
+        fc.array(wsMessage, { minLength: 5, maxLength: 25 }),
+        async (q, messages) => {
+          const c = wsClient(gw.url, q);
+          const opened = await Promise.race([
+            new Promise<boolean>((r) => c.ws.once('open', () => r(true))),
+            c.closed.then(() => false),
+          ]);
+          if (!opened) {
+            expect(c.rejectedWith, q).toBeLessThan(500);
+            return;
+          }
+          wsOpened++;
+          for (const m of messages) {
+            if (c.ws.readyState !== c.ws.OPEN) break;
+            c.ws.send(m);
+            wsMessagesSent++;
+          }
+          c.ws.send(JSON.stringify({ type: 'end' }));
+          const code = await Promise.race([
+            c.closed,
+            new Promise<number>((r) => setTimeout(() => r(-1), 15_000)),
+          ]);
+          if (code === -1) c.ws.terminate();
+          expect(code, `${q} ${JSON.stringify(c.json).slice(-300)}`).toBe(1000);
+          for (const m of c.json) {
+            expect([
+              'ready',
+              'audio',
+              'audio_end',
+              'flushed',
+              'cancelled',
+              'configured',
+              'error',
+              'done',
+            ]).toContain(m.type);
+            if (m.type === 'error') {
+              expect(typeof m.detail).toBe('string');
+              expect(m.detail).not.toBe('internal error');
+            }
+          }
+        },
+      ),
+      { numRuns: 120, seed: Number(process.env.FUZZ_SEED ?? 20240611) },
+    );
+    console.info('ws fuzz', { wsOpened, wsMessagesSent });
+    // Not vacuous: most generated connections opened and took their messages.
+    expect(wsOpened).toBeGreaterThan(60);
+    expect((await fetch(`${gw.url}/api/health`)).status).toBe(200);
+    expect(errors).toEqual([]);
+  });
+});
