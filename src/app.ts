@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps): Hono {
       (c.env as { outgoing?: unknown }).outgoing === undefined &&
       c.req.header('upgrade')
     ) {
-      await writeRawResponse(incoming.socket, res);
+      await writeRawResponse(incoming.socket, res.clone());
     }
     return res;
   });
