@@ -1,6 +1,6 @@
 // Composition of the running gateway: config → worker pool → engine → model store → app → HTTP
 // server (+ WebSocket). main.ts and the tests both start the gateway through startGateway().
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import type { Server, ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -170,6 +170,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // Every HTTP exchange until its response is done; subscriptions (SSE on a REST session) stay
   // open as long as their session, so shutdown ends them instead of waiting for them.
   const exchanges = new Map<ServerResponse, { subscription: boolean }>();
+  // Connections, to see that a finished response has also left the process before exiting.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   server.on('request', (req, res: ServerResponse) => {
     exchanges.set(res, { subscription: (req.url ?? '').startsWith('/api/stream/events') });
     res.once('close', () => exchanges.delete(res));
@@ -209,7 +215,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       const deadline = Date.now() + config.shutdownTimeoutMs;
       // 1. Stop accepting: no new connections; requests on kept-alive ones get 503.
       draining = true;
-      server.close();
+      // net's close, not http's: http.Server.close() also destroys every connection it deems
+      // idle, which includes one whose response has ended but is still flushing (truncating it).
+      net.Server.prototype.close.call(server);
       // 2. Let in-flight syntheses, REST calls and streams finish, up to the deadline.
       const finished = await waitUntil(drained, deadline);
       if (!finished)
@@ -218,12 +226,21 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       // with 1000 and `done`), then every session, which ends open subscriptions.
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       sessions.close();
-      await waitUntil(() => exchanges.size === 0 && wss.clients.size === 0, Date.now() + 1000);
+      await waitUntil(
+        () => exchanges.size === 0 && wss.clients.size === 0,
+        Math.max(Date.now() + 1000, deadline),
+      );
+      // A finished response may still be on its way: end each connection (FIN after the last
+      // byte) and wait for the peer to close, so exiting cannot cut a response short.
+      for (const socket of sockets) socket.end();
+      await waitUntil(() => sockets.size === 0, Date.now() + 2000);
       server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+      server.close(); // http's own timers
       for (const client of wss.clients) client.terminate();
       wss.close();
       // 4. Stop the workers; a task still running is allowed to end (see WorkerPool.destroy).
-      await pool.destroy({ runningGraceMs: Math.max(1000, config.shutdownTimeoutMs) });
+      await pool.destroy({ runningGraceMs: Math.max(30_000, config.shutdownTimeoutMs) });
     })());
   return { url, port, server, engine, stats, close };
 }

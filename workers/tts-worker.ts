@@ -105,6 +105,8 @@ export default async function handle(task: WorkerTask): Promise<SynthesizeResult
       return synthesize(task);
     case 'load':
       return load(task);
+    case 'ping':
+      return { ok: true, loadMs: 0 };
     default:
       return { ok: false, code: 'bad_request', detail: `unknown task kind` };
   }

@@ -208,9 +208,20 @@ export class WorkerPool {
         item.reject(new ShuttingDownError());
       }
     }
-    const until = Date.now() + (options.runningGraceMs ?? 30_000);
+    const graceMs = options.runningGraceMs ?? 30_000;
+    const until = Date.now() + graceMs;
     while (this.lanes.some((lane) => lane.running) && Date.now() < until)
       await new Promise((r) => setTimeout(r, 10));
+    // Nor is a thread terminated while still loading its module (onnxruntime's native addon):
+    // a ping is answered only once that load is over.
+    await Promise.all(
+      this.lanes.map((lane) =>
+        Promise.race([
+          lane.piscina.run({ kind: 'ping' } satisfies WorkerTask).catch(() => undefined),
+          new Promise((r) => setTimeout(r, Math.max(0, until - Date.now())).unref()),
+        ]),
+      ),
+    );
     await Promise.all(this.lanes.map((lane) => lane.piscina.destroy()));
   }
 }

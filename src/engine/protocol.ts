@@ -35,7 +35,12 @@ export interface LoadTask {
   readonly threads: number;
 }
 
-export type WorkerTask = SynthesizeTask | LoadTask;
+/** Answered as soon as the worker module has loaded (the pool waits for it before stopping). */
+export interface PingTask {
+  readonly kind: 'ping';
+}
+
+export type WorkerTask = SynthesizeTask | LoadTask | PingTask;
 
 /** Given to every worker thread at start (piscina's workerData). */
 export interface WorkerData {
