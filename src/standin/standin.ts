@@ -2,6 +2,7 @@
 // named by model_file, voices.npz), deterministic per variant and seed. Tests and benchmarks use it
 // because the real weights cannot be downloaded here; it has the real I/O, length law and (nano) cost,
 // but random weights: it produces noise, not speech.
+import { DEFAULT_ALIASES, STYLE_DIM, VOICE_KEYS } from '../kitten/voices.js';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeNpz } from '../kitten/npz.js';
@@ -31,29 +32,9 @@ const STAMP_FILE = '.standin.json';
 const MODEL_FILE = 'kitten_tts_nano_v0_8.onnx';
 const VOICES_FILE = 'voices.npz';
 const VOICE_ROWS = 400;
-const STYLE_DIM = 256;
 
-const VOICE_ALIASES = {
-  Bella: 'expr-voice-2-f',
-  Jasper: 'expr-voice-2-m',
-  Luna: 'expr-voice-3-f',
-  Bruno: 'expr-voice-3-m',
-  Rosie: 'expr-voice-4-f',
-  Hugo: 'expr-voice-4-m',
-  Kiki: 'expr-voice-5-f',
-  Leo: 'expr-voice-5-m',
-} as const;
-
-const VOICE_KEYS = [
-  'expr-voice-2-m',
-  'expr-voice-2-f',
-  'expr-voice-3-m',
-  'expr-voice-3-f',
-  'expr-voice-4-m',
-  'expr-voice-4-f',
-  'expr-voice-5-m',
-  'expr-voice-5-f',
-] as const;
+// The stand-in carries exactly the voice table every real 0.8 config.json carries.
+const VOICE_ALIASES = DEFAULT_ALIASES;
 
 /** The real nano 0.8 config.json (pipeline spec §1), plus a `standin` block saying what this is. */
 export function standinConfig(variant: StandinVariant, seed: number): Record<string, unknown> {
@@ -64,16 +45,10 @@ export function standinConfig(variant: StandinVariant, seed: number): Record<str
     model: 'kitten-tts-nano-0.8',
     voices: VOICES_FILE,
     model_file: MODEL_FILE,
-    speed_priors: {
-      'expr-voice-2-f': 0.8,
-      'expr-voice-2-m': 0.8,
-      'expr-voice-3-m': 0.8,
-      'expr-voice-3-f': 0.8,
-      'expr-voice-4-m': 0.9,
-      'expr-voice-4-f': 0.8,
-      'expr-voice-5-m': 0.8,
-      'expr-voice-5-f': 0.8,
-    },
+    // nano's priors: 0.8 for every voice, 0.9 for expr-voice-4-m (Hugo).
+    speed_priors: Object.fromEntries(
+      VOICE_KEYS.map((k) => [k, k === 'expr-voice-4-m' ? 0.9 : 0.8]),
+    ),
     voice_aliases: VOICE_ALIASES,
     standin: { variant, seed, note: 'random weights: produces no speech' },
   };
