@@ -31,10 +31,11 @@ async function drained(ws: Ws): Promise<void> {
 }
 
 /** Sends the session's events until it completes; then `done` and a normal close. */
-async function pumpAudio(ws: Ws, session: TtsSession, q: WsQuery): Promise<void> {
+async function pumpAudio(ws: Ws, session: TtsSession, q: WsQuery, touch: () => void): Promise<void> {
   const writer = createChunkAudioWriter(q.format, 24000);
   for await (const ev of session) {
     if (ws.readyState !== 1) break;
+    touch();
     if (ev.type === 'audio') {
       const bytes = writer.encode(ev.samples);
       await drained(ws);
@@ -83,17 +84,28 @@ export function streamWsRoutes(deps: AppDeps): Hono<{ Variables: { wsQuery: WsQu
       const session = c.get('wsSession');
       let windowStart = Date.now();
       let messagesInWindow = 0;
+      // The idle timeout of every streaming session: a socket that neither sends nor receives for
+      // that long (a forgotten tab, a peer gone without a FIN) gives its session slot back.
+      let lastActiveMs = Date.now();
+      const touch = () => (lastActiveMs = Date.now());
+      let idleTimer: ReturnType<typeof setInterval> | undefined;
       return {
         onOpen: (_evt, ws) => {
           deps.metrics.websockets.inc();
+          const idleCheckMs = Math.min(30_000, Math.max(100, config.sessionTtlMs / 4));
+          idleTimer = setInterval(() => {
+            if (Date.now() - lastActiveMs < config.sessionTtlMs) return;
+            sendJson(ws as Ws, { type: 'error', detail: `Idle for ${Math.round(config.sessionTtlMs / 1000)} s: closing.` });
+            ws.close(1000, 'idle timeout');
+          }, idleCheckMs).unref();
           sendJson(ws as Ws, { type: 'ready', session_id: session.id, model: q.model, voice: q.voice, speed: q.speed, sample_rate: 24000, format: q.format });
-          pumpAudio(ws as Ws, session, q).catch((err: unknown) => {
+          pumpAudio(ws as Ws, session, q, touch).catch((err: unknown) => {
             deps.log?.('error', 'websocket stream failed', { error: String(err) });
             ws.close(1011, 'internal error');
           });
         },
         onMessage: (evt, ws) => {
-          const now = Date.now();
+          const now = touch();
           if (now - windowStart >= 1000) {
             windowStart = now;
             messagesInWindow = 0;
@@ -106,6 +118,7 @@ export function streamWsRoutes(deps: AppDeps): Hono<{ Variables: { wsQuery: WsQu
           handleMessage(deps, ws as Ws, session, evt.data);
         },
         onClose: () => {
+          clearInterval(idleTimer);
           deps.metrics.websockets.dec();
           sessions.delete(session.id);
         },

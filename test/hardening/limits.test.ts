@@ -143,6 +143,23 @@ describe('request limits', () => {
     expect(await detailOf(res)).toMatch(/not found \(it may have expired\)/);
   });
 
+  it('keeps a WebSocket that talks within the idle timeout and closes a silent one after it', async () => {
+    const active = wsClient(gw.url);
+    const silent = wsClient(gw.url);
+    await active.until(() => active.types().includes('ready'));
+    await silent.until(() => silent.types().includes('ready'));
+    const t0 = Date.now();
+    const talker = setInterval(() => active.send({ type: 'config', speed: 1 }), 400);
+    expect(await silent.closed).toBe(1000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+    expect(silent.json.at(-1)).toEqual({ type: 'error', detail: 'Idle for 1 s: closing.' });
+    await new Promise((r) => setTimeout(r, 1200));
+    clearInterval(talker);
+    expect(active.closeCode).toBeUndefined();
+    active.ws.close();
+    await active.closed;
+  });
+
   it('takes a WebSocket message of exactly max bytes and closes with 1009 on one byte more', async () => {
     const message = (bytes: number) => {
       const core = JSON.stringify({ type: 'text', text: '' });
