@@ -1,0 +1,65 @@
+// Starts the gateway or the seed baseline in a child process (see server-child.ts) and talks to it:
+// its URL, event-loop lag and RSS on demand, and a clean stop.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildStats } from './server-child.js';
+
+export type ServerSpec =
+  { kind: 'gateway'; env: Record<string, string> } | { kind: 'seed'; intraOpThreads: number };
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly pid: number;
+  stats(): Promise<ChildStats>;
+  resetLag(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const ENTRY = fileURLToPath(new URL('./server-child.ts', import.meta.url));
+
+export async function startServerProcess(
+  spec: ServerSpec,
+  startTimeoutMs = 60_000,
+): Promise<ServerProcess> {
+  const child: ChildProcess = fork(ENTRY, [JSON.stringify(spec)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let nextId = 0;
+  const pending = new Map<number, (value: unknown) => void>();
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('server child did not start in time')),
+      startTimeoutMs,
+    );
+    child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
+    child.on('message', (msg: { type: string; id?: number; url?: string; stats?: ChildStats }) => {
+      if (msg.type === 'ready') {
+        clearTimeout(timer);
+        resolve(msg.url!);
+      } else if (msg.id !== undefined) {
+        pending.get(msg.id)?.(msg.stats);
+        pending.delete(msg.id);
+      }
+    });
+  });
+  const ask = <T>(type: string) =>
+    new Promise<T>((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve as (v: unknown) => void);
+      child.send({ type, id });
+    });
+  return {
+    url,
+    pid: child.pid!,
+    stats: () => ask<ChildStats>('stats'),
+    resetLag: () => ask<void>('reset'),
+    async close() {
+      child.send({ type: 'close', id: -1 });
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}

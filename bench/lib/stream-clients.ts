@@ -1,0 +1,217 @@
+// Token-fed streaming clients for the three doors (WebSocket, REST session + SSE subscriber, REST
+// chunk calls). Each feeds LLM-like tokens on a fixed schedule (tokensPerS) and records when each
+// token went out and when each chunk's audio arrived, so latencies can be taken from any token.
+import WebSocket from 'ws';
+import { VOICE } from './standin-model.js';
+
+export type Door = 'ws' | 'sse' | 'rest';
+export type FirstChunk = 'sentence' | 'clause';
+
+export interface ArrivedChunk {
+  text: string;
+  durationS: number;
+  arrivedAt: number;
+}
+
+export interface StreamTrace {
+  tokens: readonly string[];
+  /** performance.now() when each token was sent (NaN for tokens never sent). */
+  sentAt: number[];
+  chunks: ArrivedChunk[];
+}
+
+export interface StreamOptions {
+  url: string;
+  door: Door;
+  tokens: readonly string[];
+  tokensPerS: number;
+  firstChunk?: FirstChunk;
+  /** Stop feeding and close once the first audio arrived (latency runs). */
+  untilFirstAudio?: boolean;
+  timeoutMs?: number;
+}
+
+const sleepUntil = (t: number) =>
+  new Promise((r) => setTimeout(r, Math.max(0, t - performance.now())));
+
+/** Sends tokens on schedule (token i at start + i/rate, later if a send itself blocks). */
+async function feed(
+  options: StreamOptions,
+  trace: StreamTrace,
+  send: (token: string) => Promise<void>,
+  stop: () => boolean,
+) {
+  const start = performance.now();
+  for (let i = 0; i < options.tokens.length && !stop(); i++) {
+    await sleepUntil(start + (i * 1000) / options.tokensPerS);
+    if (stop()) break;
+    trace.sentAt[i] = performance.now();
+    await send(options.tokens[i]!);
+  }
+}
+
+export async function runStream(options: StreamOptions): Promise<StreamTrace> {
+  const trace: StreamTrace = {
+    tokens: options.tokens,
+    sentAt: options.tokens.map(() => Number.NaN),
+    chunks: [],
+  };
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 120_000);
+  if (options.door === 'ws') await runWs(options, trace, timeout);
+  else await runRest(options, trace, timeout);
+  return trace;
+}
+
+async function runWs(
+  options: StreamOptions,
+  trace: StreamTrace,
+  timeout: AbortSignal,
+): Promise<void> {
+  const q = new URLSearchParams({
+    voice: VOICE,
+    format: 'pcm',
+    first_chunk: options.firstChunk ?? 'sentence',
+  });
+  const ws = new WebSocket(`${options.url.replace(/^http/, 'ws')}/api/stream/ws?${q}`);
+  let header: { text: string; duration: number } | undefined;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const ready = new Promise<void>((resolve, reject) => {
+    ws.once('error', reject);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        trace.chunks.push({
+          text: header?.text ?? '',
+          durationS: header?.duration ?? 0,
+          arrivedAt: performance.now(),
+        });
+        if (options.untilFirstAudio) done();
+        return;
+      }
+      const msg = JSON.parse(String(data)) as { type: string; text: string; duration: number };
+      if (msg.type === 'ready') resolve();
+      else if (msg.type === 'audio') header = msg;
+      else if (msg.type === 'done') done();
+    });
+  });
+  ws.once('close', () => done());
+  timeout.addEventListener('abort', () => done());
+  await ready;
+  const stop = () => options.untilFirstAudio === true && trace.chunks.length > 0;
+  await feed(options, trace, async (text) => ws.send(JSON.stringify({ type: 'text', text })), stop);
+  if (!stop()) ws.send(JSON.stringify({ type: 'end' }));
+  await finished;
+  ws.close();
+}
+
+async function post(url: string, body: unknown): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** REST session; with door 'sse' an SSE subscriber receives the audio, else each chunk call does. */
+async function runRest(
+  options: StreamOptions,
+  trace: StreamTrace,
+  timeout: AbortSignal,
+): Promise<void> {
+  const start = (await (
+    await post(`${options.url}/api/stream/start?voice=${VOICE}`, {})
+  ).json()) as { session_id: string };
+  const id = start.session_id;
+  const stop = () => options.untilFirstAudio === true && trace.chunks.length > 0;
+  const events = new AbortController();
+  let subscriber: Promise<void> = Promise.resolve();
+  if (options.door === 'sse') {
+    const res = await fetch(`${options.url}/api/stream/events?session_id=${id}&format=pcm`, {
+      signal: events.signal,
+    });
+    subscriber = readSse(res, trace, () => (stop() ? events.abort() : undefined)).catch(
+      () => undefined,
+    );
+  }
+  await feed(
+    options,
+    trace,
+    async (text) => {
+      const res = await post(`${options.url}/api/stream/chunk?session_id=${id}`, { text });
+      const json = (await res.json()) as { audio_chunks?: string[] };
+      const arrivedAt = performance.now();
+      for (const audio of json.audio_chunks ?? []) {
+        // base64 of a WAV: 44-byte header, 16-bit mono at 24 kHz.
+        trace.chunks.push({
+          text: '',
+          durationS: ((audio.length * 3) / 4 - 44) / 48_000,
+          arrivedAt,
+        });
+      }
+    },
+    () => stop() || timeout.aborted,
+  );
+  if (!stop())
+    await post(`${options.url}/api/stream/chunk?session_id=${id}`, { text: '', flush: true }).then(
+      (r) => r.json(),
+    );
+  if (options.door === 'sse' && !stop()) {
+    await Promise.race([subscriber, new Promise((r) => timeout.addEventListener('abort', r))]);
+  }
+  events.abort();
+  await fetch(`${options.url}/api/stream/end/${id}`, { method: 'DELETE' }).then((r) =>
+    r.arrayBuffer(),
+  );
+  await subscriber;
+}
+
+/** Reads SSE `audio` events until the stream ends or onAudio asks to stop. */
+async function readSse(res: Response, trace: StreamTrace, onAudio: () => void): Promise<void> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(part, { stream: true });
+    let cut: number;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const event = /^event: ?(.*)$/m.exec(block)?.[1];
+      const data = /^data: ?(.*)$/m.exec(block)?.[1];
+      if (event === 'audio' && data) {
+        const msg = JSON.parse(data) as { text: string; duration: number };
+        trace.chunks.push({
+          text: msg.text,
+          durationS: msg.duration,
+          arrivedAt: performance.now(),
+        });
+        onAudio();
+      } else if (event === 'flushed' || event === 'ended') {
+        if (event === 'ended') return;
+      }
+    }
+  }
+}
+
+/** Token index whose sending completed `chunkText` inside the fed text, and the one after which
+ * the server could decide (the first non-space character past it). -1 when not found. */
+export function completingTokens(
+  tokens: readonly string[],
+  chunkText: string,
+): { completing: number; decision: number } {
+  const full = tokens.join('');
+  const at = full.indexOf(chunkText.trim());
+  if (at < 0) return { completing: -1, decision: -1 };
+  const end = at + chunkText.trim().length;
+  let length = 0;
+  let completing = -1;
+  let decision = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    length += tokens[i]!.length;
+    if (completing < 0 && length >= end) completing = i;
+    if (completing >= 0 && full.slice(end, length).trim().length > 0) {
+      decision = i;
+      break;
+    }
+  }
+  return { completing, decision };
+}
