@@ -29,9 +29,15 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json .npmrc ./
 # No dev dependencies; --ignore-scripts: onnxruntime-node's postinstall only fetches CUDA files and
-# koffi's native binary comes prebuilt in an optional dependency package.
+# koffi's native binary comes prebuilt in an optional dependency package. onnxruntime-node ships
+# binaries for every OS and CPU (~290 MB); keep only this image's (~45 MB).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
-    && npm cache clean --force
+    && npm cache clean --force \
+    && arch="$(node -p process.arch)" \
+    && for d in node_modules/onnxruntime-node/bin/napi-v*/*/*; do \
+         case "$d" in */linux/"$arch") ;; *) rm -rf "$d" ;; esac; \
+       done \
+    && test -n "$(ls node_modules/onnxruntime-node/bin/napi-v*/linux/"$arch"/)"
 COPY --from=build /app/dist ./dist
 # The cache folder exists and belongs to the runtime user, so a named volume mounted there is
 # writable (docker copies the ownership into a new volume).

@@ -74,6 +74,11 @@ describe('Dockerfile', () => {
     const copies = runtime!.body.filter((i) => i.op === 'COPY').map((i) => i.args);
     expect(copies).toContain('--from=build /app/dist ./dist');
     expect(copies.join(' ')).not.toMatch(/node_modules/);
+    // onnxruntime-node's binaries for other systems are dropped, and the one kept is checked.
+    expect(cmds).toMatch(/case "\$d" in \*\/linux\/"\$arch"\) ;; \*\) rm -rf "\$d"/);
+    expect(cmds).toMatch(
+      /test -n "\$\(ls node_modules\/onnxruntime-node\/bin\/napi-v\*\/linux\/"\$arch"\/\)"/,
+    );
   });
 
   it('keeps apt layers small and installs libespeak-ng only for the native phonemizer', () => {
