@@ -152,6 +152,8 @@ if (sherpa && !failure) {
     round(gateway[4]!.audioSecondsPerS, 1),
   ]);
   const ratio = gateway[4]!.synthesesPerS / best(4);
+  const ratioOneEngine =
+    gateway[4]!.synthesesPerS / sherpaRuns[`1 engine × ${cores} threads`]![4]!.synthesesPerS;
   Object.assign(results, {
     sherpaLatencyMs: latency,
     sherpaRuns,

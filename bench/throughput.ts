@@ -2,6 +2,7 @@
 // concurrency 1, 2, 4, 8 against the gateway with 1 and 2 workers (one intra-op thread each), and a
 // single request's latency with 1 vs 2 intra-op threads in one worker.
 import { closedLoop, generateOnce } from './lib/load.js';
+import { rawParallel } from './lib/raw-parallel.js';
 import { table, writeResult } from './lib/results.js';
 import { SENTENCES } from './lib/sentences.js';
 import { startServerProcess } from './lib/server-process.js';
@@ -26,7 +27,7 @@ async function singleLatency(url: string): Promise<number> {
   return median(times);
 }
 
-await ensureNano();
+const dir = await ensureNano();
 const scaling: Array<Record<string, number>> = [];
 const latency: Record<string, number> = {};
 for (const workers of [1, 2]) {
@@ -70,6 +71,11 @@ try {
   await twoThreads.close();
 }
 
+// The cores' own ceiling: the same sentence on 1 and 2 bare onnxruntime sessions in 2 threads.
+const raw1 = await rawParallel(dir, SENTENCES.short, 1, 6);
+const raw2 = await rawParallel(dir, SENTENCES.short, 2, 6);
+const rawScaling = raw2.synthesesPerS / raw1.synthesesPerS;
+
 const at = (workers: number, concurrency: number) =>
   scaling.find((s) => s.workers === workers && s.concurrency === concurrency)!;
 const speedup8 = at(2, 8).synthesesPerS! / at(1, 8).synthesesPerS!;
@@ -94,12 +100,18 @@ writeResult({
     latencySentence: 'medium',
     latencyRepeats: LATENCY_REPEATS,
   },
-  results: { scaling, singleRequestLatencyMs: latency, speedupAt8: speedup8 },
+  results: {
+    scaling,
+    singleRequestLatencyMs: latency,
+    speedupAt8: speedup8,
+    rawParallel: [raw1, raw2],
+    rawScaling,
+  },
   targets: [
     {
       name: '2 workers vs 1 worker throughput (8 concurrent)',
       goal: '≥ 1.8×',
-      measured: `${round(speedup8, 2)}× (${round(at(2, 8).synthesesPerS!, 2)} vs ${round(at(1, 8).synthesesPerS!, 2)} syntheses/s)`,
+      measured: `${round(speedup8, 2)}× (${round(at(2, 8).synthesesPerS!, 2)} vs ${round(at(1, 8).synthesesPerS!, 2)} syntheses/s; bare onnxruntime in 2 threads: ${round(rawScaling, 2)}×)`,
       met: speedup8 >= 1.8,
     },
   ],
@@ -109,5 +121,15 @@ writeResult({
     'Single request (medium sentence), p50 of ' + LATENCY_REPEATS + ':',
     '',
     table(['configuration', 'latency ms'], threadRows),
+    '',
+    "The cores' ceiling, bare onnxruntime sessions in worker threads (no gateway), short sentence:",
+    '',
+    table(
+      ['threads', 'syntheses/s', 'scaling'],
+      [
+        [1, round(raw1.synthesesPerS, 2), '1×'],
+        [2, round(raw2.synthesesPerS, 2), `${round(rawScaling, 2)}×`],
+      ],
+    ),
   ].join('\n'),
 });
