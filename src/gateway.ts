@@ -6,7 +6,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
 import { createApp, errorResponseBody, type AppDeps, type ModelCatalog } from './app.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { ShuttingDownError } from './errors.js';
 import { openAiErrorBody } from './http/openai-errors.js';
 import { PoolEngine } from './engine/pool-engine.js';
@@ -156,7 +156,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   let draining = false;
   const refusing = refusingApp();
-  const server = await new Promise<Server>((resolve) => {
+  const server = await new Promise<Server>((resolve, reject) => {
     const s = serve(
       {
         fetch: (req, env) => (draining ? refusing.fetch(req, env) : app.fetch(req, env)),
@@ -164,8 +164,25 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         hostname: config.host,
         websocket: { server: wss },
       },
-      () => resolve(s as Server),
+      () => {
+        s.off('error', reject);
+        resolve(s as Server);
+      },
     ) as Server;
+    s.once('error', reject);
+  }).catch(async (err: NodeJS.ErrnoException) => {
+    // Nothing may keep the process alive after a failed start: stop the workers and sessions.
+    sessions.close();
+    await pool.destroy();
+    const why =
+      err.code === 'EADDRINUSE'
+        ? 'the port is already in use'
+        : err.code === 'EACCES'
+          ? 'permission denied'
+          : err.message;
+    throw new ConfigError(
+      `Cannot listen on ${config.host}:${config.port}: ${why}. Choose another PORT/HOST.`,
+    );
   });
   // Every HTTP exchange until its response is done; subscriptions (SSE on a REST session) stay
   // open as long as their session, so shutdown ends them instead of waiting for them.
