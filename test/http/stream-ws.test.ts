@@ -120,3 +120,28 @@ describe('WebSocket streaming', () => {
     expect(JSON.parse(body).detail).toMatch(/speed/);
   });
 });
+
+describe('WebSocket backpressure', () => {
+  it('stops synthesizing for a client that never reads, within a bound', async () => {
+    const synthesized = async () => (await (await fetch(`${gw.url}/api/stats`)).json()).generation_stats.total_requests as number;
+    const c = connect();
+    await c.until(() => types(c.got).includes('ready'));
+    // Stop reading: the kernel buffers fill, then ws's bufferedAmount grows past the high-water mark.
+    (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const before = await synthesized();
+    const sentences = 150;
+    for (let i = 0; i < sentences; i += 15) c.send({ type: 'text', text: 'This sentence waits for a reader. '.repeat(15) });
+    let last = -1;
+    let now = await synthesized();
+    for (let i = 0; i < 40 && now !== last; i++) {
+      last = now;
+      await new Promise((r) => setTimeout(r, 500));
+      now = await synthesized();
+    }
+    // The session holds at most 4 results and the socket stops being fed at 512 KiB unsent; what
+    // remains is what the kernel's socket buffers absorbed. Far fewer than the 150 pushed sentences.
+    expect(now).toBe(last);
+    expect(now - before).toBeLessThan(60);
+    c.ws.terminate();
+  });
+});
