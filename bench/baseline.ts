@@ -52,6 +52,8 @@ async function measure(spec: ServerSpec): Promise<Side> {
 
 await ensureNano();
 const seed = await measure({ kind: 'seed', intraOpThreads: cores });
+// For contrast only: the seed's shape with one intra-op thread (the target uses the faithful one).
+const seedOneThread = await measure({ kind: 'seed', intraOpThreads: 1 });
 const gateway = await measure({
   kind: 'gateway',
   env: gatewayEnv({ workers: cores, threadsPerWorker: 1 }),
@@ -77,7 +79,7 @@ writeResult({
     seedIntraOpThreads: cores,
     gatewayWorkers: cores,
   },
-  results: { seed, gateway, throughputRatio: ratio },
+  results: { seed, seedOneThread, gateway, throughputRatio: ratio },
   targets: [
     {
       name: 'throughput vs event-loop baseline (8 clients)',
@@ -103,7 +105,8 @@ writeResult({
       'health p99 ms',
     ],
     [
-      row(`seed baseline (event loop, ${cores} intra-op threads)`, seed),
+      row(`seed baseline (event loop, ${cores} intra-op threads, onnxruntime's default)`, seed),
+      row('seed baseline with 1 intra-op thread (contrast)', seedOneThread),
       row(`gateway (${cores} workers × 1 thread)`, gateway),
     ],
   ),

@@ -9,7 +9,7 @@ import { startServerProcess } from './lib/server-process.js';
 import { ensureNano, gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js';
 import { median, round } from './lib/stats.js';
 
-const REPEATS: Record<SentenceName, number> = { short: 7, medium: 5, long: 3 };
+const REPEATS: Record<SentenceName, number> = { short: 5, medium: 9, long: 3 };
 
 const dir = await ensureNano();
 const raw = await loadRawModel(dir, 1);

@@ -10,6 +10,10 @@ export type FirstChunk = 'sentence' | 'clause';
 export interface ArrivedChunk {
   text: string;
   durationS: number;
+  /** When the first byte of this chunk's audio message arrived (WS: its `audio` header frame, sent
+   * right before the binary frame; SSE: the first piece of its `audio` event; REST: the response). */
+  firstByteAt: number;
+  /** When the whole chunk had arrived. */
   arrivedAt: number;
 }
 
@@ -73,24 +77,27 @@ async function runWs(
     first_chunk: options.firstChunk ?? 'sentence',
   });
   const ws = new WebSocket(`${options.url.replace(/^http/, 'ws')}/api/stream/ws?${q}`);
-  let header: { text: string; duration: number } | undefined;
+  let header: { text: string; duration: number; at: number } | undefined;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const ready = new Promise<void>((resolve, reject) => {
     ws.once('error', reject);
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
+        const arrivedAt = performance.now();
         trace.chunks.push({
           text: header?.text ?? '',
           durationS: header?.duration ?? 0,
-          arrivedAt: performance.now(),
+          firstByteAt: header?.at ?? arrivedAt,
+          arrivedAt,
         });
         if (options.untilFirstAudio) done();
         return;
       }
+      const at = performance.now();
       const msg = JSON.parse(String(data)) as { type: string; text: string; duration: number };
       if (msg.type === 'ready') resolve();
-      else if (msg.type === 'audio') header = msg;
+      else if (msg.type === 'audio') header = { ...msg, at };
       else if (msg.type === 'done') done();
     });
   });
@@ -138,13 +145,16 @@ async function runRest(
     trace,
     async (text) => {
       const res = await post(`${options.url}/api/stream/chunk?session_id=${id}`, { text });
-      const json = (await res.json()) as { audio_chunks?: string[] };
+      const firstByteAt = performance.now();
+      const body = await res.text();
       const arrivedAt = performance.now();
+      const json = JSON.parse(body) as { audio_chunks?: string[] };
       for (const audio of json.audio_chunks ?? []) {
         // base64 of a WAV: 44-byte header, 16-bit mono at 24 kHz.
         trace.chunks.push({
           text: '',
           durationS: ((audio.length * 3) / 4 - 44) / 48_000,
+          firstByteAt,
           arrivedAt,
         });
       }
@@ -172,19 +182,26 @@ async function readSse(res: Response, trace: StreamTrace, onAudio: () => void): 
   // Where the search for the next event end resumes: a 1 MB event arrives in many pieces, and
   // rescanning it from the start for each would put the client's own cost into the latency.
   let scanFrom = 0;
+  // When the first piece of the event now in `buffer` arrived.
+  let eventStartedAt: number | undefined;
   for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
+    const partAt = performance.now();
+    eventStartedAt ??= partAt;
     buffer += decoder.decode(part, { stream: true });
     let cut: number;
     while ((cut = buffer.indexOf('\n\n', scanFrom)) >= 0) {
       scanFrom = 0;
       const arrivedAt = performance.now();
+      const firstByteAt = eventStartedAt ?? partAt;
       const block = buffer.slice(0, cut);
       buffer = buffer.slice(cut + 2);
+      // Bytes left over belong to the next event, which started arriving with this piece.
+      eventStartedAt = buffer.length > 0 ? partAt : undefined;
       const event = /^event: ?(.*)$/m.exec(block)?.[1];
       const data = /^data: ?(.*)$/m.exec(block)?.[1];
       if (event === 'audio' && data) {
         const msg = JSON.parse(data) as { text: string; duration: number };
-        trace.chunks.push({ text: msg.text, durationS: msg.duration, arrivedAt });
+        trace.chunks.push({ text: msg.text, durationS: msg.duration, firstByteAt, arrivedAt });
         onAudio();
       } else if (event === 'ended') {
         return;
