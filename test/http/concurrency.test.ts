@@ -1,6 +1,7 @@
-// N concurrent /api/generate requests on N workers take about the time of one: inference runs in
-// parallel worker threads, not queued behind each other on the event loop. The bound is loose on
-// purpose (shared machines are noisy); bench/ measures the real figures.
+// N concurrent /api/generate requests on N workers run side by side: neither waits for the other,
+// unlike the seed server where inference on the event loop serializes them. The check reads each
+// request's own timings (total time minus its worker time is its wait), so it holds on a busy
+// machine too; bench/ measures the throughput figures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -14,27 +15,38 @@ afterAll(async () => {
 
 const text = 'Every worker thread runs its own copy of the model, so requests do not wait for each other. '.repeat(24);
 
-async function timed(n: number): Promise<number> {
-  const t0 = performance.now();
+interface Debug {
+  generation_time: number;
+  total_time: number;
+  model_load_time: number;
+}
+
+async function concurrent(n: number): Promise<Debug[]> {
   const results = await Promise.all(
     Array.from({ length: n }, () => fetch(`${gw.url}/api/generate`, { method: 'POST', body: JSON.stringify({ text }) })),
   );
   for (const r of results) expect(r.status).toBe(200);
-  await Promise.all(results.map((r) => r.arrayBuffer()));
-  return performance.now() - t0;
+  return Promise.all(results.map(async (r) => ((await r.json()) as { debug_info: Debug }).debug_info));
 }
 
 describe('the worker pool', () => {
-  it('runs two concurrent syntheses on two workers in about the time of one', async () => {
-    await timed(2); // both workers load the model
-    const one: number[] = [];
-    const two: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      one.push(await timed(1));
-      two.push(await timed(2));
+  it('runs two concurrent syntheses on two workers without either waiting for the other', async () => {
+    await concurrent(2); // both workers load the model
+    for (let round = 0; round < 2; round++) {
+      const timings = await concurrent(2);
+      for (const t of timings) {
+        const waited = t.total_time - t.generation_time - t.model_load_time;
+        // Queued behind the other request, it would have waited a whole synthesis.
+        expect(waited).toBeLessThan(0.5 * t.generation_time);
+      }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
-    // Serial execution would take 2×; parallel about 1×.
-    expect(median(two) / median(one)).toBeLessThan(1.6);
+  });
+
+  it('queues a third request behind the two running ones when there are two workers', async () => {
+    const timings = await concurrent(3);
+    const waits = timings.map((t) => t.total_time - t.generation_time - t.model_load_time);
+    const longest = Math.max(...timings.map((t) => t.generation_time));
+    // Exactly one of the three waited for a worker: this is what makes the check above meaningful.
+    expect(waits.filter((w) => w > 0.5 * longest)).toHaveLength(1);
   });
 });
