@@ -68,7 +68,13 @@ if (sherpa && files.dataDir === undefined)
 
 const rows: Array<Array<string | number>> = [];
 const results: Record<string, unknown> = {
-  files: { ...files, dataDir: files.dataDir ? 'found' : 'missing' },
+  // Relative names only: results are committed and must not carry this machine's paths.
+  files: {
+    model: path.relative(process.cwd(), files.model),
+    voices: path.relative(process.cwd(), files.voices),
+    tokens: path.relative(process.cwd(), files.tokens),
+    espeakData: files.dataDir ? 'found' : 'missing',
+  },
 };
 const targets: Target[] = [];
 if (sherpa && !failure) {
