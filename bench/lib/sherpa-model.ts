@@ -5,21 +5,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readModelDir } from '../../src/kitten/model-store.js';
-import { loadVoiceTables } from '../../src/kitten/voices.js';
+import { VOICE_KEYS, loadVoiceTables } from '../../src/kitten/voices.js';
 import { SYMBOLS } from '../../src/kitten/tokenize.js';
 import { MODEL_ID } from './standin-model.js';
 
 /** sherpa's speaker order (its generate_voices_bin.py), i.e. sid 0..7. */
-export const SHERPA_SPEAKERS = [
-  'expr-voice-2-m',
-  'expr-voice-2-f',
-  'expr-voice-3-m',
-  'expr-voice-3-f',
-  'expr-voice-4-m',
-  'expr-voice-4-f',
-  'expr-voice-5-m',
-  'expr-voice-5-f',
-] as const;
+export const SHERPA_SPEAKERS = VOICE_KEYS; // upstream's key order is sherpa's speaker order
 
 /** Where distributions put espeak-ng's data; sherpa needs a folder it can point espeak at. */
 export const ESPEAK_DATA_CANDIDATES = [

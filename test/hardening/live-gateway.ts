@@ -1,43 +1,14 @@
 // A real gateway for the hardening tests: the tiny stand-in model, an empty offline cache, any
 // limit overridden through the same settings an operator would use, and (optionally) the
 // test-only worker fault markers switched on.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import WebSocket from 'ws';
-import { loadConfig } from '../../src/config.js';
-import { startGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
 
-export const TINY_DIR = path.resolve('.standin', 'tiny');
-
-export interface LiveGateway extends Gateway {
-  cleanup(): Promise<void>;
-}
-
-export async function startLiveGateway(
-  env: Record<string, string> = {},
-  options: GatewayOptions = {},
-): Promise<LiveGateway> {
-  const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'kitten-hard-'));
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    KITTENTTS_CACHE_DIR: cacheDir,
-    HF_HUB_OFFLINE: '1',
-    KITTENTTS_MODEL_DIRS: `kitten-tts-nano=${TINY_DIR}`,
-    KITTENTTS_WORKERS: '2',
-    KITTENTTS_LOG_LEVEL: 'silent',
-    ...env,
-  });
-  const gateway = await startGateway(config, options);
-  return {
-    ...gateway,
-    async cleanup() {
-      await gateway.close();
-      rmSync(cacheDir, { recursive: true, force: true });
-    },
-  };
-}
+// Same gateway as every other test's (test/helpers/gateway.ts); the name says what these tests use it for.
+export {
+  TINY_DIR,
+  startTestGateway as startLiveGateway,
+  type TestGateway as LiveGateway,
+} from '../helpers/gateway.js';
 
 export const sentences = (n: number, prefix = 'Sentence') =>
   Array.from({ length: n }, (_, i) => `${prefix} number ${i + 1} is spoken here.`).join(' ');

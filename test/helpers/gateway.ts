@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import { startGateway, type Gateway } from '../../src/gateway.js';
+import { startGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
 
 export const TINY_DIR = path.resolve('.standin', 'tiny');
 
@@ -12,7 +12,10 @@ export interface TestGateway extends Gateway {
   cleanup(): Promise<void>;
 }
 
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  options: GatewayOptions = {},
+): Promise<TestGateway> {
   const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'kitten-cache-'));
   const config = loadConfig({
     PORT: '0',
@@ -24,7 +27,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     KITTENTTS_LOG_LEVEL: 'silent',
     ...env,
   });
-  const gateway = await startGateway(config);
+  const gateway = await startGateway(config, options);
   return {
     ...gateway,
     url: gateway.url,
@@ -36,7 +39,12 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
 }
 
 /** Parses a 16-bit PCM mono WAV; throws if the header is not what the gateway promises. */
-export function parseWav(bytes: Uint8Array): { sampleRate: number; channels: number; bitsPerSample: number; samples: Int16Array } {
+export function parseWav(bytes: Uint8Array): {
+  sampleRate: number;
+  channels: number;
+  bitsPerSample: number;
+  samples: Int16Array;
+} {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tag = (o: number) => String.fromCharCode(...bytes.subarray(o, o + 4));
   if (tag(0) !== 'RIFF' || tag(8) !== 'WAVE') throw new Error('not a RIFF/WAVE file');
