@@ -33,6 +33,8 @@ const envSchema = z.object({
   KITTENTTS_SESSION_TTL_S: num(300, 1, 86_400),
   KITTENTTS_MAX_BUFFERED_CHARS: int(20_000, 1),
   KITTENTTS_MAX_QUEUE: int(64, 1),
+  KITTENTTS_MAX_REALTIME_SESSIONS: int(0, 0),
+  KITTENTTS_ONESHOT_SLACK_MS: int(2000, 0, 600_000),
   KITTENTTS_WS_MAX_MESSAGE_BYTES: int(65_536, 256),
   KITTENTTS_WS_MAX_MESSAGES_PER_S: int(200, 1),
   KITTENTTS_API_KEYS: list,
@@ -60,6 +62,10 @@ export interface Config {
   readonly sessionTtlMs: number;
   readonly maxBufferedChars: number;
   readonly maxQueue: number;
+  /** Live streaming sessions (WebSocket, REST) admitted at once; 0 = derived from measured speed. */
+  readonly maxRealtimeSessions: number;
+  /** A one-shot's first chunk is due this long after arrival; later chunks at its audio's pace. */
+  readonly oneshotSlackMs: number;
   readonly wsMaxMessageBytes: number;
   readonly wsMaxMessagesPerS: number;
   readonly apiKeys: readonly string[];
@@ -112,6 +118,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlMs: Math.round(e.KITTENTTS_SESSION_TTL_S * 1000),
     maxBufferedChars: e.KITTENTTS_MAX_BUFFERED_CHARS,
     maxQueue: e.KITTENTTS_MAX_QUEUE,
+    maxRealtimeSessions: e.KITTENTTS_MAX_REALTIME_SESSIONS,
+    oneshotSlackMs: e.KITTENTTS_ONESHOT_SLACK_MS,
     wsMaxMessageBytes: e.KITTENTTS_WS_MAX_MESSAGE_BYTES,
     wsMaxMessagesPerS: e.KITTENTTS_WS_MAX_MESSAGES_PER_S,
     apiKeys: Object.freeze(e.KITTENTTS_API_KEYS),

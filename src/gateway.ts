@@ -18,7 +18,9 @@ import { createModelStore } from './kitten/model-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { SessionRegistry } from './session/session-registry.js';
+import { RealtimeAdmission } from './session/admission.js';
 import { TtsSession } from './session/tts-session.js';
+import type { SchedulingPolicy } from './engine/edf-policy.js';
 
 export interface Gateway {
   readonly url: string;
@@ -34,6 +36,8 @@ export interface GatewayOptions {
   log?: Logger;
   /** Test-only: worker threads obey FAULT_MARKERS (engine/protocol.ts). Never set in production. */
   faultInjection?: boolean;
+  /** Benchmarks only: another scheduling policy (the pinned-FIFO baseline in bench/lib). */
+  policy?: SchedulingPolicy;
 }
 
 /** While draining, every new request (WebSocket upgrades included) gets 503 in its door's shape. */
@@ -73,16 +77,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     },
     modelDirs: config.modelDirs,
   });
-  const pool = new WorkerPool({
-    workers: config.workers,
-    maxQueued: config.maxQueue,
-    faultInjection: options.faultInjection,
-  });
+  const pool = new WorkerPool({ workers: config.workers, faultInjection: options.faultInjection });
   const stats = new GenerationStats();
   let liveSessions = () => 0;
   const metrics = new Metrics({
-    queueDepth: () => pool.stats().queued,
-    busyWorkers: () => pool.stats().busyWorkers,
+    queueDepth: () => engine.stats().queued,
+    busyWorkers: () => engine.stats().busyWorkers,
     workers: () => pool.size,
     liveSessions: () => liveSessions(),
     modelLoadTimes: () => engine.modelLoadTimes(),
@@ -91,6 +91,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     pool,
     resolveModel: (id) => store.resolve(id),
     threadsPerWorker: config.threadsPerWorker,
+    maxQueued: config.maxQueue,
+    oneshotSlackMs: config.oneshotSlackMs,
+    policy: options.policy,
+    onChunk: (report) => metrics.recordChunk(report),
     onSynthesis: (req, result) => {
       metrics.recordSynthesis(req.modelId, result.durationS, result.timings.generationS);
       stats.record({
@@ -130,16 +134,30 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     maxSessions: config.maxSessions,
   });
   liveSessions = () => sessions.size;
-  const openSession: AppDeps['openSession'] = (options, door) =>
-    new TtsSession(engine.openLane(), {
+  const admission = new RealtimeAdmission({
+    maxRealtimeSessions: config.maxRealtimeSessions,
+    measuredAudioSPerS: () => engine.measuredAudioSPerS(),
+    minSessions: config.workers,
+  });
+  const openSession: AppDeps['openSession'] = (options, door) => {
+    // WebSocket and REST sessions have a listener playing as audio comes; SSE and OpenAI
+    // one-shots await a whole text (README "Scheduling").
+    const realtime = door === 'ws' || door === 'rest';
+    const release = realtime ? admission.admit() : undefined;
+    return new TtsSession(engine, {
       maxBufferedChars: config.maxBufferedChars,
+      schedule: realtime ? 'realtime' : 'oneshot',
+      oneshotSlackMs: config.oneshotSlackMs,
       ...options,
       onChunk: (info) => {
-        // First audio of a session: how long its first sentence waited for synthesis.
-        if (info.seq === 0 && info.outcome === 'ok')
-          metrics.firstAudioSeconds.observe({ door }, info.latencyMs / 1000);
+        // Time to first audio of each turn: from its first sentence being complete to its audio.
+        if (info.opensTurn && info.outcome === 'ok')
+          metrics.firstAudioSeconds.observe({ door }, info.sinceReadyMs / 1000);
       },
+      onDeliver: (aheadS) => metrics.sessionAheadSeconds.observe({ door }, aheadS),
+      onClose: release,
     });
+  };
   const app = createApp({
     config,
     engine,
@@ -217,8 +235,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // next sentence to the pool in the tick after the previous one settles.
   const busy = () =>
     [...exchanges.values()].some((e) => !e.subscription) ||
-    pool.stats().busyWorkers > 0 ||
-    pool.stats().queued > 0 ||
+    engine.stats().busyWorkers > 0 ||
+    engine.stats().queued > 0 ||
     [...wss.clients].some((ws) => ws.bufferedAmount > 0);
   let idlePolls = 0;
   const drained = () => {

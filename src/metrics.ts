@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per gateway so several gateways in one process
 // (tests, benchmarks) never share counters. The only importer of prom-client.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ChunkReport } from './engine/pool-engine.js';
 
 export interface MetricsSources {
   queueDepth(): number;
@@ -22,6 +23,10 @@ export class Metrics {
   readonly realTimeFactor: Histogram<'model'>;
   readonly audioSeconds: Counter<'model'>;
   readonly websockets: Gauge;
+  readonly lateChunks: Counter<'kind'>;
+  readonly scheduledChunks: Counter<'kind'>;
+  readonly queueDelaySeconds: Histogram<'kind'>;
+  readonly sessionAheadSeconds: Histogram<'door'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -41,7 +46,7 @@ export class Metrics {
     });
     this.firstAudioSeconds = new Histogram({
       name: 'kittentts_first_audio_seconds',
-      help: 'Streaming: from a sentence being complete to its audio being ready, first chunk of each turn.',
+      help: 'Streaming time to first audio: from the first sentence of a turn being complete to its audio being ready.',
       labelNames: ['door'],
       buckets: LATENCY_BUCKETS_S,
       registers,
@@ -57,6 +62,32 @@ export class Metrics {
       name: 'kittentts_audio_seconds_total',
       help: 'Seconds of audio synthesized.',
       labelNames: ['model'],
+      registers,
+    });
+    this.scheduledChunks = new Counter({
+      name: 'kittentts_chunks_total',
+      help: 'Model chunks run by the scheduler, by kind (realtime, oneshot).',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.lateChunks = new Counter({
+      name: 'kittentts_late_chunks_total',
+      help: 'Chunks that finished after their playback deadline (a turn\'s first chunk is not counted: its deadline is its own arrival).',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.queueDelaySeconds = new Histogram({
+      name: 'kittentts_queue_delay_seconds',
+      help: 'From a chunk being queued to a worker starting it.',
+      labelNames: ['kind'],
+      buckets: LATENCY_BUCKETS_S,
+      registers,
+    });
+    this.sessionAheadSeconds = new Histogram({
+      name: 'kittentts_session_ahead_seconds',
+      help: 'Audio a streaming listener still had queued when its next chunk arrived (0: it was waiting).',
+      labelNames: ['door'],
+      buckets: [0, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 60],
       registers,
     });
     this.websockets = new Gauge({
@@ -111,6 +142,13 @@ export class Metrics {
     this.synthesisSeconds.observe({ model }, generationS);
     this.audioSeconds.inc({ model }, audioS);
     if (generationS > 0) this.realTimeFactor.observe({ model }, audioS / generationS);
+  }
+
+  recordChunk(report: ChunkReport): void {
+    const { kind } = report;
+    this.scheduledChunks.inc({ kind });
+    this.queueDelaySeconds.observe({ kind }, report.queueMs / 1000);
+    if (!report.opensTurn && report.lateMs > 0) this.lateChunks.inc({ kind });
   }
 
   render(): Promise<string> {

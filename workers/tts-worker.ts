@@ -61,9 +61,7 @@ function failure(err: unknown, fallbackCode: string): TaskFailure {
   return { ok: false, code: fallbackCode, detail };
 }
 
-async function synthesize(
-  task: Extract<WorkerTask, { kind: 'synthesize' }>,
-): Promise<SynthesizeResult> {
+async function synthesizeChunk(task: Extract<WorkerTask, { kind: 'chunk' }>): Promise<SynthesizeResult> {
   let synth: KittenSynthesizer;
   let loadMs: number;
   try {
@@ -74,14 +72,9 @@ async function synthesize(
   }
   if (faultInjection) await injectFault(task.text);
   try {
-    const out = await synth.synthesize(
-      task.text,
-      task.voice,
-      task.speed,
-      task.normalize,
-      await phonemizer,
-    );
-    const result: SynthesizeResult = { ok: true, loadMs, ...out };
+    const out = await synth.synthesizeChunk(task.text, task.voice, task.speed, await phonemizer);
+    const { samples, frontendMs, inferenceMs } = out;
+    const result: SynthesizeResult = { ok: true, loadMs, samples, frontendMs, inferenceMs };
     // piscina's Transferable protocol: the value travels with its audio buffer moved, not copied.
     const movable = { [transferableSymbol]: [out.samples.buffer], [valueSymbol]: result };
     return move(movable as never) as unknown as SynthesizeResult;
@@ -101,8 +94,8 @@ async function load(task: Extract<WorkerTask, { kind: 'load' }>): Promise<LoadRe
 
 export default async function handle(task: WorkerTask): Promise<SynthesizeResult | LoadResult> {
   switch (task.kind) {
-    case 'synthesize':
-      return synthesize(task);
+    case 'chunk':
+      return synthesizeChunk(task);
     case 'load':
       return load(task);
     case 'ping':

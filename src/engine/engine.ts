@@ -1,5 +1,25 @@
-// The Engine: what the session and HTTP layers see of inference. The piscina pool behind it
-// (engine/pool.ts) is an implementation detail; nothing above this interface knows about threads.
+// The Engine: what the session and HTTP layers see of inference. The scheduler and the piscina
+// pool behind it (engine/scheduler.ts, engine/pool.ts) are implementation details; nothing above
+// this interface knows about threads.
+import type { JobKind } from './scheduler.js';
+
+export type { JobKind } from './scheduler.js';
+
+/** When a request's audio is needed, for the deadline scheduler (README "Scheduling"). */
+export interface ChunkSchedule {
+  /** realtime: a listener plays this audio as it comes; oneshot: the whole answer is awaited. */
+  readonly kind: JobKind;
+  /**
+   * Engine-clock ms (Engine.now) at which the request's first chunk's audio is needed; read at
+   * every scheduling decision, so it may move. Later chunks of the request follow at the pace of
+   * the (estimated) audio before them.
+   */
+  neededAtMs(): number;
+  /** The session the request belongs to. */
+  readonly group?: string;
+  /** The first chunk of a turn: a listener is waiting for first audio. */
+  readonly opensTurn?: boolean;
+}
 
 export interface SynthesisRequest {
   /** Gateway model id (kitten-tts-nano, …) or a model registered from a local folder. */
@@ -10,8 +30,10 @@ export interface SynthesisRequest {
   readonly speed: number;
   /** Apply the text normalizer (default true). */
   readonly normalize?: boolean;
-  /** Aborting before the task starts drops it; a running task finishes and its result is dropped. */
+  /** Aborting drops the request's queued chunks; a running chunk finishes and its result is dropped. */
   readonly signal?: AbortSignal;
+  /** Default: a one-shot, needed at arrival + the one-shot slack. */
+  readonly schedule?: ChunkSchedule;
 }
 
 export interface SynthesisChunk {
@@ -28,21 +50,13 @@ export interface Synthesis {
   readonly timings: {
     /** Model download + session creation paid by this request (0 when warm). */
     readonly loadS: number;
-    /** Time in the worker: front-end + inference. */
+    /** Time in the workers: front-end + inference, summed over chunks. */
     readonly generationS: number;
     readonly frontendS: number;
     readonly inferenceS: number;
-    /** Waiting for a free worker. */
+    /** Waiting for a free worker (the first chunk's wait). */
     readonly queueS: number;
   };
-}
-
-/** A sticky route to one worker, so a streaming session keeps its model warm on one thread. */
-export interface Lane {
-  readonly id: number;
-  synthesize(request: SynthesisRequest): Promise<Synthesis>;
-  /** Gives the lane back (the load balancer stops counting this session). */
-  release(): void;
 }
 
 export interface EngineStats {
@@ -52,13 +66,22 @@ export interface EngineStats {
   readonly completed: number;
 }
 
-export interface Engine {
-  /** Runs on the least-loaded worker. */
+/** What a streaming session needs of the engine. */
+export interface SessionEngine {
   synthesize(request: SynthesisRequest): Promise<Synthesis>;
-  /** Pins a session to the least-loaded worker at open time. */
-  openLane(): Lane;
+  /** The clock deadlines are read on (ms). */
+  now(): number;
+  /** Seconds of audio this text will make (measured per model; a prior before the first chunk). */
+  estimateAudioS(modelId: string, text: string): number;
+  /** Worker seconds this text will cost. */
+  estimateCostS(modelId: string, text: string): number;
+}
+
+export interface Engine extends SessionEngine {
   /** Resolves (downloads if needed) and loads a model; returns the seconds this call paid. */
   ensureModel(modelId: string): Promise<number>;
+  /** Audio seconds all workers make per second, as measured (undefined before any synthesis). */
+  measuredAudioSPerS(): number | undefined;
   stats(): EngineStats;
   close(): Promise<void>;
 }

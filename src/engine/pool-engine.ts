@@ -1,10 +1,17 @@
-// Engine implementation over the worker pool: resolves a model id to local files (download once,
-// shared by concurrent callers), then runs the synthesis on a lane. Failures that crossed the
-// thread boundary as data are mapped back to GatewayError classes here.
+// Engine over the scheduler and the worker pool: resolves a model id to local files (download once,
+// shared by concurrent callers), cuts the text into model chunks (planChunks, the same cut the
+// worker would make), schedules one job per chunk by its deadline, and joins the audio in order.
+// Failures that crossed the thread boundary as data are mapped back to GatewayError classes here.
+import { randomUUID } from 'node:crypto';
 import { errorFromCode } from '../errors.js';
-import type { Engine, EngineStats, Lane, Synthesis, SynthesisRequest } from './engine.js';
+import { concatChunks } from '../kitten/audio.js';
+import { planChunks } from '../kitten/frontend.js';
+import type { ChunkSchedule, Engine, EngineStats, Synthesis, SynthesisRequest } from './engine.js';
+import type { SchedulingPolicy } from './edf-policy.js';
 import type { WorkerPool } from './pool.js';
 import { SAMPLE_RATE_HZ, type ModelFiles, type SynthesizeResult } from './protocol.js';
+import { Scheduler } from './scheduler.js';
+import { SpeedEstimator } from './speed-estimator.js';
 
 export interface ResolvedModel {
   files: ModelFiles;
@@ -12,19 +19,70 @@ export interface ResolvedModel {
   loadS: number;
 }
 
+/** One finished chunk job, for metrics. */
+export interface ChunkReport {
+  readonly kind: ChunkSchedule['kind'];
+  readonly opensTurn: boolean;
+  /** From queued to started on a worker. */
+  readonly queueMs: number;
+  /** Finished after its deadline by this much (≤ 0: on time). */
+  readonly lateMs: number;
+}
+
 export interface PoolEngineOptions {
   pool: WorkerPool;
   /** Model id → local files; must share one download between concurrent callers. */
   resolveModel: (modelId: string) => Promise<ResolvedModel>;
   threadsPerWorker: number;
+  /** Chunks waiting for a worker before new ones are refused with 429. */
+  maxQueued?: number;
+  /** A one-shot's first chunk is due this long after arrival (its later chunks at audio pace). */
+  oneshotSlackMs?: number;
+  policy?: SchedulingPolicy;
   /** Called after every successful synthesis (stats, metrics). */
   onSynthesis?: (request: SynthesisRequest, result: Synthesis) => void;
+  onChunk?: (report: ChunkReport) => void;
+}
+
+export const DEFAULT_ONESHOT_SLACK_MS = 2000;
+
+interface ChunkOutcome {
+  samples: Float32Array;
+  loadMs: number;
+  frontendMs: number;
+  inferenceMs: number;
+  queueMs: number;
 }
 
 export class PoolEngine implements Engine {
+  readonly scheduler: Scheduler;
   private readonly loadTimes = new Map<string, number>();
+  private readonly speed = new SpeedEstimator();
 
-  constructor(private readonly options: PoolEngineOptions) {}
+  constructor(private readonly options: PoolEngineOptions) {
+    this.scheduler = new Scheduler({
+      workers: options.pool.size,
+      maxQueued: options.maxQueued,
+      policy: options.policy,
+    });
+  }
+
+  now(): number {
+    return this.scheduler.clock();
+  }
+
+  estimateAudioS(modelId: string, text: string): number {
+    return this.speed.audioS(modelId, text.length);
+  }
+
+  estimateCostS(modelId: string, text: string): number {
+    return this.speed.costMs(modelId, text.length) / 1000;
+  }
+
+  measuredAudioSPerS(): number | undefined {
+    const perWorker = this.speed.audioSPerWorkerS();
+    return perWorker === undefined ? undefined : perWorker * this.scheduler.size;
+  }
 
   /** Seconds the first successful load of each model took (download + session creation). */
   modelLoadTimes(): Record<string, number> {
@@ -35,45 +93,187 @@ export class PoolEngine implements Engine {
     return [...this.loadTimes.keys()];
   }
 
-  synthesize(request: SynthesisRequest): Promise<Synthesis> {
-    return this.runOn(undefined, request);
-  }
-
-  openLane(): Lane {
-    const { pool } = this.options;
-    const id = pool.leastLoadedLane();
-    pool.pin(id, 1);
-    let released = false;
-    return {
-      id,
-      synthesize: (request) => this.runOn(id, request),
-      release: () => {
-        if (!released) pool.pin(id, -1);
-        released = true;
+  async synthesize(request: SynthesisRequest): Promise<Synthesis> {
+    const t0 = performance.now();
+    const resolved = await this.options.resolveModel(request.modelId);
+    request.signal?.throwIfAborted();
+    const chunks = planChunks(request.text, { normalize: request.normalize ?? true });
+    const outcomes = await this.runChunks(request, resolved.files, chunks);
+    const samples =
+      outcomes.length === 1 ? outcomes[0]!.samples : concatChunks(outcomes.map((o) => o.samples));
+    const sum = (f: (o: ChunkOutcome) => number) => outcomes.reduce((s, o) => s + f(o), 0);
+    const loadS = resolved.loadS + sum((o) => o.loadMs) / 1000;
+    this.noteLoad(request.modelId, loadS, loadS);
+    const synthesis: Synthesis = {
+      samples,
+      sampleRateHz: SAMPLE_RATE_HZ,
+      durationS: samples.length / SAMPLE_RATE_HZ,
+      chunks: chunks.map((text, i) => ({ text, samples: outcomes[i]!.samples.length })),
+      timings: {
+        loadS,
+        generationS: sum((o) => o.frontendMs + o.inferenceMs) / 1000,
+        frontendS: sum((o) => o.frontendMs) / 1000,
+        inferenceS: sum((o) => o.inferenceMs) / 1000,
+        queueS: Math.min((performance.now() - t0) / 1000, (outcomes[0]?.queueMs ?? 0) / 1000),
       },
     };
+    this.options.onSynthesis?.(request, synthesis);
+    return synthesis;
   }
 
   async ensureModel(modelId: string): Promise<number> {
     const t0 = performance.now();
     const resolved = await this.options.resolveModel(modelId);
-    const result = await this.options.pool.run({
-      kind: 'load',
+    const task = {
+      kind: 'load' as const,
       model: resolved.files,
       threads: this.options.threadsPerWorker,
-    });
-    if (!result.ok) throw errorFromCode(result.code, this.describeLoadFailure(modelId, result.detail, result.code));
+    };
+    const result = await this.scheduler.submit(
+      {
+        kind: 'oneshot',
+        deadlineMs: () => -Infinity,
+        estCostMs: 0,
+        modelKey: modelId,
+        group: 'load',
+      },
+      (worker) => this.options.pool.run(worker, task),
+    );
+    if (!result.ok)
+      throw errorFromCode(
+        result.code,
+        this.describeLoadFailure(modelId, result.detail, result.code),
+      );
     const paid = result.loadMs / 1000 + resolved.loadS;
     this.noteLoad(modelId, (performance.now() - t0) / 1000, paid);
     return paid;
   }
 
   stats(): EngineStats {
-    return this.options.pool.stats();
+    return this.scheduler.stats();
   }
 
-  close(): Promise<void> {
-    return this.options.pool.close();
+  /** Refuses new work, lets queued and running chunks finish, then stops the threads. */
+  async close(): Promise<void> {
+    this.scheduler.stopAccepting();
+    while (!this.scheduler.idle) await new Promise((r) => setTimeout(r, 10));
+    await this.options.pool.destroy();
+  }
+
+  /**
+   * Schedules the chunks with a window of one per worker in the scheduler at a time (so one long
+   * text neither fills the queue nor loses its place), deadlines at the pace of the audio before.
+   */
+  private async runChunks(
+    request: SynthesisRequest,
+    files: ModelFiles,
+    chunks: readonly string[],
+  ): Promise<ChunkOutcome[]> {
+    const schedule = request.schedule ?? this.oneshotSchedule();
+    const group = schedule.group ?? randomUUID();
+    const abort = new AbortController();
+    const signal = request.signal ? AbortSignal.any([request.signal, abort.signal]) : abort.signal;
+    const offsetsS: number[] = [];
+    let ahead = 0;
+    for (const chunk of chunks) {
+      offsetsS.push(ahead);
+      ahead += this.speed.audioS(request.modelId, chunk.length);
+    }
+    const outcomes: ChunkOutcome[] = new Array<ChunkOutcome>(chunks.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < chunks.length) {
+        const i = next++;
+        const deadlineMs = () => schedule.neededAtMs() + offsetsS[i]! * 1000;
+        outcomes[i] = await this.runChunk(request, files, chunks[i]!, {
+          schedule,
+          group,
+          signal,
+          deadlineMs,
+          first: i === 0,
+        });
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(chunks.length, this.scheduler.size) }, lane));
+    } catch (err) {
+      abort.abort(err);
+      throw err;
+    }
+    return outcomes;
+  }
+
+  private async runChunk(
+    request: SynthesisRequest,
+    files: ModelFiles,
+    text: string,
+    job: {
+      schedule: ChunkSchedule;
+      group: string;
+      signal: AbortSignal;
+      deadlineMs: () => number;
+      first: boolean;
+    },
+  ): Promise<ChunkOutcome> {
+    const opensTurn = job.first && job.schedule.opensTurn === true;
+    const task = {
+      kind: 'chunk' as const,
+      model: files,
+      threads: this.options.threadsPerWorker,
+      text,
+      voice: request.voice,
+      speed: request.speed,
+    };
+    const queuedAt = this.now();
+    let startedAt = queuedAt;
+    const spec = {
+      kind: job.schedule.kind,
+      deadlineMs: job.deadlineMs,
+      estCostMs: this.speed.costMs(request.modelId, text.length),
+      modelKey: request.modelId,
+      group: job.group,
+      opensTurn,
+      signal: job.signal,
+    };
+    const result = await this.scheduler.submit(spec, (worker) => {
+      startedAt = this.now();
+      return this.options.pool.run<SynthesizeResult>(worker, task);
+    });
+    if (!result.ok) {
+      throw errorFromCode(
+        result.code,
+        this.describeLoadFailure(request.modelId, result.detail, result.code),
+      );
+    }
+    const finishedAt = this.now();
+    const workerMs = result.frontendMs + result.inferenceMs;
+    this.speed.observe(request.modelId, {
+      chars: text.length,
+      audioS: result.samples.length / SAMPLE_RATE_HZ,
+      workerMs,
+    });
+    const queueMs = startedAt - queuedAt;
+    this.report({ kind: spec.kind, opensTurn, queueMs, lateMs: finishedAt - job.deadlineMs() });
+    return {
+      samples: result.samples,
+      loadMs: result.loadMs,
+      frontendMs: result.frontendMs,
+      inferenceMs: result.inferenceMs,
+      queueMs,
+    };
+  }
+
+  private report(report: ChunkReport): void {
+    try {
+      this.options.onChunk?.(report);
+    } catch {
+      // A metrics hook must never break synthesis.
+    }
+  }
+
+  private oneshotSchedule(): ChunkSchedule {
+    const neededAt = this.now() + (this.options.oneshotSlackMs ?? DEFAULT_ONESHOT_SLACK_MS);
+    return { kind: 'oneshot', neededAtMs: () => neededAt };
   }
 
   private describeLoadFailure(modelId: string, detail: string, code: string): string {
@@ -81,47 +281,7 @@ export class PoolEngine implements Engine {
   }
 
   private noteLoad(modelId: string, wallS: number, paidS: number): void {
-    if (paidS > 0 && !this.loadTimes.has(modelId)) this.loadTimes.set(modelId, Number(wallS.toFixed(3)));
-  }
-
-  private async runOn(lane: number | undefined, request: SynthesisRequest): Promise<Synthesis> {
-    const resolved = await this.options.resolveModel(request.modelId);
-    request.signal?.throwIfAborted();
-    const tQueued = performance.now();
-    const result = (await this.options.pool.run(
-      {
-        kind: 'synthesize',
-        model: resolved.files,
-        threads: this.options.threadsPerWorker,
-        text: request.text,
-        voice: request.voice,
-        speed: request.speed,
-        normalize: request.normalize ?? true,
-      },
-      { lane, signal: request.signal },
-    )) as SynthesizeResult;
-    const tDone = performance.now();
-    if (!result.ok) {
-      throw errorFromCode(result.code, this.describeLoadFailure(request.modelId, result.detail, result.code));
-    }
-    const generationS = (result.frontendMs + result.inferenceMs) / 1000;
-    const workerLoadS = result.loadMs / 1000;
-    const loadS = resolved.loadS + workerLoadS;
-    this.noteLoad(request.modelId, loadS, loadS);
-    const synthesis: Synthesis = {
-      samples: result.samples,
-      sampleRateHz: SAMPLE_RATE_HZ,
-      durationS: result.samples.length / SAMPLE_RATE_HZ,
-      chunks: result.chunks,
-      timings: {
-        loadS,
-        generationS,
-        frontendS: result.frontendMs / 1000,
-        inferenceS: result.inferenceMs / 1000,
-        queueS: Math.max(0, (tDone - tQueued) / 1000 - generationS - workerLoadS),
-      },
-    };
-    this.options.onSynthesis?.(request, synthesis);
-    return synthesis;
+    if (paidS > 0 && !this.loadTimes.has(modelId))
+      this.loadTimes.set(modelId, Number(wallS.toFixed(3)));
   }
 }

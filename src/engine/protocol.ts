@@ -16,17 +16,17 @@ export interface ModelFiles {
   readonly voiceAliases: Readonly<Record<string, string>>;
 }
 
-export interface SynthesizeTask {
-  readonly kind: 'synthesize';
+/** One model chunk: the exact string the model gets (engine-side planChunks already ran). */
+export interface ChunkTask {
+  readonly kind: 'chunk';
   readonly model: ModelFiles;
   /** onnxruntime intra-op threads for this worker's sessions. */
   readonly threads: number;
+  /** A planned chunk: normalized (or not) and cut by chunk_text; it goes to the phonemizer as is. */
   readonly text: string;
   /** Display name (Bella…) or expr-voice-* key. */
   readonly voice: string;
   readonly speed: number;
-  /** Run the text normalizer before chunking (the gateway's default). */
-  readonly normalize: boolean;
 }
 
 export interface LoadTask {
@@ -40,7 +40,7 @@ export interface PingTask {
   readonly kind: 'ping';
 }
 
-export type WorkerTask = SynthesizeTask | LoadTask | PingTask;
+export type WorkerTask = ChunkTask | LoadTask | PingTask;
 
 /** Given to every worker thread at start (piscina's workerData). */
 export interface WorkerData {
@@ -68,9 +68,8 @@ export interface ChunkInfo {
 
 export interface SynthesizeOk {
   readonly ok: true;
-  /** Trimmed, concatenated float32 mono audio at 24 kHz (transferred, not copied). */
+  /** The chunk's trimmed float32 mono audio at 24 kHz (transferred, not copied). */
   readonly samples: Float32Array;
-  readonly chunks: readonly ChunkInfo[];
   /** Time this task spent creating the ONNX session (0 when the worker had it loaded). */
   readonly loadMs: number;
   readonly frontendMs: number;
@@ -90,3 +89,4 @@ export interface TaskFailure {
 
 export type SynthesizeResult = SynthesizeOk | TaskFailure;
 export type LoadResult = LoadOk | TaskFailure;
+export type WorkerResult = SynthesizeResult | LoadResult;

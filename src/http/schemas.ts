@@ -64,15 +64,15 @@ export function createSchemas(options: SchemaOptions) {
     flush: z.boolean({ error: 'must be true or false' }).default(false),
   });
   const format = formatSchema().default('wav');
-  const firstChunk = z.enum(['sentence', 'clause'], { error: "must be 'sentence' or 'clause'" });
-  const generateStream = generate.extend({ format, first_chunk: firstChunk.default('sentence') });
+  const firstChunk = z.enum(['sentence', 'clause', 'auto'], { error: "must be 'sentence', 'clause' or 'auto'" });
+  const generateStream = generate.extend({ format, first_chunk: firstChunk.default('auto') });
   const streamEventsQuery = streamChunkQuery.extend({ format });
   const wsQuery = z.object({
     voice,
     speed: speedSchema(true).default(1.0),
     model,
     format,
-    first_chunk: firstChunk.default('sentence'),
+    first_chunk: firstChunk.default('auto'),
     encoding: z.enum(['binary', 'json'], { error: "must be 'binary' or 'json'" }).default('binary'),
     api_key: z.string().optional(),
   });
@@ -84,8 +84,12 @@ export function createSchemas(options: SchemaOptions) {
       z.strictObject({ type: z.literal('cancel') }),
       z.strictObject({ type: z.literal('end') }),
       z.strictObject({ type: z.literal('config'), voice: voiceSchema().optional(), speed: speedSchema().optional() }),
+      z.strictObject({
+        type: z.literal('playback'),
+        played_s: z.number({ error: 'must be a number of seconds' }).finite().min(0, 'must be ≥ 0'),
+      }),
     ],
-    { error: "type: must be one of 'text', 'flush', 'cancel', 'end', 'config'" },
+    { error: "type: must be one of 'text', 'flush', 'cancel', 'end', 'config', 'playback'" },
   );
   return { generate, generateStream, streamStartQuery, streamChunkQuery, streamChunkBody, streamEventsQuery, wsQuery, wsMessage };
 }

@@ -169,6 +169,10 @@ function handleMessage(deps: AppDeps, ws: Ws, session: TtsSession, data: unknown
         session.configure({ voice: msg.voice, speed: msg.speed });
         sendJson(ws, { type: 'configured', ...session.settings });
         break;
+      case 'playback':
+        // Optional: how much of this turn the listener has played; later deadlines follow it.
+        session.reportPlayed(msg.played_s);
+        break;
     }
   } catch (err) {
     const detail = err instanceof GatewayError ? err.message : 'internal error';

@@ -56,23 +56,33 @@ export function styleRowFor(chunkText: string, rows: number): number {
 // With the u flag a paired surrogate is one astral code point, so only lone halves match.
 const LONE_SURROGATE = /\p{Cs}/gu;
 
+/**
+ * The exact strings the model will get, in order: text → (normalize) → chunk_text. Pure and cheap
+ * (no phonemizer), so the gateway cuts a long text into one job per chunk before any worker sees it.
+ */
+export function planChunks(text: string, options?: Pick<FrontendOptions, 'normalize' | 'strict'>): string[] {
+  const { normalize, strict } = resolveFrontendOptions(options);
+  const wellFormed = text.replace(LONE_SURROGATE, '\uFFFD');
+  return chunkText(normalize ? normalizeText(wellFormed, { strict }) : wellFormed);
+}
+
+/** One planned chunk through the phonemizer and the symbol table. */
+export async function frontendChunk(
+  chunk: string,
+  phonemizer: Phonemizer,
+  styleRows = DEFAULT_FRONTEND_OPTIONS.styleRows,
+): Promise<FrontendChunk> {
+  const phonemes = await phonemizer.phonemize(chunk);
+  return { text: chunk, styleRow: styleRowFor(chunk, styleRows), phonemes, inputIds: textToIds(phonemes) };
+}
+
 export async function runFrontend(
   text: string,
   phonemizer: Phonemizer,
   options?: FrontendOptions,
 ): Promise<FrontendChunk[]> {
-  const { normalize, strict, styleRows } = resolveFrontendOptions(options);
-  const wellFormed = text.replace(LONE_SURROGATE, '\uFFFD');
-  const source = normalize ? normalizeText(wellFormed, { strict }) : wellFormed;
+  const { styleRows } = resolveFrontendOptions(options);
   const chunks: FrontendChunk[] = [];
-  for (const chunk of chunkText(source)) {
-    const phonemes = await phonemizer.phonemize(chunk);
-    chunks.push({
-      text: chunk,
-      styleRow: styleRowFor(chunk, styleRows),
-      phonemes,
-      inputIds: textToIds(phonemes),
-    });
-  }
+  for (const chunk of planChunks(text, options)) chunks.push(await frontendChunk(chunk, phonemizer, styleRows));
   return chunks;
 }

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ChunkInfo, ModelFiles } from '../engine/protocol.js';
 import { concatChunks, trimChunk } from './audio.js';
-import { runFrontend } from './frontend.js';
+import { frontendChunk, planChunks } from './frontend.js';
 import { loadOnnxTtsModel, type OnnxTtsModel } from './onnx.js';
 import type { Phonemizer } from './phonemize.js';
 import { loadVoiceTables, resolveVoice, styleRow } from './voices.js';
@@ -47,6 +47,7 @@ export class KittenSynthesizer {
     return new KittenSynthesizer(files, model, voices);
   }
 
+  /** A whole text, chunked as upstream does (the library and the seed baseline use this). */
   async synthesize(
     text: string,
     voice: string,
@@ -54,6 +55,39 @@ export class KittenSynthesizer {
     normalize: boolean,
     phonemizer: Phonemizer,
   ): Promise<SynthesisOutput> {
+    this.voiceTable(voice, speed); // an unknown voice fails even for text with nothing to say
+    const pieces: Float32Array[] = [];
+    const infos: ChunkInfo[] = [];
+    let frontendMs = 0;
+    let inferenceMs = 0;
+    for (const chunk of planChunks(text, { normalize })) {
+      const out = await this.synthesizeChunk(chunk, voice, speed, phonemizer);
+      pieces.push(out.samples);
+      infos.push(...out.chunks);
+      frontendMs += out.frontendMs;
+      inferenceMs += out.inferenceMs;
+    }
+    return { samples: concatChunks(pieces), chunks: infos, frontendMs, inferenceMs };
+  }
+
+  /** One planned chunk (an exact model input string from planChunks): phonemes, inference, trim. */
+  async synthesizeChunk(
+    chunk: string,
+    voice: string,
+    speed: number,
+    phonemizer: Phonemizer,
+  ): Promise<SynthesisOutput> {
+    const { table, speed: effectiveSpeed } = this.voiceTable(voice, speed);
+    const t0 = performance.now();
+    const front = await frontendChunk(chunk, phonemizer, table.rows);
+    const t1 = performance.now();
+    const out = await this.model.run(front.inputIds, styleRow(table, front.text), effectiveSpeed);
+    const inferenceMs = performance.now() - t1;
+    const samples = trimChunk(out.waveform);
+    return { samples, chunks: [{ text: chunk, samples: samples.length }], frontendMs: t1 - t0, inferenceMs };
+  }
+
+  private voiceTable(voice: string, speed: number): { table: { rows: number; data: Float32Array }; speed: number } {
     let resolved: { key: string; speed: number };
     try {
       resolved = resolveVoice(voice, this.files.voiceAliases, this.files.speedPriors, speed);
@@ -64,21 +98,7 @@ export class KittenSynthesizer {
     if (!table) {
       throw new SynthesisInputError('invalid_voice', `Voice '${voice}' is not in this model's voices file.`);
     }
-    const t0 = performance.now();
-    const chunks = await runFrontend(text, phonemizer, { normalize, styleRows: table.rows });
-    const frontendMs = performance.now() - t0;
-    const pieces: Float32Array[] = [];
-    const infos: ChunkInfo[] = [];
-    let inferenceMs = 0;
-    for (const chunk of chunks) {
-      const t1 = performance.now();
-      const out = await this.model.run(chunk.inputIds, styleRow(table, chunk.text), resolved.speed);
-      inferenceMs += performance.now() - t1;
-      const trimmed = trimChunk(out.waveform);
-      pieces.push(trimmed);
-      infos.push({ text: chunk.text, samples: trimmed.length });
-    }
-    return { samples: concatChunks(pieces), chunks: infos, frontendMs, inferenceMs };
+    return { table, speed: resolved.speed };
   }
 
   release(): Promise<void> {

@@ -12,7 +12,7 @@ import type { HubOptions } from '../kitten/hub.js';
 import { DEFAULT_MODEL_ID } from '../kitten/model-registry.js';
 import { createModelStore } from '../kitten/model-store.js';
 import { VOICES } from '../kitten/voices.js';
-import { KittenStreamer, type StreamerOptions } from './streamer.js';
+import { DEFAULT_LIBRARY_VOICE, KittenStreamer, type StreamerOptions } from './streamer.js';
 
 /** Unset options fall back to the same settings the server reads (KITTENTTS_CACHE_DIR, HF_*, KITTENTTS_MODEL_DIRS). */
 export interface KittenTTSOptions {
@@ -41,7 +41,7 @@ export interface GenerateOptions {
   normalize?: boolean;
 }
 
-export const DEFAULT_LIBRARY_VOICE = 'expr-voice-5-m';
+export { DEFAULT_LIBRARY_VOICE } from './streamer.js';
 
 export class KittenTTS {
   readonly sampleRateHz = SAMPLE_RATE_HZ;
@@ -67,9 +67,10 @@ export class KittenTTS {
       },
       modelDirs: options.modelDirs ?? settings.modelDirs,
     });
-    const pool = new WorkerPool({ workers: options.workers ?? 1, maxQueued: 1_000 });
+    const pool = new WorkerPool({ workers: options.workers ?? 1 });
     const engine = new PoolEngine({
       pool,
+      maxQueued: 1_000,
       resolveModel: (id) => store.resolve(id),
       threadsPerWorker: options.threadsPerWorker ?? 1,
     });
@@ -107,7 +108,7 @@ export class KittenTTS {
 
   /** An incremental streamer: add LLM tokens, get audio as each sentence completes. */
   createStreamer(options: StreamerOptions = {}): KittenStreamer {
-    return new KittenStreamer(this.engine.openLane(), this.modelId, options);
+    return new KittenStreamer(this.engine, this.modelId, options);
   }
 
   /** Stops the worker threads. */

@@ -1,7 +1,10 @@
 // The library's incremental streamer (the reference's `create_streamer`): tokens go in, and every
 // sentence the segmenter completes is synthesized and yielded as float32 audio, in order.
-import type { Lane } from '../engine/engine.js';
+import type { SessionEngine } from '../engine/engine.js';
 import { Segmenter } from '../session/segmenter.js';
+
+/** Upstream's default voice for the library API. */
+export const DEFAULT_LIBRARY_VOICE = 'expr-voice-5-m';
 
 export interface StreamerOptions {
   voice?: string;
@@ -13,7 +16,7 @@ export class KittenStreamer {
   private segmenter = new Segmenter();
 
   constructor(
-    private readonly lane: Lane,
+    private readonly engine: SessionEngine,
     private readonly modelId: string,
     private readonly options: StreamerOptions,
   ) {}
@@ -38,18 +41,17 @@ export class KittenStreamer {
     this.segmenter = new Segmenter();
   }
 
-  /** Releases the worker lane. */
-  close(): void {
-    this.lane.release();
-  }
+  /** Nothing to release any more (kept for callers of the earlier lane-based streamer). */
+  close(): void {}
 
   private async *synthesizeAll(sentences: readonly string[]): AsyncGenerator<Float32Array> {
-    // Start every sentence at once: the lane runs them in order while earlier audio is consumed.
+    // Start every sentence at once: their deadlines follow each other, so they run in order while
+    // earlier audio is consumed.
     const pending = sentences.map((text) =>
-      this.lane.synthesize({
+      this.engine.synthesize({
         modelId: this.modelId,
         text,
-        voice: this.options.voice ?? 'expr-voice-5-m',
+        voice: this.options.voice ?? DEFAULT_LIBRARY_VOICE,
         speed: this.options.speed ?? 1,
         normalize: this.options.normalize ?? true,
       }),

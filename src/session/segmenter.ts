@@ -3,18 +3,27 @@
 import { chunkText, isSentenceBoundary, MAX_CHUNK_CHARS, pyStrip } from '../kitten/chunk.js';
 import { breakOverlongRuns, dropWords, joinWords, PY_SPACE_CHAR, wordCount } from './text-runs.js';
 
-export type FirstChunkMode = 'sentence' | 'clause';
+/**
+ * - sentence: chunks are sentences (upstream's cut).
+ * - clause: the first chunk of a turn may end at `,` `;` `:` `—` (lower time to first audio).
+ * - auto: as clause, and later chunks may end at a clause too whenever `clauseWanted()` says so
+ *   (the session asks for it while its listener has little audio ahead).
+ */
+export type FirstChunkMode = 'sentence' | 'clause' | 'auto';
+export const FIRST_CHUNK_MODES: readonly FirstChunkMode[] = ['sentence', 'clause', 'auto'];
 
 export interface SegmenterOptions {
-  /** 'clause': the first chunk of a turn may end at `,` `;` `:` `—` (lower time to first audio). */
   firstChunk?: FirstChunkMode;
-  /** Words the first chunk needs before a clause mark may end it. */
+  /** Words a chunk needs before a clause mark may end it. */
   minClauseWords?: number;
+  /** auto: asked at each clause mark past the first chunk; true cuts there. */
+  clauseWanted?: () => boolean;
 }
 
 export const DEFAULT_SEGMENTER_OPTIONS: Readonly<Required<SegmenterOptions>> = Object.freeze({
   firstChunk: 'sentence',
   minClauseWords: 4,
+  clauseWanted: () => false,
 });
 
 export function resolveSegmenterOptions(
@@ -123,7 +132,10 @@ export class Segmenter {
   }
 
   private clauseCutAllowed(): boolean {
-    return this.options.firstChunk === 'clause' && !this.emittedInTurn;
+    const mode = this.options.firstChunk;
+    if (mode === 'sentence' || this.splittingLong) return false;
+    if (!this.emittedInTurn) return true;
+    return mode === 'auto' && this.options.clauseWanted();
   }
 
   /** A pending sentence over the limit: every word-packed piece but the last is final already. */

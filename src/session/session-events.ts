@@ -44,8 +44,12 @@ export interface SessionChunkInfo {
   /** 'discarded': it finished (or was dropped by the engine) after a cancel; nobody got it. */
   readonly outcome: 'ok' | 'error' | 'discarded';
   readonly durationS: number;
-  /** From submission to the lane until the result arrived (queue + synthesis). */
+  /** From submission to the engine until the result arrived (queue + synthesis). */
   readonly latencyMs: number;
+  /** The first sentence of a turn (its latency is the turn's time to first audio). */
+  readonly opensTurn: boolean;
+  /** From the sentence being complete until its result arrived. */
+  readonly sinceReadyMs: number;
   readonly timings: Synthesis['timings'] | undefined;
 }
 

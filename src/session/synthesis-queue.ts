@@ -1,6 +1,8 @@
-// A session's sentences on their way through its lane: submitted in order within the in-flight and
-// held-results limits (backpressure), taken out strictly in seq order whatever order they finish in.
-import type { Lane, Synthesis } from '../engine/engine.js';
+// A session's sentences on their way through the engine: submitted in order within the in-flight
+// and held-results limits (backpressure), taken out strictly in seq order whatever order they
+// finish in. Each carries its playback deadline: when the audio before it will have played out.
+import type { JobKind, SessionEngine, Synthesis } from '../engine/engine.js';
+import type { PlaybackClock } from './playback-clock.js';
 import {
   audioEventOf,
   errorEventOf,
@@ -18,6 +20,10 @@ export interface SynthesisQueueOptions {
   onChunk?: ((info: SessionChunkInfo) => void) | undefined;
   /** Called whenever something may have become ready to take. */
   onChange: () => void;
+  clock: PlaybackClock;
+  onDeliver?: ((aheadS: number) => void) | undefined;
+  /** realtime: a listener plays the audio as it comes; oneshot: a whole answer is awaited. */
+  scheduleKind: JobKind;
 }
 
 interface Job {
@@ -28,6 +34,10 @@ interface Job {
   readonly speed: number;
   state: 'queued' | 'running' | 'done';
   discarded: boolean;
+  /** Engine-clock ms at which the sentence was complete (a listener may be waiting since). */
+  readonly readyAtMs: number;
+  /** The first sentence of a turn. */
+  readonly opensTurn: boolean;
   event?: ChunkEvent;
   readonly controller: AbortController;
 }
@@ -41,9 +51,11 @@ export class SynthesisQueue {
   private inFlight = 0;
   private queuedTextChars = 0;
   private stopped = false;
+  /** The next sentence opens a turn (nothing enqueued since the last flush or cancel). */
+  private turnOpen = true;
 
   constructor(
-    private readonly lane: Lane,
+    private readonly engine: SessionEngine,
     private readonly options: SynthesisQueueOptions,
   ) {}
 
@@ -66,7 +78,9 @@ export class SynthesisQueue {
     for (const text of texts) {
       const seq = this.nextSeq++;
       const controller = new AbortController();
-      this.items.push({ kind: 'chunk', seq, text, ...settings, state: 'queued', discarded: false, controller }); // prettier-ignore
+      const job = { seq, text, ...settings, readyAtMs: this.engine.now(), opensTurn: this.turnOpen };
+      this.items.push({ kind: 'chunk', ...job, state: 'queued', discarded: false, controller });
+      this.turnOpen = false;
       this.queuedTextChars += text.length;
       seqs.push(seq);
     }
@@ -76,6 +90,7 @@ export class SynthesisQueue {
 
   /** A `flushed` event, delivered after everything queued before it. */
   markFlushed(): void {
+    this.turnOpen = true;
     this.items.push({ kind: 'flushed' });
     this.options.onChange();
   }
@@ -85,10 +100,12 @@ export class SynthesisQueue {
     const head = this.items[0];
     if (head?.kind === 'flushed') {
       this.items.shift();
+      this.options.clock.endTurn();
       return { type: 'flushed' };
     }
     if (head?.event === undefined) return undefined;
     this.items.shift();
+    if (head.event.type === 'audio') this.deliver(head.event.durationS);
     this.pump(); // a result left: room for the next submission
     return head.event;
   }
@@ -102,7 +119,47 @@ export class SynthesisQueue {
     }
     this.items.length = 0;
     this.queuedTextChars = 0;
+    this.turnOpen = true;
     this.options.onChange();
+  }
+
+  private deliver(durationS: number): void {
+    const { clock, onDeliver } = this.options;
+    try {
+      onDeliver?.(clock.aheadS());
+    } catch {
+      // A metrics hook must never break audio delivery.
+    }
+    clock.delivered(durationS);
+  }
+
+  /** Seconds of audio ahead of the listener: unplayed delivered audio + undelivered sentences. */
+  aheadS(): number {
+    let s = this.options.clock.aheadS();
+    for (const item of this.items) if (item.kind === 'chunk') s += this.audioOf(item);
+    return s;
+  }
+
+  /**
+   * When this job's audio is needed: the listener's audio runs out (or, if it already has, when the
+   * oldest undelivered sentence became ready), then every undelivered sentence before it plays.
+   */
+  private neededAtMs(job: Job): number {
+    let t = this.options.clock.playEndMs;
+    let head = true;
+    for (const item of this.items) {
+      if (item.kind !== 'chunk') continue;
+      if (head) t = Math.max(t, item.readyAtMs);
+      head = false;
+      if (item === job) return t;
+      t += this.audioOf(item) * 1000;
+    }
+    return t; // dropped meanwhile: its deadline no longer matters
+  }
+
+  private audioOf(job: Job): number {
+    if (job.event?.type === 'audio') return job.event.durationS;
+    return this.engine.estimateAudioS(this.options.modelId, job.text);
   }
 
   /** clear(), and nothing is submitted any more. */
@@ -132,9 +189,15 @@ export class SynthesisQueue {
     const startedAt = performance.now();
     const { modelId, normalize } = this.options;
     const { text, voice, speed } = job;
+    const schedule = {
+      kind: this.options.scheduleKind,
+      neededAtMs: () => this.neededAtMs(job),
+      group: this.options.sessionId,
+      opensTurn: job.opensTurn,
+    };
     let result: Promise<Synthesis>;
     try {
-      result = this.lane.synthesize({ modelId, text, voice, speed, normalize, signal: job.controller.signal }); // prettier-ignore
+      result = this.engine.synthesize({ modelId, text, voice, speed, normalize, signal: job.controller.signal, schedule }); // prettier-ignore
     } catch (err) {
       result = Promise.reject(err);
     }
@@ -173,6 +236,8 @@ export class SynthesisQueue {
         outcome: job.discarded ? 'discarded' : synthesis ? 'ok' : 'error',
         durationS: synthesis?.durationS ?? 0,
         latencyMs,
+        opensTurn: job.opensTurn,
+        sinceReadyMs: this.engine.now() - job.readyAtMs,
         timings: synthesis?.timings,
       });
     } catch {

@@ -1,5 +1,6 @@
 // TtsSession settings: what a door chooses per session (model, voice, first-chunk mode) and the
 // limits that bound its memory and its share of the worker pool, with defaults and validation.
+import type { JobKind } from '../engine/engine.js';
 import type { FirstChunkMode } from './segmenter.js';
 import type { SessionChunkInfo } from './session-events.js';
 
@@ -11,6 +12,12 @@ export interface TtsSessionOptions {
   /** Apply the text normalizer to each sentence (default true). */
   normalize?: boolean;
   firstChunk?: FirstChunkMode;
+  /** realtime (default): a listener plays the audio as it arrives; oneshot: the door awaits it all. */
+  schedule?: JobKind;
+  /** oneshot: the first audio is due this long after the session opens, later audio at its pace. */
+  oneshotSlackMs?: number;
+  /** auto chunking: a clause may end a chunk while less than this much audio is ahead. */
+  autoAheadS?: number;
   /** Syntheses submitted to the lane at once: 2 lets the next sentence render while one plays. */
   maxInFlight?: number;
   /** Results held (rendering or rendered, not yet taken): submission pauses at this many. */
@@ -19,19 +26,26 @@ export interface TtsSessionOptions {
   maxBufferedChars?: number;
   /** Called once per submitted synthesis (stats); exceptions it throws are ignored. */
   onChunk?: (info: SessionChunkInfo) => void;
+  /** Called as each chunk reaches the consumer, with the audio the listener still had queued. */
+  onDeliver?: (aheadS: number) => void;
+  /** Called once when the session closes (admission slots, metrics). */
+  onClose?: () => void;
 }
 
 export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
   speed: 1,
   normalize: true,
   firstChunk: 'sentence' as FirstChunkMode,
+  schedule: 'realtime' as JobKind,
+  oneshotSlackMs: 2000,
+  autoAheadS: 3,
   maxInFlight: 2,
   maxBufferedChunks: 4,
   maxBufferedChars: 20_000,
 });
 
-export type ResolvedTtsSessionOptions = Required<Omit<TtsSessionOptions, 'onChunk'>> &
-  Pick<TtsSessionOptions, 'onChunk'>;
+export type ResolvedTtsSessionOptions = Required<Omit<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver'>> &
+  Pick<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver'>;
 
 export function resolveTtsSessionOptions(options: TtsSessionOptions): ResolvedTtsSessionOptions {
   const o = { ...DEFAULT_TTS_SESSION_OPTIONS, ...options };

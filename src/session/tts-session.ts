@@ -1,8 +1,9 @@
 // The streaming session every door shares (REST chunk, WebSocket, SSE, OpenAI): text arrives in
-// pieces, each finished sentence is synthesized on the session's lane, and audio leaves in order.
+// pieces, each finished sentence is scheduled by its playback deadline, and audio leaves in order.
 import { randomUUID } from 'node:crypto';
-import type { Lane } from '../engine/engine.js';
+import type { SessionEngine } from '../engine/engine.js';
 import { Mutex } from './mutex.js';
+import { PlaybackClock } from './playback-clock.js';
 import { Segmenter } from './segmenter.js';
 import {
   SessionBufferFullError,
@@ -44,20 +45,41 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   private cancelEpoch = 0;
   private waiters: Array<() => void> = [];
 
+  private readonly clock: PlaybackClock;
+
   constructor(
-    private readonly lane: Lane,
+    private readonly engine: SessionEngine,
     options: TtsSessionOptions,
   ) {
     this.options = resolveTtsSessionOptions(options);
     this.voice = this.options.voice;
     this.speed = this.options.speed;
-    this.segmenter = new Segmenter({ firstChunk: this.options.firstChunk });
-    const { modelId, normalize, maxInFlight, maxBufferedChunks, onChunk } = this.options;
-    this.queue = new SynthesisQueue(lane, {
-      sessionId: this.id,
-      ...{ modelId, normalize, maxInFlight, maxBufferedChunks, onChunk },
-      onChange: () => this.notify(),
+    const now = () => engine.now();
+    const oneshot = this.options.schedule === 'oneshot';
+    this.clock = new PlaybackClock(now, oneshot ? now() + this.options.oneshotSlackMs : undefined);
+    this.segmenter = new Segmenter({
+      firstChunk: this.options.firstChunk,
+      // auto: later chunks end at a clause too while the listener has little audio ahead.
+      clauseWanted: () => this.queue.aheadS() < this.options.autoAheadS,
     });
+    const { modelId, normalize, maxInFlight, maxBufferedChunks, onChunk, onDeliver } = this.options;
+    this.queue = new SynthesisQueue(engine, {
+      sessionId: this.id,
+      ...{ modelId, normalize, maxInFlight, maxBufferedChunks, onChunk, onDeliver },
+      onChange: () => this.notify(),
+      clock: this.clock,
+      scheduleKind: this.options.schedule,
+    });
+  }
+
+  /** The listener reports how many seconds of this turn's audio it has played. */
+  reportPlayed(playedS: number): void {
+    if (Number.isFinite(playedS) && playedS >= 0) this.clock.reportPlayed(playedS);
+  }
+
+  /** Seconds of audio ahead of the listener (delivered and unplayed, plus undelivered sentences). */
+  get aheadS(): number {
+    return this.queue.aheadS();
   }
 
   /** Text of the sentence not finished yet. */
@@ -124,15 +146,19 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     this.speed = settings.speed ?? this.speed;
   }
 
-  /** Releases the lane and drops all work; a waiting consumer completes. Idempotent. */
+  /** Drops all work; a waiting consumer completes. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.segmenter.reset();
     this.cancelEpoch++;
     this.closed = true;
     this.queue.stop();
-    this.lane.release();
     this.notify();
+    try {
+      this.options.onClose?.();
+    } catch {
+      // A bookkeeping hook must not stop the close.
+    }
   }
 
   /** Runs `fn` after every earlier runExclusive caller has finished (serializes REST calls). */

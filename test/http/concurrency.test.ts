@@ -1,52 +1,70 @@
-// N concurrent /api/generate requests on N workers run side by side: neither waits for the other,
-// unlike the seed server where inference on the event loop serializes them. The check reads each
-// request's own timings (total time minus its worker time is its wait), so it holds on a busy
-// machine too; bench/ measures the throughput figures.
+// One-shot requests on the shared scheduler: every /api/generate text becomes one job per model
+// chunk, so two workers serve two requests at once, one long text uses both workers when nothing
+// else runs, and concurrent requests interleave their chunks by deadline instead of queueing whole.
+// The checks read the scheduler's dispatch order (engine.scheduler.onDispatch), never the clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DispatchInfo } from '../../src/engine/scheduler.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gw: TestGateway;
+let dispatched: Array<DispatchInfo & { busy: number }> = [];
 beforeAll(async () => {
   gw = await startTestGateway({ KITTENTTS_WORKERS: '2' });
+  gw.engine.scheduler.onDispatch = (info) =>
+    dispatched.push({ ...info, busy: gw.engine.stats().busyWorkers });
 });
 afterAll(async () => {
   await gw?.cleanup();
 });
 
-const text = 'Every worker thread runs its own copy of the model, so requests do not wait for each other. '.repeat(24);
+const sentence =
+  'Every worker thread runs its own copy of the model, so requests do not wait for each other. ';
+/** Six model chunks of about 370 characters. */
+const longText = sentence.repeat(24);
 
-interface Debug {
-  generation_time: number;
-  total_time: number;
-  model_load_time: number;
-}
-
-async function concurrent(n: number): Promise<Debug[]> {
+async function generate(texts: string[]): Promise<void> {
   const results = await Promise.all(
-    Array.from({ length: n }, () => fetch(`${gw.url}/api/generate`, { method: 'POST', body: JSON.stringify({ text }) })),
+    texts.map((text) =>
+      fetch(`${gw.url}/api/generate`, { method: 'POST', body: JSON.stringify({ text }) }),
+    ),
   );
   for (const r of results) expect(r.status).toBe(200);
-  return Promise.all(results.map(async (r) => ((await r.json()) as { debug_info: Debug }).debug_info));
+  await Promise.all(results.map((r) => r.json()));
 }
 
-describe('the worker pool', () => {
-  it('runs two concurrent syntheses on two workers without either waiting for the other', async () => {
-    await concurrent(2); // both workers load the model
-    for (let round = 0; round < 2; round++) {
-      const timings = await concurrent(2);
-      for (const t of timings) {
-        const waited = t.total_time - t.generation_time - t.model_load_time;
-        // Queued behind the other request, it would have waited a whole synthesis.
-        expect(waited).toBeLessThan(0.5 * t.generation_time);
-      }
-    }
+describe('one-shot requests on the scheduler', () => {
+  it('runs two concurrent requests on two workers at once', async () => {
+    await generate([sentence, sentence]); // both workers load the model
+    dispatched = [];
+    await generate([sentence, sentence]);
+    expect(new Set(dispatched.map((d) => d.worker))).toEqual(new Set([0, 1]));
+    expect(Math.max(...dispatched.map((d) => d.busy))).toBe(2);
   });
 
-  it('queues a third request behind the two running ones when there are two workers', async () => {
-    const timings = await concurrent(3);
-    const waits = timings.map((t) => t.total_time - t.generation_time - t.model_load_time);
-    const longest = Math.max(...timings.map((t) => t.generation_time));
-    // Exactly one of the three waited for a worker: this is what makes the check above meaningful.
-    expect(waits.filter((w) => w > 0.5 * longest)).toHaveLength(1);
+  it('spreads one long text over both workers when nothing else runs', async () => {
+    dispatched = [];
+    await generate([longText]);
+    expect(dispatched.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(dispatched.map((d) => d.job.group)).size).toBe(1);
+    expect(new Set(dispatched.map((d) => d.worker))).toEqual(new Set([0, 1]));
+  });
+
+  it('starts every concurrent request before any of them gets a third chunk', async () => {
+    dispatched = [];
+    await generate([longText, longText, longText]);
+    const groups = dispatched.map((d) => d.job.group);
+    const firsts = [...new Set(groups)].map((g) => groups.indexOf(g));
+    const thirds = [...new Set(groups)].map((g) => indexOfNth(groups, g, 3));
+    expect(firsts).toHaveLength(3);
+    expect(Math.max(...firsts)).toBeLessThan(Math.min(...thirds));
+    // And no request waited for another to finish: their chunks alternate.
+    const firstDone = groups.lastIndexOf(groups[0]!);
+    expect(groups.slice(0, firstDone).filter((g) => g !== groups[0]).length).toBeGreaterThan(0);
   });
 });
+
+function indexOfNth(items: readonly string[], item: string, n: number): number {
+  let seen = 0;
+  for (let i = 0; i < items.length; i++) if (items[i] === item && ++seen === n) return i;
+  return Infinity;
+}

@@ -2,13 +2,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { NotFoundError, ShuttingDownError } from '../../src/errors.js';
 import { SessionRegistry, TooManySessionsError } from '../../src/session/session-registry.js';
 import { TtsSession } from '../../src/session/tts-session.js';
-import { FakeLane } from './fake-lane.js';
+import { FakeEngine } from './fake-engine.js';
 
-function opener(lanes: FakeLane[] = []) {
+function opener(lanes: FakeEngine[] = []) {
   return () => {
-    const lane = new FakeLane(() => 1);
+    const lane = new FakeEngine(() => 1);
     lanes.push(lane);
-    return new TtsSession(lane, { modelId: 'kitten-tts-nano', voice: 'Bella' });
+    return new TtsSession(lane, { modelId: 'kitten-tts-nano', voice: 'Bella', onClose: lane.onSessionClose });
   };
 }
 
@@ -20,7 +20,7 @@ function manualClock(start = 1_000_000) {
 
 describe('SessionRegistry', () => {
   it('creates, gets and deletes sessions by id, closing them on delete', () => {
-    const lanes: FakeLane[] = [];
+    const lanes: FakeEngine[] = [];
     const registry = new SessionRegistry({ ttlMs: 60_000 });
     const session = registry.create(opener(lanes));
     expect(registry.size).toBe(1);
@@ -29,7 +29,7 @@ describe('SessionRegistry', () => {
     expect(registry.delete(session.id)).toBe(true);
     expect(registry.delete(session.id)).toBe(false);
     expect(registry.size).toBe(0);
-    expect(lanes[0]!.released).toBe(1);
+    expect(lanes[0]!.closed).toBe(1);
     expect(session.isEnded).toBe(true);
     expect(() => registry.get(session.id)).toThrow(NotFoundError);
   });
@@ -131,13 +131,13 @@ describe('SessionRegistry', () => {
   });
 
   it('close ends every session and refuses new ones', () => {
-    const lanes: FakeLane[] = [];
+    const lanes: FakeEngine[] = [];
     const registry = new SessionRegistry();
     const sessions = [registry.create(opener(lanes)), registry.create(opener(lanes))];
     registry.close();
     expect(registry.size).toBe(0);
     expect(sessions.every((s) => s.isEnded)).toBe(true);
-    expect(lanes.map((l) => l.released)).toEqual([1, 1]);
+    expect(lanes.map((l) => l.closed)).toEqual([1, 1]);
     expect(() => registry.create(opener())).toThrow(ShuttingDownError);
   });
 
@@ -162,7 +162,7 @@ describe('SessionRegistry', () => {
       realClear(t);
     }) as typeof clearInterval);
     try {
-      const lanes: FakeLane[] = [];
+      const lanes: FakeEngine[] = [];
       const registry = new SessionRegistry<TtsSession>({ ttlMs: 60_000, maxSessions: 3 });
       for (let i = 0; i < 1000; i++) {
         const session = registry.create(opener(lanes));
@@ -173,7 +173,7 @@ describe('SessionRegistry', () => {
       await new Promise((r) => setTimeout(r, 20)); // let the fake lanes' own timers run out
       expect(registry.size).toBe(0);
       expect(lanes).toHaveLength(1000);
-      expect(lanes.every((l) => l.released === 1 && l.active === 0)).toBe(true);
+      expect(lanes.every((l) => l.closed === 1 && l.active === 0)).toBe(true);
       expect(created.size).toBeGreaterThan(0);
       expect([...created].every((t) => cleared.has(t))).toBe(true);
     } finally {

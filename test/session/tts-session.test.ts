@@ -7,10 +7,10 @@ import {
   type TtsSessionEvent,
 } from '../../src/session/session-events.js';
 import { TtsSession, type TtsSessionOptions } from '../../src/session/tts-session.js';
-import { FakeLane, fakeSamples, tick } from './fake-lane.js';
+import { FakeEngine, fakeSamples, tick } from './fake-engine.js';
 
-function open(lane: FakeLane, options: Partial<TtsSessionOptions> = {}): TtsSession {
-  return new TtsSession(lane, { modelId: 'kitten-tts-nano', voice: 'Bella', ...options });
+function open(lane: FakeEngine, options: Partial<TtsSessionOptions> = {}): TtsSession {
+  return new TtsSession(lane, { modelId: 'kitten-tts-nano', voice: 'Bella', onClose: lane.onSessionClose, ...options });
 }
 
 /** Reads every event until the iterator completes. */
@@ -25,7 +25,7 @@ const describeEvent = (ev: TtsSessionEvent) =>
 
 describe('TtsSession', () => {
   it('synthesizes each completed sentence with the session settings', async () => {
-    const lane = new FakeLane(() => 1);
+    const lane = new FakeEngine(() => 1);
     const session = open(lane, { speed: 1.25, normalize: false });
     expect(session.pushText('Hello there! How')).toEqual([0]);
     expect(session.bufferedText).toBe(' How');
@@ -48,7 +48,7 @@ describe('TtsSession', () => {
   });
 
   it('yields audio in seq order when syntheses finish out of order', async () => {
-    const lane = new FakeLane();
+    const lane = new FakeEngine();
     const session = open(lane, { maxInFlight: 3 });
     session.pushText('One. Two. Three. ', { flush: true });
     session.end();
@@ -69,7 +69,7 @@ describe('TtsSession', () => {
   });
 
   it('keeps two syntheses in flight by default and submits the next as one finishes', async () => {
-    const lane = new FakeLane();
+    const lane = new FakeEngine();
     const session = open(lane);
     session.pushText('A one. B two. C three. D four. ');
     session.flush();
@@ -93,7 +93,7 @@ describe('TtsSession', () => {
   });
 
   it('stops submitting at maxBufferedChunks when the consumer never reads', async () => {
-    const lane = new FakeLane(() => 1);
+    const lane = new FakeEngine(() => 1);
     const session = open(lane, { maxBufferedChunks: 4, maxInFlight: 2 });
     const text = Array.from({ length: 30 }, (_, i) => `Sentence number ${i}.`).join(' ');
     session.pushText(text, { flush: true });
@@ -109,7 +109,7 @@ describe('TtsSession', () => {
   });
 
   it('cancel drops buffered text and pending chunks and discards in-flight results', async () => {
-    const lane = new FakeLane();
+    const lane = new FakeEngine();
     const info: SessionChunkInfo[] = [];
     const session = open(lane, { onChunk: (i) => info.push(i) });
     session.pushText('First one. Second one. Third one. Unfinished');
@@ -140,7 +140,7 @@ describe('TtsSession', () => {
   });
 
   it('delivers only post-cancel audio to a consumer waiting across the cancel', async () => {
-    const lane = new FakeLane();
+    const lane = new FakeEngine();
     const session = open(lane);
     const events = drain(session);
     session.pushText('Old one. Old two. ');
@@ -155,7 +155,7 @@ describe('TtsSession', () => {
   });
 
   it('break in the consumer loop cancels upstream work', async () => {
-    const lane = new FakeLane();
+    const lane = new FakeEngine();
     const session = open(lane);
     session.pushText('One. Two. Three. Four. ', { flush: true });
     await tick();
@@ -183,7 +183,7 @@ describe('TtsSession', () => {
   });
 
   it('end flushes and completes the iterator after the last chunk', async () => {
-    const lane = new FakeLane(() => 2);
+    const lane = new FakeEngine(() => 2);
     const session = open(lane);
     const events = drain(session);
     session.pushText('Almost done');
@@ -195,7 +195,7 @@ describe('TtsSession', () => {
   });
 
   it('emits flushed after the audio of each flush', async () => {
-    const lane = new FakeLane(() => 1);
+    const lane = new FakeEngine(() => 1);
     const session = open(lane);
     session.pushText('A b c');
     session.flush();
@@ -213,7 +213,7 @@ describe('TtsSession', () => {
   });
 
   it('turns an engine failure into an error event and keeps going', async () => {
-    const lane = new FakeLane();
+    const lane = new FakeEngine();
     const session = open(lane);
     session.pushText('Bad one. Good one.', { flush: true });
     session.pushText('Strange one.', { flush: true });
@@ -242,7 +242,7 @@ describe('TtsSession', () => {
   });
 
   it('collect returns exactly the chunks a call completed, dropping older leftovers', async () => {
-    const lane = new FakeLane(() => 1);
+    const lane = new FakeEngine(() => 1);
     const session = open(lane);
     expect(session.pushText('Left behind. ')).toEqual([]);
     expect(session.pushText('Next')).toEqual([0]); // "Left behind." — nobody collects it
@@ -256,7 +256,7 @@ describe('TtsSession', () => {
   });
 
   it('collect returns early on cancel and on abort of its signal', async () => {
-    const lane = new FakeLane();
+    const lane = new FakeEngine();
     const session = open(lane);
     const pending = session.collect(session.pushText('Never arrives.', { flush: true }));
     await tick();
@@ -270,7 +270,7 @@ describe('TtsSession', () => {
   });
 
   it('runExclusive runs concurrent callers one after another', async () => {
-    const lane = new FakeLane(() => 1);
+    const lane = new FakeEngine(() => 1);
     const session = open(lane);
     const order: string[] = [];
     const call = (text: string) =>
@@ -289,7 +289,7 @@ describe('TtsSession', () => {
   });
 
   it('rejects text beyond maxBufferedChars with a 400 error', async () => {
-    const lane = new FakeLane();
+    const lane = new FakeEngine();
     const session = open(lane, { maxBufferedChars: 60, maxInFlight: 1 });
     session.pushText('x'.repeat(30));
     expect(() => session.pushText('y'.repeat(31))).toThrow(SessionBufferFullError);
@@ -308,7 +308,7 @@ describe('TtsSession', () => {
   });
 
   it('applies configure to sentences completed afterwards', async () => {
-    const lane = new FakeLane(() => 1);
+    const lane = new FakeEngine(() => 1);
     const session = open(lane);
     session.pushText('Before. Half');
     session.configure({ voice: 'Jasper', speed: 0.8 });
@@ -322,8 +322,8 @@ describe('TtsSession', () => {
     expect(session.settings).toEqual({ voice: 'Jasper', speed: 0.8 });
   });
 
-  it('close releases the lane once, aborts work and completes a waiting consumer', async () => {
-    const lane = new FakeLane();
+  it('close reports itself once, aborts work and completes a waiting consumer', async () => {
+    const lane = new FakeEngine();
     const session = open(lane);
     const events = drain(session);
     session.pushText('One. Two. Three.');
@@ -331,7 +331,7 @@ describe('TtsSession', () => {
     session.close();
     session.close();
     expect(await events).toEqual([]);
-    expect(lane.released).toBe(1);
+    expect(lane.closed).toBe(1);
     expect(lane.calls.every((c) => c.request.signal?.aborted)).toBe(true);
     expect(() => session.pushText('x')).toThrow(SessionEndedError);
     for (const c of lane.calls) c.complete();
@@ -340,7 +340,7 @@ describe('TtsSession', () => {
   });
 
   it('allows one consumer at a time', async () => {
-    const session = open(new FakeLane());
+    const session = open(new FakeEngine());
     const it = session[Symbol.asyncIterator]();
     expect(session.hasConsumer).toBe(true);
     expect(() => session[Symbol.asyncIterator]()).toThrow(/already has a consumer/);
@@ -351,7 +351,7 @@ describe('TtsSession', () => {
   });
 
   it('reports every synthesis to onChunk, and a throwing hook changes nothing', async () => {
-    const lane = new FakeLane();
+    const lane = new FakeEngine();
     const info: SessionChunkInfo[] = [];
     const session = open(lane, {
       onChunk: (i) => {
@@ -380,7 +380,7 @@ describe('TtsSession', () => {
   });
 
   it('cuts the first chunk at a clause in clause-first mode', async () => {
-    const lane = new FakeLane(() => 1);
+    const lane = new FakeEngine(() => 1);
     const session = open(lane, { firstChunk: 'clause' });
     expect(session.pushText('Well, here we go again, said she, and left. Next')).toEqual([0, 1]);
     session.end();
@@ -393,14 +393,14 @@ describe('TtsSession', () => {
   });
 
   it('rejects invalid limits', () => {
-    expect(() => open(new FakeLane(), { maxInFlight: 0 })).toThrow(RangeError);
-    expect(() => open(new FakeLane(), { maxBufferedChunks: 1.5 })).toThrow(RangeError);
-    expect(() => open(new FakeLane(), { speed: Number.NaN })).toThrow(RangeError);
+    expect(() => open(new FakeEngine(), { maxInFlight: 0 })).toThrow(RangeError);
+    expect(() => open(new FakeEngine(), { maxBufferedChunks: 1.5 })).toThrow(RangeError);
+    expect(() => open(new FakeEngine(), { speed: Number.NaN })).toThrow(RangeError);
   });
 
   it('gives every session its own uuid', () => {
-    const a = open(new FakeLane());
-    const b = open(new FakeLane());
+    const a = open(new FakeEngine());
+    const b = open(new FakeEngine());
     expect(a.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.id).not.toBe(b.id);
   });

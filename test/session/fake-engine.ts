@@ -1,6 +1,6 @@
-// An in-test Engine Lane (the worker pool cannot run here): deterministic audio per text, finished
-// by hand (complete/fail) or after a delay, counting what is in flight at once.
-import type { Lane, Synthesis, SynthesisRequest } from '../../src/engine/engine.js';
+// An in-test SessionEngine (no worker pool): deterministic audio per text, finished by hand
+// (complete/fail) or after a delay, counting what is in flight at once, on a clock the test sets.
+import type { SessionEngine, Synthesis, SynthesisRequest } from '../../src/engine/engine.js';
 
 export interface FakeCall {
   readonly request: SynthesisRequest;
@@ -14,10 +14,15 @@ export function fakeSamples(text: string): Float32Array {
   return new Float32Array(text.length * 10).fill(text.charCodeAt(0));
 }
 
-export class FakeLane implements Lane {
-  readonly id = 7;
+export class FakeEngine implements SessionEngine {
   readonly calls: FakeCall[] = [];
-  released = 0;
+  /** The engine clock (ms); tests move it by hand. */
+  clockMs = 0;
+  /** Sessions closed (a test passes `onClose: engine.onSessionClose`). */
+  closed = 0;
+  readonly onSessionClose = () => {
+    this.closed++;
+  };
   active = 0;
   maxActive = 0;
 
@@ -62,8 +67,17 @@ export class FakeLane implements Lane {
     });
   }
 
-  release(): void {
-    this.released++;
+  now(): number {
+    return this.clockMs;
+  }
+
+  /** Exactly the fake's audio length. */
+  estimateAudioS(_modelId: string, text: string): number {
+    return (text.length * 10) / 24000;
+  }
+
+  estimateCostS(_modelId: string, text: string): number {
+    return text.length / 1e4;
   }
 
   /** Texts submitted so far, in submission order. */

@@ -1,0 +1,50 @@
+// Where a session's listener is in its audio, as the server can know it: every delivered chunk
+// extends the audio queued at the listener (real-time playback from the moment it arrives, or from
+// where the previous audio ends), and a client may correct the estimate by reporting how much of
+// the turn it has played. Deadlines of the session's next chunks are read from here.
+
+export class PlaybackClock {
+  /** Clock ms at which the audio delivered so far has finished playing. */
+  private endMs: number;
+  /** Audio delivered in the current turn (seconds), for playback reports. */
+  private turnDeliveredS = 0;
+
+  /** `startsAtMs`: when playback may begin at the earliest (a one-shot's slack), default: now. */
+  constructor(
+    private readonly now: () => number,
+    startsAtMs = Number.NEGATIVE_INFINITY,
+  ) {
+    this.endMs = startsAtMs;
+  }
+
+  /** When the delivered audio runs out (may be in the past: the listener is waiting). */
+  get playEndMs(): number {
+    return this.endMs;
+  }
+
+  /** Seconds of delivered audio not yet played. */
+  aheadS(): number {
+    return Math.max(0, this.endMs - this.now()) / 1000;
+  }
+
+  /** A chunk of `durationS` reached the listener now: it plays after what is queued there. */
+  delivered(durationS: number): void {
+    this.endMs = Math.max(this.endMs, this.now()) + durationS * 1000;
+    this.turnDeliveredS += durationS;
+  }
+
+  /** The listener says it has played `playedS` of this turn's audio (stalls included). */
+  reportPlayed(playedS: number): void {
+    const left = Math.max(0, this.turnDeliveredS - playedS);
+    this.endMs = this.now() + left * 1000;
+  }
+
+  /** A turn's audio is all delivered; the next turn's playback reports count from zero. */
+  endTurn(): void {
+    this.turnDeliveredS = 0;
+  }
+
+  get deliveredInTurnS(): number {
+    return this.turnDeliveredS;
+  }
+}
