@@ -13,7 +13,7 @@ const SCRIPTS = [
   'throughput',
   'baseline',
   'streaming',
-  'capacity',
+  'conversations',
   'lag-rss',
   'sherpa',
   'encode',

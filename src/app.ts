@@ -54,7 +54,7 @@ export interface AppDeps {
   stats: GenerationStats;
   schemas: Schemas;
   sessions: SessionRegistry<TtsSession>;
-  /** A new session on the least-loaded lane, with the server's limits applied. */
+  /** A new session with the server's limits applied (real-time doors pass admission first). */
   openSession: (options: TtsSessionOptions, door: 'rest' | 'ws' | 'sse' | 'openai') => TtsSession;
   metrics: Metrics;
   /** Which API key (by keyId) created each session, when keys are on. */

@@ -1,11 +1,14 @@
-// Child-process entry that serves either the gateway or the seed baseline, so the load generator's
+// Child-process entry that serves the gateway (optionally with the pinned-FIFO baseline policy),
+// the seed baseline or a sherpa-onnx-node WebSocket server, so the load generator's
 // own work never shows up in the server's event-loop lag or memory. Talks to its parent over IPC:
 // sends {type:'ready', url}; answers 'stats' with lag percentiles and RSS; 'reset' clears the lag
 // histogram; 'close' shuts down and exits.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config.js';
 import { startGateway } from '../../src/gateway.js';
+import { pinnedFifoPolicy } from './pinned-fifo-policy.js';
 import { startSeedServer } from './seed-app.js';
+import { startSherpaServer } from './sherpa-server.js';
 import { NANO_DIR } from './standin-model.js';
 
 export interface ChildStats {
@@ -17,7 +20,9 @@ export interface ChildStats {
 }
 
 type Spec =
-  { kind: 'gateway'; env: Record<string, string> } | { kind: 'seed'; intraOpThreads: number };
+    | { kind: 'gateway'; env: Record<string, string>; policy?: 'pinned-fifo' }
+  | { kind: 'seed'; intraOpThreads: number }
+  | { kind: 'sherpa'; engines: number };
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as Spec;
 const lag = monitorEventLoopDelay({ resolution: 1 });
@@ -25,8 +30,10 @@ lag.enable();
 
 const server =
   spec.kind === 'gateway'
-    ? await startGateway(loadConfig(spec.env))
-    : await startSeedServer(NANO_DIR, { intraOpThreads: spec.intraOpThreads });
+    ? await startGateway(loadConfig(spec.env), spec.policy === 'pinned-fifo' ? { policy: pinnedFifoPolicy() } : {})
+    : spec.kind === 'sherpa'
+      ? await startSherpaServer(NANO_DIR, spec.engines)
+      : await startSeedServer(NANO_DIR, { intraOpThreads: spec.intraOpThreads });
 
 process.on('message', (msg: { type: string; id: number }) => {
   if (msg.type === 'stats') {

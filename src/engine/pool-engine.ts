@@ -181,7 +181,7 @@ export class PoolEngine implements Engine {
     }
     const outcomes: ChunkOutcome[] = new Array<ChunkOutcome>(chunks.length);
     let next = 0;
-    const lane = async () => {
+    const feed = async () => {
       while (next < chunks.length) {
         const i = next++;
         const deadlineMs = () => schedule.neededAtMs() + offsetsS[i]! * 1000;
@@ -195,7 +195,7 @@ export class PoolEngine implements Engine {
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(chunks.length, this.scheduler.size) }, lane));
+      await Promise.all(Array.from({ length: Math.min(chunks.length, this.scheduler.size) }, feed));
     } catch (err) {
       abort.abort(err);
       throw err;

@@ -7,7 +7,7 @@ import type { AppDeps } from '../app.js';
 import { GatewayError, NotFoundError } from '../errors.js';
 import type { AudioEvent, TtsSessionEvent } from '../session/session-events.js';
 import type { TtsSession } from '../session/tts-session.js';
-import { toBase64 } from './chunk-audio.js';
+import { ENCODE_SLICE_SAMPLES, toBase64 } from './chunk-audio.js';
 import {
   internalErrorBody,
   openAiErrorBody,
@@ -45,8 +45,12 @@ async function* encodedAudio(
 ): AsyncGenerator<Uint8Array> {
   try {
     for (let ev = first; ev; ev = await nextAudio(it)) {
-      const bytes = encoder.write(ev.samples);
-      if (bytes.length > 0) yield bytes;
+      // A quarter second at a time, the event loop free in between (see ChunkAudioWriter).
+      for (let at = 0; at < ev.samples.length; at += ENCODE_SLICE_SAMPLES) {
+        if (at > 0) await new Promise<void>((r) => setImmediate(r));
+        const bytes = encoder.write(ev.samples.subarray(at, at + ENCODE_SLICE_SAMPLES));
+        if (bytes.length > 0) yield bytes;
+      }
     }
     const tail = encoder.end();
     if (tail.length > 0) yield tail;

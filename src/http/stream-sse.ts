@@ -40,7 +40,7 @@ async function pump(stream: SSEStreamingApi, session: TtsSession, format: Parame
             duration: round(ev.durationS, 3),
             sample_rate: ev.sampleRateHz,
             format: writer.format,
-            audio_base64: toBase64(writer.encode(ev.samples)),
+            audio_base64: toBase64(await writer.encodeSliced(ev.samples)),
           }),
         });
       } else if (ev.type === 'flushed') {

@@ -37,7 +37,7 @@ async function pumpAudio(ws: Ws, session: TtsSession, q: WsQuery, touch: () => v
     if (ws.readyState !== 1) break;
     touch();
     if (ev.type === 'audio') {
-      const bytes = writer.encode(ev.samples);
+      const bytes = await writer.encodeSliced(ev.samples);
       await drained(ws);
       const header = { type: 'audio', seq: ev.seq, text: ev.text, duration: round(ev.durationS, 3), sample_rate: ev.sampleRateHz, format: q.format, bytes: bytes.byteLength };
       if (q.encoding === 'json') sendJson(ws, { ...header, audio_base64: toBase64(bytes) });

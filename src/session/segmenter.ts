@@ -7,7 +7,9 @@ import { breakOverlongRuns, dropWords, joinWords, PY_SPACE_CHAR, wordCount } fro
  * - sentence: chunks are sentences (upstream's cut).
  * - clause: the first chunk of a turn may end at `,` `;` `:` `—` (lower time to first audio).
  * - auto: as clause, and later chunks may end at a clause too whenever `clauseWanted()` says so
- *   (the session asks for it while its listener has little audio ahead).
+ *   (the session asks for it while its listener has little audio ahead); where no clause mark
+ *   comes, a chunk of `minWordCutWords` or more words may end at a word when `wordCutWanted(text)`
+ *   says that waiting for more text would leave the listener waiting.
  */
 export type FirstChunkMode = 'sentence' | 'clause' | 'auto';
 export const FIRST_CHUNK_MODES: readonly FirstChunkMode[] = ['sentence', 'clause', 'auto'];
@@ -16,24 +18,32 @@ export interface SegmenterOptions {
   firstChunk?: FirstChunkMode;
   /** Words a chunk needs before a clause mark may end it. */
   minClauseWords?: number;
-  /** auto: asked at each clause mark past the first chunk; true cuts there. */
-  clauseWanted?: () => boolean;
+  /**
+   * auto: asked at each clause mark past the first chunk, with the chunks this call has cut so far
+   * (not yet handed to the caller: they will play first); true cuts there.
+   */
+  clauseWanted?: (cut: readonly string[]) => boolean;
+  /** auto: words a chunk needs before it may end at a word boundary. */
+  minWordCutWords?: number;
+  /** auto: asked at each word end of a long enough chunk (the text so far); true cuts there. */
+  wordCutWanted?: (text: string, cut: readonly string[]) => boolean;
 }
 
 export const DEFAULT_SEGMENTER_OPTIONS: Readonly<Required<SegmenterOptions>> = Object.freeze({
   firstChunk: 'sentence',
   minClauseWords: 4,
   clauseWanted: () => false,
+  minWordCutWords: 6,
+  wordCutWanted: () => false,
 });
 
 export function resolveSegmenterOptions(
   options: SegmenterOptions = {},
 ): Required<SegmenterOptions> {
   const resolved = { ...DEFAULT_SEGMENTER_OPTIONS, ...options };
-  if (!Number.isInteger(resolved.minClauseWords) || resolved.minClauseWords < 1) {
-    throw new RangeError(
-      `minClauseWords must be a positive integer, got ${resolved.minClauseWords}`,
-    );
+  for (const name of ['minClauseWords', 'minWordCutWords'] as const) {
+    if (!Number.isInteger(resolved[name]) || resolved[name] < 1)
+      throw new RangeError(`${name} must be a positive integer, got ${resolved[name]}`);
   }
   return resolved;
 }
@@ -112,7 +122,11 @@ export class Segmenter {
           this.buffer = this.buffer.slice(i + 1);
           i = -1;
         }
-      } else if (CLAUSE_MARKS.includes(c) && this.clauseCutAllowed()) {
+      } else if (PY_SPACE_CHAR.test(c) && this.wordCutAllowed(i, out)) {
+        this.emitSentence(this.buffer.slice(0, i), out);
+        this.buffer = this.buffer.slice(i);
+        i = -1;
+      } else if (CLAUSE_MARKS.includes(c) && this.clauseCutAllowed(out)) {
         const next = this.buffer[i + 1];
         if (next === undefined) {
           if (final) continue;
@@ -131,11 +145,20 @@ export class Segmenter {
     this.scanFrom = Math.max(0, i);
   }
 
-  private clauseCutAllowed(): boolean {
+  private clauseCutAllowed(out: readonly string[]): boolean {
     const mode = this.options.firstChunk;
     if (mode === 'sentence' || this.splittingLong) return false;
     if (!this.emittedInTurn) return true;
-    return mode === 'auto' && this.options.clauseWanted();
+    return mode === 'auto' && this.options.clauseWanted(out);
+  }
+
+  /** auto: the space at `i` ends a plain word (no mark before it) of a chunk long enough to cut. */
+  private wordCutAllowed(i: number, out: readonly string[]): boolean {
+    if (this.options.firstChunk !== 'auto' || this.splittingLong || i === 0) return false;
+    const before = this.buffer[i - 1]!;
+    if (PY_SPACE_CHAR.test(before) || TERMINATORS.includes(before) || CLAUSE_MARKS.includes(before)) return false;
+    const text = this.buffer.slice(0, i);
+    return wordCount(text) >= this.options.minWordCutWords && this.options.wordCutWanted(text, out);
   }
 
   /** A pending sentence over the limit: every word-packed piece but the last is final already. */

@@ -47,7 +47,7 @@ export class SynthesisQueue {
   /** Undelivered output in delivery order; jobs are submitted in this order too. */
   private readonly items: Item[] = [];
   private nextSeq = 0;
-  /** Submitted and not settled, discarded ones included: they still occupy the lane. */
+  /** Submitted and not settled, discarded ones included: they still occupy a worker. */
   private inFlight = 0;
   private queuedTextChars = 0;
   private stopped = false;
@@ -59,7 +59,7 @@ export class SynthesisQueue {
     private readonly options: SynthesisQueueOptions,
   ) {}
 
-  /** Text of sentences not yet submitted to the lane. */
+  /** Text of sentences not yet submitted to the engine. */
   get queuedChars(): number {
     return this.queuedTextChars;
   }

@@ -18,7 +18,7 @@ export interface TtsSessionOptions {
   oneshotSlackMs?: number;
   /** auto chunking: a clause may end a chunk while less than this much audio is ahead. */
   autoAheadS?: number;
-  /** Syntheses submitted to the lane at once: 2 lets the next sentence render while one plays. */
+  /** Syntheses submitted to the engine at once: 2 lets the next sentence render while one plays. */
   maxInFlight?: number;
   /** Results held (rendering or rendered, not yet taken): submission pauses at this many. */
   maxBufferedChunks?: number;

@@ -19,6 +19,9 @@ import {
   type TtsSessionOptions,
 } from './tts-session-options.js';
 
+/** Headroom a word cut keeps for queueing and delivery (seconds). */
+const WORD_CUT_MARGIN_S = 0.5;
+
 export {
   DEFAULT_TTS_SESSION_OPTIONS,
   resolveTtsSessionOptions,
@@ -59,8 +62,11 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     this.clock = new PlaybackClock(now, oneshot ? now() + this.options.oneshotSlackMs : undefined);
     this.segmenter = new Segmenter({
       firstChunk: this.options.firstChunk,
-      // auto: later chunks end at a clause too while the listener has little audio ahead.
-      clauseWanted: () => this.queue.aheadS() < this.options.autoAheadS,
+      // auto: later chunks end at a clause too while the listener has little audio ahead, and
+      // at a word when even the text so far could not be synthesized before that audio runs out.
+      clauseWanted: (cut) => this.aheadWith(cut) < this.options.autoAheadS,
+      wordCutWanted: (text, cut) =>
+        this.aheadWith(cut) < engine.estimateCostS(this.options.modelId, text) + WORD_CUT_MARGIN_S,
     });
     const { modelId, normalize, maxInFlight, maxBufferedChunks, onChunk, onDeliver } = this.options;
     this.queue = new SynthesisQueue(engine, {
@@ -75,6 +81,13 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   /** The listener reports how many seconds of this turn's audio it has played. */
   reportPlayed(playedS: number): void {
     if (Number.isFinite(playedS) && playedS >= 0) this.clock.reportPlayed(playedS);
+  }
+
+  /** aheadS, counting chunks the segmenter has just cut and not yet handed over. */
+  private aheadWith(cut: readonly string[]): number {
+    let s = this.queue.aheadS();
+    for (const text of cut) s += this.engine.estimateAudioS(this.options.modelId, text);
+    return s;
   }
 
   /** Seconds of audio ahead of the listener (delivered and unplayed, plus undelivered sentences). */

@@ -108,7 +108,8 @@ describe('auto chunking', () => {
 
   it('keeps later sentences whole once the listener has ample audio ahead', async () => {
     const engine = new FakeEngine(() => 1);
-    const session = open(engine, { firstChunk: 'auto', autoAheadS: 0, maxInFlight: 8 });
+    engine.estimateScale = 1e4; // the first clauses alone make minutes of audio ahead
+    const session = open(engine, { firstChunk: 'auto', maxInFlight: 8 });
     session.pushText(text, { flush: true });
     await tick();
     expect(engine.texts()).toEqual([
@@ -116,6 +117,27 @@ describe('auto chunking', () => {
       'as you know.',
       'Then she said, with a smile, that it was fine.',
     ]);
+  });
+
+  it('cuts a long chunk without clause marks at a word when the listener would otherwise wait', async () => {
+    const engine = new FakeEngine(() => 1);
+    const session = open(engine, { firstChunk: 'auto', maxInFlight: 8 });
+    session.pushText('Let me think about that for a second. ', { flush: true });
+    await tick();
+    expect(engine.texts()).toEqual(['Let me think about that for', 'a second.']);
+  });
+
+  it('keeps a long chunk whole when there is time to wait for its end, and never cuts words in clause mode', async () => {
+    const ample = new FakeEngine(() => 1);
+    ample.estimateScale = 1e4;
+    const session = open(ample, { firstChunk: 'auto', maxInFlight: 8 });
+    session.pushText('Yes. The meeting room on the third floor is free from two until four. ', { flush: true });
+    await tick();
+    expect(ample.texts()).toEqual(['Yes.', 'The meeting room on the third floor is free from two until four.']);
+    const clause = new FakeEngine(() => 1);
+    open(clause, { firstChunk: 'clause', maxInFlight: 8 }).pushText('Let me think about that for a second. ', { flush: true });
+    await tick();
+    expect(clause.texts()).toEqual(['Let me think about that for a second.']);
   });
 
   it('leaves sentence mode as upstream cuts it', async () => {

@@ -71,9 +71,12 @@ export class FakeEngine implements SessionEngine {
     return this.clockMs;
   }
 
-  /** Exactly the fake's audio length. */
+  /** Multiplies the audio estimates (a test that wants a listener with ample audio ahead). */
+  estimateScale = 1;
+
+  /** Exactly the fake's audio length (times estimateScale). */
   estimateAudioS(_modelId: string, text: string): number {
-    return (text.length * 10) / 24000;
+    return ((text.length * 10) / 24000) * this.estimateScale;
   }
 
   estimateCostS(_modelId: string, text: string): number {

@@ -1,0 +1,126 @@
+// A voice conversation over the WebSocket door, as voice-agent benchmarks model one (Rime's
+// armchair, Riva's perf client): each turn streams an LLM-like reply at a fixed token rate, flushes,
+// plays the audio in real time as it arrives, then "thinks" (exponential, mean 1.5 s) once playback
+// has ended, and starts the next turn. Records time to first audio and underruns per turn.
+import WebSocket from 'ws';
+import { llmTokens } from './sentences.js';
+import { VOICE } from './standin-model.js';
+
+export interface TurnRecord {
+  /** First audio message − first token sent. */
+  ttfaMs: number;
+  chunks: number;
+  /** Chunks that arrived after the audio before them had finished playing. */
+  underruns: number;
+  audioS: number;
+  errors: number;
+}
+
+export interface ConversationResult {
+  turns: TurnRecord[];
+  /** The server refused the session (HTTP status of the refused upgrade). */
+  refusedWith: number | undefined;
+  audioS: number;
+  wallS: number;
+}
+
+export interface ConversationOptions {
+  url: string;
+  replies: readonly string[];
+  /** Which reply the first turn uses (conversations start at different replies). */
+  firstReply: number;
+  tokensPerS: number;
+  thinkMeanS: number;
+  /** No new turn starts after this performance.now() time… */
+  untilMs: number;
+  /** …once this many turns are done (default 1). */
+  minTurns?: number;
+  /** Extra query parameters (first_chunk=…). */
+  query?: Record<string, string>;
+  random: () => number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+interface TurnState {
+  record: TurnRecord;
+  firstTokenAt: number;
+  playEnd: number;
+  header: { duration: number } | undefined;
+  flushed: () => void;
+}
+
+export async function runConversation(options: ConversationOptions): Promise<ConversationResult> {
+  const started = performance.now();
+  const q = new URLSearchParams({ voice: VOICE, format: 'pcm', ...options.query });
+  const ws = new WebSocket(`${options.url.replace(/^http/, 'ws')}/api/stream/ws?${q}`);
+  const result: ConversationResult = { turns: [], refusedWith: undefined, audioS: 0, wallS: 0 };
+  let turn: TurnState | undefined;
+  const ready = new Promise<boolean>((resolve) => {
+    ws.once('unexpected-response', (_req, res) => {
+      result.refusedWith = res.statusCode;
+      resolve(false);
+    });
+    ws.once('error', () => resolve(false));
+    ws.on('message', (data, isBinary) => {
+      const at = performance.now();
+      if (isBinary) return turn && onAudio(turn, at);
+      const msg = JSON.parse(String(data)) as { type: string; duration?: number };
+      if (msg.type === 'ready') resolve(true);
+      else if (!turn) return;
+      else if (msg.type === 'audio') {
+        if (Number.isNaN(turn.record.ttfaMs)) turn.record.ttfaMs = at - turn.firstTokenAt;
+        turn.header = { duration: msg.duration ?? 0 };
+      } else if (msg.type === 'flushed') turn.flushed();
+      else if (msg.type === 'error') turn.record.errors++;
+    });
+  });
+  const closed = new Promise<void>((r) => ws.once('close', () => r()));
+  if (await ready) {
+    const minTurns = options.minTurns ?? 1;
+    for (let i = options.firstReply; performance.now() < options.untilMs || result.turns.length < minTurns; i++) {
+      const reply = options.replies[i % options.replies.length]!;
+      const state = await speakTurn(ws, reply, options, (t) => (turn = t));
+      result.turns.push(state.record);
+      result.audioS += state.record.audioS;
+      await sleep(state.playEnd - performance.now()); // the listener hears the rest
+      await sleep(-Math.log(1 - options.random()) * options.thinkMeanS * 1000);
+    }
+    ws.close();
+  }
+  await closed;
+  result.wallS = (performance.now() - started) / 1000;
+  return result;
+}
+
+function onAudio(turn: TurnState, at: number): void {
+  const durationMs = (turn.header?.duration ?? 0) * 1000;
+  const r = turn.record;
+  if (r.chunks > 0 && at > turn.playEnd) r.underruns++;
+  turn.playEnd = (r.chunks === 0 ? at : Math.max(turn.playEnd, at)) + durationMs;
+  r.chunks++;
+  r.audioS += durationMs / 1000;
+}
+
+async function speakTurn(ws: WebSocket, reply: string, options: ConversationOptions, set: (t: TurnState) => void): Promise<TurnState> {
+  const tokens = llmTokens(reply);
+  let flushed!: () => void;
+  const done = new Promise<void>((r) => (flushed = r));
+  const state: TurnState = {
+    record: { ttfaMs: Number.NaN, chunks: 0, underruns: 0, audioS: 0, errors: 0 },
+    firstTokenAt: performance.now(),
+    playEnd: 0,
+    header: undefined,
+    flushed,
+  };
+  set(state);
+  const t0 = performance.now();
+  for (let i = 0; i < tokens.length && ws.readyState === 1; i++) {
+    await sleep(t0 + (i * 1000) / options.tokensPerS - performance.now());
+    if (i === 0) state.firstTokenAt = performance.now();
+    ws.send(JSON.stringify({ type: 'text', text: tokens[i] }));
+  }
+  if (ws.readyState === 1) ws.send(JSON.stringify({ type: 'flush' }));
+  await Promise.race([done, new Promise((r) => ws.once('close', r))]);
+  return state;
+}
