@@ -22,7 +22,7 @@ import { percentile, round } from './lib/stats.js';
 
 const { values: args } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '40' },
+    seconds: { type: 'string', default: '45' },
     levels: { type: 'string', default: '1,2,4,6,8,10,12' },
     systems: { type: 'string', default: 'edf,pinned,sherpa' },
   },
@@ -32,29 +32,31 @@ const LEVELS = args.levels.split(',').map(Number);
 const TOKENS_PER_S = 30;
 const THINK_MEAN_S = 1.5;
 const STAGGER_MS = 3000;
+const MIN_TURNS = 12;
 const cores = os.availableParallelism();
 const REPLIES = readFileSync(new URL('./lib/replies.txt', import.meta.url), 'utf8')
   .split('\n')
   .map((l) => l.trim())
   .filter(Boolean);
 
-const SYSTEMS: Record<string, { label: string; spec: ServerSpec; query: Record<string, string> }> = {
-  edf: {
-    label: `gateway, deadline scheduler (${cores} workers, first_chunk=auto)`,
-    spec: { kind: 'gateway', env: gatewayEnv({ workers: cores }) },
-    query: {},
-  },
-  pinned: {
-    label: `gateway, pinned FIFO lanes (${cores} workers, sentence chunks) — the old policy`,
-    spec: { kind: 'gateway', env: gatewayEnv({ workers: cores }), policy: 'pinned-fifo' },
-    query: { first_chunk: 'sentence' },
-  },
-  sherpa: {
-    label: `sherpa-onnx-node, ${cores} engines × 1 thread, FIFO, sentence chunks`,
-    spec: { kind: 'sherpa', engines: cores },
-    query: {},
-  },
-};
+const SYSTEMS: Record<string, { label: string; spec: ServerSpec; query: Record<string, string> }> =
+  {
+    edf: {
+      label: `gateway, deadline scheduler (${cores} workers, first_chunk=auto)`,
+      spec: { kind: 'gateway', env: gatewayEnv({ workers: cores }) },
+      query: {},
+    },
+    pinned: {
+      label: `gateway, pinned FIFO lanes (${cores} workers, sentence chunks) — the old policy`,
+      spec: { kind: 'gateway', env: gatewayEnv({ workers: cores }), policy: 'pinned-fifo' },
+      query: { first_chunk: 'sentence' },
+    },
+    sherpa: {
+      label: `sherpa-onnx-node, ${cores} engines × 1 thread, FIFO, sentence chunks`,
+      spec: { kind: 'sherpa', engines: cores },
+      query: {},
+    },
+  };
 
 interface Level {
   conversations: number;
@@ -69,6 +71,8 @@ interface Level {
   healthP99Ms: number;
   demandAudioSPerS: number;
   lagP99Ms: number;
+  /** [TTFA ms, chunks, underruns] per turn. */
+  perTurn: Array<[number, number, number]>;
 }
 
 /** A deterministic PRNG (mulberry32), so think times repeat from run to run. */
@@ -82,7 +86,12 @@ function rng(seed: number): () => number {
   };
 }
 
-async function runLevel(server: ServerProcess, query: Record<string, string>, c: number, health: boolean): Promise<Level> {
+async function runLevel(
+  server: ServerProcess,
+  query: Record<string, string>,
+  c: number,
+  health: boolean,
+): Promise<Level> {
   await server.resetLag();
   const probeHealth = health ? probe(server.url, '/api/health', 100) : undefined;
   const untilMs = performance.now() + LEVEL_S * 1000;
@@ -96,8 +105,8 @@ async function runLevel(server: ServerProcess, query: Record<string, string>, c:
         tokensPerS: TOKENS_PER_S,
         thinkMeanS: THINK_MEAN_S,
         untilMs,
-        // Solo: every reply once, so its p90 rests on more than a couple of turns.
-        minTurns: c === 1 ? REPLIES.length : 1,
+        // Every level rests on at least MIN_TURNS turns (solo: every reply twice).
+        minTurns: Math.ceil(MIN_TURNS / c),
         query,
         random: rng(1000 + i),
       });
@@ -121,17 +130,43 @@ async function runLevel(server: ServerProcess, query: Record<string, string>, c:
     chunks,
     underrunShare: chunks ? underruns / chunks : 0,
     healthP99Ms: healthMs.length ? percentile(healthMs, 99) : Number.NaN,
-    demandAudioSPerS: served.length ? served.reduce((s, r) => s + r.audioS / r.wallS, 0) / served.length : 0,
+    demandAudioSPerS: served.length
+      ? served.reduce((s, r) => s + r.audioS / r.wallS, 0) / served.length
+      : 0,
     lagP99Ms: lag.lagP99Ms,
+    perTurn: turns.map((t) => [Math.round(t.ttfaMs), t.chunks, t.underruns]),
   };
 }
 
 const passes = (level: Level, solo: Level) =>
-  level.refused === 0 && level.ttfaP90Ms <= 1.5 * solo.ttfaP90Ms && level.underrunShare <= solo.underrunShare + 0.01;
+  level.refused === 0 &&
+  level.ttfaP90Ms <= 1.5 * solo.ttfaP90Ms &&
+  level.underrunShare <= solo.underrunShare + 0.01;
 
-async function warmUp(server: ServerProcess, query: Record<string, string>, gateway: boolean): Promise<void> {
-  if (gateway) await Promise.all(Array.from({ length: cores * 2 }, () => fetch(`${server.url}/api/generate`, { method: 'POST', body: JSON.stringify({ text: SENTENCES.short, model: MODEL_ID, voice: VOICE }) }).then((r) => r.arrayBuffer())));
-  await runConversation({ url: server.url, replies: REPLIES, firstReply: 0, tokensPerS: 1000, thinkMeanS: 0, untilMs: performance.now() + 1, query, random: rng(1) });
+async function warmUp(
+  server: ServerProcess,
+  query: Record<string, string>,
+  gateway: boolean,
+): Promise<void> {
+  if (gateway)
+    await Promise.all(
+      Array.from({ length: cores * 2 }, () =>
+        fetch(`${server.url}/api/generate`, {
+          method: 'POST',
+          body: JSON.stringify({ text: SENTENCES.short, model: MODEL_ID, voice: VOICE }),
+        }).then((r) => r.arrayBuffer()),
+      ),
+    );
+  await runConversation({
+    url: server.url,
+    replies: REPLIES,
+    firstReply: 0,
+    tokensPerS: 1000,
+    thinkMeanS: 0,
+    untilMs: performance.now() + 1,
+    query,
+    random: rng(1),
+  });
   if (gateway) await waitIdle(server.url);
 }
 
@@ -158,7 +193,7 @@ async function ladder(name: string): Promise<SystemRun> {
     for (const c of LEVELS) {
       const level = await runLevel(server, system.query, c, gateway);
       run.levels.push(level);
-      console.log(`${name} C=${c}: ${JSON.stringify(level)}`);
+      console.log(`${name} C=${c}: ${JSON.stringify({ ...level, perTurn: undefined })}`);
       if (passes(level, run.levels[0]!)) {
         run.capacity = c;
         misses = 0;
@@ -177,16 +212,34 @@ async function gatewayExtras(soloP90Ms: number) {
   try {
     await warmUp(server, {}, true);
     const body = { text: SENTENCES.medium, model: MODEL_ID, voice: VOICE };
-    const loop = await closedLoop({ url: server.url, body, concurrency: cores * 2, requests: cores * 12 });
+    const loop = await closedLoop({
+      url: server.url,
+      body,
+      concurrency: cores * 2,
+      requests: cores * 12,
+    });
     const throughput = loop.audioSeconds / (loop.elapsedMs / 1000);
     await waitIdle(server.url);
-    const words = 'The quick brown fox jumps over the lazy dog while the farmer watches from the porch. ';
+    const words =
+      'The quick brown fox jumps over the lazy dog while the farmer watches from the porch. ';
     const long = words.repeat(Math.ceil(20_000 / words.length)).slice(0, 20_000);
     const t0 = performance.now();
-    const oneshot = fetch(`${server.url}/api/generate`, { method: 'POST', body: JSON.stringify({ text: long, model: MODEL_ID, voice: VOICE }) }).then(async (r) => ({ status: r.status, s: (await r.arrayBuffer(), (performance.now() - t0) / 1000) }));
+    const oneshot = fetch(`${server.url}/api/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ text: long, model: MODEL_ID, voice: VOICE }),
+    }).then(async (r) => ({
+      status: r.status,
+      s: (await r.arrayBuffer(), (performance.now() - t0) / 1000),
+    }));
     const beside = await runLevel(server, {}, 4, true);
     const done = await oneshot;
-    return { throughput, beside, oneshotStatus: done.status, oneshotS: done.s, ratio: beside.ttfaP90Ms / soloP90Ms };
+    return {
+      throughput,
+      beside,
+      oneshotStatus: done.status,
+      oneshotS: done.s,
+      ratio: beside.ttfaP90Ms / soloP90Ms,
+    };
   } finally {
     await server.close();
   }
@@ -203,15 +256,51 @@ const atCapacity = edf?.levels.find((l) => l.conversations === edf.capacity);
 
 const targets: Target[] = [];
 if (edf && solo && extras) {
-  const ratioTo = (other?: SystemRun) => (other && other.capacity > 0 ? edf.capacity / other.capacity : Number.NaN);
+  const ratioTo = (other?: SystemRun) =>
+    other && other.capacity > 0 ? edf.capacity / other.capacity : Number.NaN;
   targets.push(
-    { name: 'conversation capacity vs the physical limit', goal: '≥ 0.75×', measured: `${round(edf.capacity / physical, 2)}× (${edf.capacity} of ${round(physical, 1)})`, met: edf.capacity >= 0.75 * physical },
-    { name: 'conversation capacity vs the pinned-FIFO baseline', goal: '≥ 2.5×', measured: `${round(ratioTo(runs.pinned), 2)}× (${edf.capacity} vs ${runs.pinned?.capacity})`, met: ratioTo(runs.pinned) >= 2.5 },
-    { name: 'conversation capacity vs sherpa-onnx-node FIFO', goal: '≥ 2×', measured: `${round(ratioTo(runs.sherpa), 2)}× (${edf.capacity} vs ${runs.sherpa?.capacity ?? 'not run'})`, met: ratioTo(runs.sherpa) >= 2 },
-    { name: 'solo TTFA p90', goal: '≤ 0.7 s', measured: `${round(solo.ttfaP90Ms / 1000, 2)} s`, met: solo.ttfaP90Ms <= 700 },
-    { name: 'solo underruns', goal: '0', measured: `${solo.underruns} / ${solo.chunks}`, met: solo.underruns === 0 },
-    { name: '4 conversations beside a 20,000-char /api/generate: TTFA p90 vs solo', goal: '≤ 1.5×', measured: `${round(extras.ratio, 2)}× (${round(extras.beside.ttfaP90Ms)} ms; the one-shot took ${round(extras.oneshotS, 1)} s)`, met: extras.ratio <= 1.5 },
-    { name: '/api/health p99 at capacity', goal: '≤ 20 ms', measured: `${round(atCapacity?.healthP99Ms ?? Number.NaN, 1)} ms`, met: (atCapacity?.healthP99Ms ?? Infinity) <= 20 },
+    {
+      name: 'conversation capacity vs the physical limit',
+      goal: '≥ 0.75×',
+      measured: `${round(edf.capacity / physical, 2)}× (${edf.capacity} of ${round(physical, 1)})`,
+      met: edf.capacity >= 0.75 * physical,
+    },
+    {
+      name: 'conversation capacity vs the pinned-FIFO baseline',
+      goal: '≥ 2.5×',
+      measured: `${round(ratioTo(runs.pinned), 2)}× (${edf.capacity} vs ${runs.pinned?.capacity})`,
+      met: ratioTo(runs.pinned) >= 2.5,
+    },
+    {
+      name: 'conversation capacity vs sherpa-onnx-node FIFO',
+      goal: '≥ 2×',
+      measured: `${round(ratioTo(runs.sherpa), 2)}× (${edf.capacity} vs ${runs.sherpa?.capacity ?? 'not run'})`,
+      met: ratioTo(runs.sherpa) >= 2,
+    },
+    {
+      name: 'solo TTFA p90',
+      goal: '≤ 0.7 s',
+      measured: `${round(solo.ttfaP90Ms / 1000, 2)} s`,
+      met: solo.ttfaP90Ms <= 700,
+    },
+    {
+      name: 'solo underruns',
+      goal: '0',
+      measured: `${solo.underruns} / ${solo.chunks}`,
+      met: solo.underruns === 0,
+    },
+    {
+      name: '4 conversations beside a 20,000-char /api/generate: TTFA p90 vs solo',
+      goal: '≤ 1.5×',
+      measured: `${round(extras.ratio, 2)}× (${round(extras.beside.ttfaP90Ms)} ms; the one-shot took ${round(extras.oneshotS, 1)} s)`,
+      met: extras.ratio <= 1.5,
+    },
+    {
+      name: '/api/health p99 at capacity',
+      goal: '≤ 20 ms',
+      measured: `${round(atCapacity?.healthP99Ms ?? Number.NaN, 1)} ms`,
+      met: (atCapacity?.healthP99Ms ?? Infinity) <= 20,
+    },
   );
 }
 
@@ -231,20 +320,51 @@ const rows = Object.values(runs).flatMap((run) =>
 );
 writeResult({
   name: 'conversations',
-  question: '9. Voice conversations: real-time capacity of the deadline scheduler vs pinned FIFO vs sherpa-onnx-node',
-  params: { levelSeconds: LEVEL_S, levels: LEVELS, tokensPerS: TOKENS_PER_S, thinkMeanS: THINK_MEAN_S, staggerMs: STAGGER_MS, replies: REPLIES.length, cores },
+  question:
+    '9. Voice conversations: real-time capacity of the deadline scheduler vs pinned FIFO vs sherpa-onnx-node',
+  params: {
+    levelSeconds: LEVEL_S,
+    levels: LEVELS,
+    tokensPerS: TOKENS_PER_S,
+    thinkMeanS: THINK_MEAN_S,
+    staggerMs: STAGGER_MS,
+    replies: REPLIES.length,
+    cores,
+  },
   results: { runs, physicalLimit: physical, throughputAudioSPerS: extras?.throughput, extras },
   targets,
   notes: [
     `physical limit ${round(physical, 1)} conversations = ${round(extras?.throughput ?? Number.NaN, 1)} audio-s/s on these cores ÷ ${round(solo?.demandAudioSPerS ?? Number.NaN, 2)} audio-s/s per conversation`,
-    `capacities: ${Object.entries(runs).map(([k, r]) => `${k} ${r.capacity}`).join(', ')}`,
+    `capacities: ${Object.entries(runs)
+      .map(([k, r]) => `${k} ${r.capacity}`)
+      .join(', ')}`,
   ],
   markdown: [
-    table(['system', 'conversations', 'TTFA p50 s', 'TTFA p90 s', 'TTFA max s', 'underruns / chunks', 'refused', 'quality bar'], rows),
+    table(
+      [
+        'system',
+        'conversations',
+        'TTFA p50 s',
+        'TTFA p90 s',
+        'TTFA max s',
+        'underruns / chunks',
+        'refused',
+        'quality bar',
+      ],
+      rows,
+    ),
     '',
-    `Capacity (quality bar: TTFA p90 ≤ 1.5× solo, underrun share ≤ solo + 1 point, nobody refused): ${Object.values(runs).map((r) => `**${r.capacity}** for ${r.label}`).join('; ')}.`,
+    `Capacity (quality bar: TTFA p90 ≤ 1.5× solo, underrun share ≤ solo + 1 point, nobody refused): ${Object.values(
+      runs,
+    )
+      .map((r) => `**${r.capacity}** for ${r.label}`)
+      .join('; ')}.`,
     `Physical limit: ${round(physical, 1)} conversations (${round(extras?.throughput ?? Number.NaN, 1)} audio-s/s ÷ ${round(solo?.demandAudioSPerS ?? Number.NaN, 2)} per conversation).`,
-    extras ? `Beside a 20,000-character /api/generate (${round(extras.oneshotS, 1)} s, status ${extras.oneshotStatus}), 4 conversations: TTFA p90 ${round(extras.beside.ttfaP90Ms / 1000, 2)} s, underruns ${extras.beside.underruns} / ${extras.beside.chunks}.` : '',
-    atCapacity ? `At capacity: /api/health p99 ${round(atCapacity.healthP99Ms, 1)} ms, event-loop lag p99 ${round(atCapacity.lagP99Ms, 1)} ms.` : '',
+    extras
+      ? `Beside a 20,000-character /api/generate (${round(extras.oneshotS, 1)} s, status ${extras.oneshotStatus}), 4 conversations: TTFA p90 ${round(extras.beside.ttfaP90Ms / 1000, 2)} s, underruns ${extras.beside.underruns} / ${extras.beside.chunks}.`
+      : '',
+    atCapacity
+      ? `At capacity: /api/health p99 ${round(atCapacity.healthP99Ms, 1)} ms, event-loop lag p99 ${round(atCapacity.lagP99Ms, 1)} ms.`
+      : '',
   ].join('\n'),
 });

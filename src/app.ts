@@ -9,7 +9,7 @@ import { cors } from 'hono/cors';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Config } from './config.js';
 import type { Engine } from './engine/engine.js';
-import { GatewayError, NotFoundError, PayloadTooLargeError } from './errors.js';
+import { echo, GatewayError, NotFoundError, PayloadTooLargeError } from './errors.js';
 import { createAuth } from './http/auth.js';
 import { renderOpenAiError } from './http/openai-errors.js';
 import { openaiRoutes } from './http/openai.js';
@@ -71,7 +71,7 @@ export function ownedSession(deps: AppDeps, id: string, keyId: string | undefine
   const session = deps.sessions.get(id);
   const owner = deps.sessionOwners.get(session);
   if (owner !== undefined && owner !== keyId)
-    throw new NotFoundError(`Session '${id}' not found (it may have expired).`);
+    throw new NotFoundError(`Session '${echo(id)}' not found (it may have expired).`);
   return session;
 }
 
@@ -123,7 +123,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', openapiRoutes(deps));
   app.route('/', playgroundRoutes(deps));
 
-  app.notFound((c) => c.json({ detail: `Not found: ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) => c.json({ detail: `Not found: ${c.req.method} ${echo(c.req.path)}` }, 404));
   app.onError(async (err, c) => {
     const res = renderError(err, c, deps);
     // A refused WebSocket upgrade: @hono/node-server would answer with an empty body, but clients
@@ -162,8 +162,7 @@ function renderError(err: Error, c: Context, deps: AppDeps): Response {
   // OpenAI clients parse OpenAI's error envelope, whichever middleware failed.
   if (c.req.path.startsWith('/v1/')) return renderOpenAiError(err, c, deps.log);
   if (err instanceof GatewayError) {
-    if (err.retryAfterS !== undefined)
-      c.header('Retry-After', String(Math.ceil(err.retryAfterS)));
+    if (err.retryAfterS !== undefined) c.header('Retry-After', String(Math.ceil(err.retryAfterS)));
     if (err.status >= 500)
       deps.log?.('error', err.message, { code: err.code, cause: String(err.cause ?? '') });
     return c.json(errorResponseBody(err), err.status as ContentfulStatusCode);

@@ -25,8 +25,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   pull: { summary: 'download a model into the cache', load: () => import('./cli/pull.js') },
   models: { summary: 'list the models', load: () => import('./cli/models.js') },
   voices: { summary: 'list the voices', load: () => import('./cli/voices.js') },
-  frontend: { summary: 'text → chunks, phonemes, input_ids (JSON Lines)', load: () => import('./cli/frontend.js') },
-  standin: { summary: 'write a stand-in model folder (tests, benchmarks)', load: () => import('./cli/standin.js') },
+  frontend: {
+    summary: 'text → chunks, phonemes, input_ids (JSON Lines)',
+    load: () => import('./cli/frontend.js'),
+  },
+  standin: {
+    summary: 'write a stand-in model folder (tests, benchmarks)',
+    load: () => import('./cli/standin.js'),
+  },
 };
 
 function usage(): string {
@@ -65,7 +71,12 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
-  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
+  main(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -6,7 +6,8 @@ import { z } from 'zod';
 
 const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
-const num = (def: number, min: number, max: number) => z.coerce.number().min(min).max(max).default(def);
+const num = (def: number, min: number, max: number) =>
+  z.coerce.number().min(min).max(max).default(def);
 const flag = z
   .string()
   .optional()
@@ -14,7 +15,12 @@ const flag = z
 const list = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 const envSchema = z.object({
   PORT: int(7860, 0, 65535),
@@ -31,6 +37,7 @@ const envSchema = z.object({
   KITTENTTS_MAX_BODY_BYTES: int(1_048_576, 1024),
   KITTENTTS_MAX_SESSIONS: int(256, 1),
   KITTENTTS_SESSION_TTL_S: num(300, 1, 86_400),
+  KITTENTTS_SSE_HEARTBEAT_S: num(15, 0.05, 3600),
   KITTENTTS_MAX_BUFFERED_CHARS: int(20_000, 1),
   KITTENTTS_MAX_QUEUE: int(64, 1),
   KITTENTTS_MAX_REALTIME_SESSIONS: int(0, 0),
@@ -42,6 +49,9 @@ const envSchema = z.object({
   KITTENTTS_METRICS_PUBLIC: flag,
   KITTENTTS_LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('warn'),
   KITTENTTS_SHUTDOWN_TIMEOUT_S: num(10, 0, 600),
+  KITTENTTS_HEADERS_TIMEOUT_S: num(10, 0.1, 600),
+  KITTENTTS_REQUEST_TIMEOUT_S: num(30, 0.1, 3600),
+  KITTENTTS_KEEP_ALIVE_TIMEOUT_S: num(5, 0.1, 600),
 });
 
 export interface Config {
@@ -60,6 +70,8 @@ export interface Config {
   readonly maxBodyBytes: number;
   readonly maxSessions: number;
   readonly sessionTtlMs: number;
+  /** An SSE stream with nothing to send gets a comment this often (proxies close silent streams). */
+  readonly sseHeartbeatMs: number;
   readonly maxBufferedChars: number;
   readonly maxQueue: number;
   /** Live streaming sessions (WebSocket, REST) admitted at once; 0 = derived from measured speed. */
@@ -73,6 +85,12 @@ export interface Config {
   readonly metricsPublic: boolean;
   readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   readonly shutdownTimeoutMs: number;
+  /** Request headers (a WebSocket handshake is such a request) must arrive within this. */
+  readonly headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this (the response may take longer). */
+  readonly requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -91,13 +109,20 @@ function parseModelDirs(entries: string[]): Record<string, string> {
 
 /** Reads settings from an environment (defaults to process.env); throws ConfigError on bad values. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const blankless = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = envSchema.safeParse(blankless);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`Invalid settings: ${issues}`);
   }
   const e = parsed.data;
+  if (e.KITTENTTS_HEADERS_TIMEOUT_S > e.KITTENTTS_REQUEST_TIMEOUT_S) {
+    throw new ConfigError(
+      'Invalid settings: KITTENTTS_HEADERS_TIMEOUT_S must not exceed KITTENTTS_REQUEST_TIMEOUT_S',
+    );
+  }
   const cores = Math.max(1, os.availableParallelism());
   const threads = e.KITTENTTS_THREADS_PER_WORKER;
   return Object.freeze({
@@ -116,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.KITTENTTS_MAX_BODY_BYTES,
     maxSessions: e.KITTENTTS_MAX_SESSIONS,
     sessionTtlMs: Math.round(e.KITTENTTS_SESSION_TTL_S * 1000),
+    sseHeartbeatMs: Math.round(e.KITTENTTS_SSE_HEARTBEAT_S * 1000),
     maxBufferedChars: e.KITTENTTS_MAX_BUFFERED_CHARS,
     maxQueue: e.KITTENTTS_MAX_QUEUE,
     maxRealtimeSessions: e.KITTENTTS_MAX_REALTIME_SESSIONS,
@@ -127,5 +153,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsPublic: e.KITTENTTS_METRICS_PUBLIC,
     logLevel: e.KITTENTTS_LOG_LEVEL,
     shutdownTimeoutMs: Math.round(e.KITTENTTS_SHUTDOWN_TIMEOUT_S * 1000),
+    headersTimeoutMs: Math.round(e.KITTENTTS_HEADERS_TIMEOUT_S * 1000),
+    requestTimeoutMs: Math.round(e.KITTENTTS_REQUEST_TIMEOUT_S * 1000),
+    keepAliveTimeoutMs: Math.round(e.KITTENTTS_KEEP_ALIVE_TIMEOUT_S * 1000),
   });
 }

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'invalid_speed'
   | 'not_found'
   | 'unauthorized'
+  | 'forbidden'
   | 'payload_too_large'
   | 'too_many_requests'
   | 'model_load_failed'
@@ -17,13 +18,26 @@ export type ErrorCode =
   | 'shutting_down'
   | 'internal';
 
+/** Most characters of client input an error message repeats back (the rest is elided). */
+export const MAX_ECHO_CHARS = 200;
+
+/** Client input as an error message quotes it: at most MAX_ECHO_CHARS characters. */
+export function echo(input: string, max = MAX_ECHO_CHARS): string {
+  return input.length <= max ? input : `${input.slice(0, max)}… (${input.length} characters)`;
+}
+
 export class GatewayError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
   /** Seconds a client should wait before retrying (429/503). */
   readonly retryAfterS: number | undefined;
 
-  constructor(status: number, code: ErrorCode, detail: string, options?: { cause?: unknown; retryAfterS?: number }) {
+  constructor(
+    status: number,
+    code: ErrorCode,
+    detail: string,
+    options?: { cause?: unknown; retryAfterS?: number },
+  ) {
     super(detail, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.status = status;
@@ -45,7 +59,9 @@ export class NotFoundError extends GatewayError {
 }
 
 export class UnauthorizedError extends GatewayError {
-  constructor(detail = 'Missing or invalid API key. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".') {
+  constructor(
+    detail = 'Missing or invalid API key. Send it as "Authorization: Bearer <key>" or "x-api-key: <key>".',
+  ) {
     super(401, 'unauthorized', detail);
   }
 }
@@ -69,7 +85,11 @@ export class ModelLoadError extends GatewayError {
 }
 
 export class InferenceError extends GatewayError {
-  constructor(detail: string, code: 'inference_failed' | 'worker_crashed' = 'inference_failed', cause?: unknown) {
+  constructor(
+    detail: string,
+    code: 'inference_failed' | 'worker_crashed' = 'inference_failed',
+    cause?: unknown,
+  ) {
     super(500, code, detail, { cause });
   }
 }

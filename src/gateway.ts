@@ -181,6 +181,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         port: config.port,
         hostname: config.host,
         websocket: { server: wss },
+        serverOptions: {
+          headersTimeout: config.headersTimeoutMs,
+          requestTimeout: config.requestTimeoutMs,
+          keepAliveTimeout: config.keepAliveTimeoutMs,
+          // Node checks those timeouts on this interval (30 s by default, too coarse for them).
+          connectionsCheckingInterval: Math.min(
+            30_000,
+            Math.max(100, Math.min(config.headersTimeoutMs, config.requestTimeoutMs) / 4),
+          ),
+        },
       },
       () => {
         s.off('error', reject);
@@ -257,13 +267,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       const finished = await waitUntil(drained, deadline);
       if (!finished)
         log.warn('shutdown deadline reached with work in flight', { inFlight: exchanges.size });
-      // 3. Close what is left: WebSockets with 1001 (before their sessions, which would end them
-      // with 1000 and `done`), then every session, which ends open subscriptions.
+      // 3. Close what is left: queued chunks fail, so every request still waiting for one gets a
+      // complete 503 {detail} through its door's error path (not a reset connection); a chunk
+      // already running finishes (a worker cannot be interrupted) and its request with it.
+      // WebSockets close with 1001 (before their sessions, which would end them with 1000 and
+      // `done`), then every session, which ends open subscriptions.
+      engine.scheduler.dropQueued();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       sessions.close();
+      const runningGraceMs = Math.max(30_000, config.shutdownTimeoutMs);
       await waitUntil(
         () => exchanges.size === 0 && wss.clients.size === 0,
-        Math.max(Date.now() + 1000, deadline),
+        Math.max(
+          Date.now() + 1000,
+          deadline,
+          engine.stats().busyWorkers > 0 ? Date.now() + runningGraceMs : 0,
+        ),
       );
       // A finished response may still be on its way: end each connection (FIN after the last
       // byte) and wait for the peer to close, so exiting cannot cut a response short.
@@ -275,7 +294,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       for (const client of wss.clients) client.terminate();
       wss.close();
       // 4. Stop the workers; a task still running is allowed to end (see WorkerPool.destroy).
-      await pool.destroy({ runningGraceMs: Math.max(30_000, config.shutdownTimeoutMs) });
+      await pool.destroy({ runningGraceMs });
     })());
   return { url, port, server, engine, stats, close };
 }

@@ -20,7 +20,13 @@ export class GenerationStats {
 
   constructor(private readonly recentLimit = 20) {}
 
-  record(entry: { model: string; voice: string; textLength: number; durationS: number; generationS: number }): void {
+  record(entry: {
+    model: string;
+    voice: string;
+    textLength: number;
+    durationS: number;
+    generationS: number;
+  }): void {
     const rtf = entry.generationS > 0 ? entry.durationS / entry.generationS : 0;
     this.total++;
     this.generationTimeSum += entry.generationS;

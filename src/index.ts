@@ -1,6 +1,11 @@
 // Public entry point of the package: the library API, the server, and the building blocks a user
 // may want on their own (audio encoders, the text front-end).
-export { KittenTTS, DEFAULT_LIBRARY_VOICE, type KittenTTSOptions, type GenerateOptions } from './lib/kitten-tts.js';
+export {
+  KittenTTS,
+  DEFAULT_LIBRARY_VOICE,
+  type KittenTTSOptions,
+  type GenerateOptions,
+} from './lib/kitten-tts.js';
 export { KittenStreamer, type StreamerOptions } from './lib/streamer.js';
 export { startGateway, type Gateway } from './gateway.js';
 export { loadConfig, type Config } from './config.js';

@@ -11,11 +11,13 @@ export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: LogLevel, destination: NodeJS.WritableStream = process.stderr): Logger {
+export function createLogger(
+  level: LogLevel,
+  destination: NodeJS.WritableStream = process.stderr,
+): Logger {
   const base = pino({ level, base: { service: 'kittentts-gateway' } }, destination as never);
   const at =
-    (fn: 'error' | 'warn' | 'info' | 'debug') =>
-    (msg: string, fields?: Record<string, unknown>) =>
+    (fn: 'error' | 'warn' | 'info' | 'debug') => (msg: string, fields?: Record<string, unknown>) =>
       fields ? base[fn](fields, msg) : base[fn](msg);
   return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
 }

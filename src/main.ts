@@ -26,7 +26,9 @@ if (isEntry) {
   try {
     await runServer(loadConfig());
   } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+    process.stderr.write(
+      `${err instanceof ConfigError ? err.message : String((err as Error)?.stack ?? err)}\n`,
+    );
     process.exit(1);
   }
 }

@@ -72,7 +72,7 @@ export class Metrics {
     });
     this.lateChunks = new Counter({
       name: 'kittentts_late_chunks_total',
-      help: 'Chunks that finished after their playback deadline (a turn\'s first chunk is not counted: its deadline is its own arrival).',
+      help: "Chunks that finished after their playback deadline (a turn's first chunk is not counted: its deadline is its own arrival).",
       labelNames: ['kind'],
       registers,
     });

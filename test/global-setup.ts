@@ -6,7 +6,9 @@ export const STANDIN_DIR = path.resolve('.standin');
 
 export default async function setup(): Promise<void> {
   mkdirSync(STANDIN_DIR, { recursive: true });
-  let mod: { ensureStandinModel?: (dir: string, opts: { variant: 'tiny'; seed: number }) => Promise<unknown> };
+  let mod: {
+    ensureStandinModel?: (dir: string, opts: { variant: 'tiny'; seed: number }) => Promise<unknown>;
+  };
   try {
     mod = await import('../src/standin/standin.js');
   } catch {

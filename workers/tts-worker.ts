@@ -61,7 +61,9 @@ function failure(err: unknown, fallbackCode: string): TaskFailure {
   return { ok: false, code: fallbackCode, detail };
 }
 
-async function synthesizeChunk(task: Extract<WorkerTask, { kind: 'chunk' }>): Promise<SynthesizeResult> {
+async function synthesizeChunk(
+  task: Extract<WorkerTask, { kind: 'chunk' }>,
+): Promise<SynthesizeResult> {
   let synth: KittenSynthesizer;
   let loadMs: number;
   try {

@@ -78,9 +78,13 @@ export async function runConversation(options: ConversationOptions): Promise<Con
   const closed = new Promise<void>((r) => ws.once('close', () => r()));
   if (await ready) {
     const minTurns = options.minTurns ?? 1;
-    for (let i = options.firstReply; performance.now() < options.untilMs || result.turns.length < minTurns; i++) {
+    for (
+      let i = options.firstReply;
+      performance.now() < options.untilMs || result.turns.length < minTurns;
+      i++
+    ) {
       const reply = options.replies[i % options.replies.length]!;
-      const state = await speakTurn(ws, reply, options, (t) => (turn = t));
+      const state = await speakTurn(ws, closed, reply, options, (t) => (turn = t));
       result.turns.push(state.record);
       result.audioS += state.record.audioS;
       await sleep(state.playEnd - performance.now()); // the listener hears the rest
@@ -102,7 +106,13 @@ function onAudio(turn: TurnState, at: number): void {
   r.audioS += durationMs / 1000;
 }
 
-async function speakTurn(ws: WebSocket, reply: string, options: ConversationOptions, set: (t: TurnState) => void): Promise<TurnState> {
+async function speakTurn(
+  ws: WebSocket,
+  closed: Promise<void>,
+  reply: string,
+  options: ConversationOptions,
+  set: (t: TurnState) => void,
+): Promise<TurnState> {
   const tokens = llmTokens(reply);
   let flushed!: () => void;
   const done = new Promise<void>((r) => (flushed = r));
@@ -121,6 +131,6 @@ async function speakTurn(ws: WebSocket, reply: string, options: ConversationOpti
     ws.send(JSON.stringify({ type: 'text', text: tokens[i] }));
   }
   if (ws.readyState === 1) ws.send(JSON.stringify({ type: 'flush' }));
-  await Promise.race([done, new Promise((r) => ws.once('close', r))]);
+  await Promise.race([done, closed]);
   return state;
 }

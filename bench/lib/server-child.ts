@@ -20,7 +20,7 @@ export interface ChildStats {
 }
 
 type Spec =
-    | { kind: 'gateway'; env: Record<string, string>; policy?: 'pinned-fifo' }
+  | { kind: 'gateway'; env: Record<string, string>; policy?: 'pinned-fifo' }
   | { kind: 'seed'; intraOpThreads: number }
   | { kind: 'sherpa'; engines: number };
 
@@ -30,7 +30,10 @@ lag.enable();
 
 const server =
   spec.kind === 'gateway'
-    ? await startGateway(loadConfig(spec.env), spec.policy === 'pinned-fifo' ? { policy: pinnedFifoPolicy() } : {})
+    ? await startGateway(
+        loadConfig(spec.env),
+        spec.policy === 'pinned-fifo' ? { policy: pinnedFifoPolicy() } : {},
+      )
     : spec.kind === 'sherpa'
       ? await startSherpaServer(NANO_DIR, spec.engines)
       : await startSeedServer(NANO_DIR, { intraOpThreads: spec.intraOpThreads });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildStats } from './server-child.js';
 
 export type ServerSpec =
-    | { kind: 'gateway'; env: Record<string, string>; policy?: 'pinned-fifo' }
+  | { kind: 'gateway'; env: Record<string, string>; policy?: 'pinned-fifo' }
   | { kind: 'seed'; intraOpThreads: number }
   | { kind: 'sherpa'; engines: number };
 

@@ -28,18 +28,36 @@ export async function loadSherpa(): Promise<SherpaModule> {
   return ((await import(moduleName)) as { default: SherpaModule }).default;
 }
 
-export async function startSherpaServer(modelDir: string, engines: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function startSherpaServer(
+  modelDir: string,
+  engines: number,
+): Promise<{ url: string; close(): Promise<void> }> {
   const sherpa = await loadSherpa();
   const files = await writeSherpaModel(modelDir, path.resolve('.standin', 'nano-sherpa'));
-  if (!files.dataDir) throw new Error('no espeak-ng-data folder found (sherpa phonemizes with espeak-ng)');
+  if (!files.dataDir)
+    throw new Error('no espeak-ng-data folder found (sherpa phonemizes with espeak-ng)');
   const make = () =>
     new sherpa.OfflineTts({
-      model: { kitten: { model: files.model, voices: files.voices, tokens: files.tokens, dataDir: files.dataDir }, numThreads: 1, provider: 'cpu', debug: false },
+      model: {
+        kitten: {
+          model: files.model,
+          voices: files.voices,
+          tokens: files.tokens,
+          dataDir: files.dataDir,
+        },
+        numThreads: 1,
+        provider: 'cpu',
+        debug: false,
+      },
       maxNumSentences: 1,
     });
   const free: SherpaTts[] = Array.from({ length: engines }, make);
   for (const engine of free) await engine.generateAsync({ text: 'Warm up.', sid: SID, speed: 1 });
-  const fifo: Array<{ text: string; resolve: (a: SherpaAudio) => void; reject: (e: unknown) => void }> = [];
+  const fifo: Array<{
+    text: string;
+    resolve: (a: SherpaAudio) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   const pump = () => {
     while (free.length > 0 && fifo.length > 0) {
       const engine = free.pop()!;
@@ -86,7 +104,15 @@ function serveSession(ws: WebSocket, synthesize: (text: string) => Promise<Sherp
       for (const p of pending) {
         const audio = await p.audio;
         const bytes = pcm16Bytes(floatToPcm16(audio.samples));
-        send({ type: 'audio', seq: seq++, text: p.text, duration: audio.samples.length / audio.sampleRate, sample_rate: audio.sampleRate, format: 'pcm', bytes: bytes.byteLength });
+        send({
+          type: 'audio',
+          seq: seq++,
+          text: p.text,
+          duration: audio.samples.length / audio.sampleRate,
+          sample_rate: audio.sampleRate,
+          format: 'pcm',
+          bytes: bytes.byteLength,
+        });
         if (ws.readyState === 1) ws.send(bytes);
       }
       after?.();

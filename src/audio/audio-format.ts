@@ -49,4 +49,6 @@ export interface StreamEncoderOptions {
   sampleRateHz: number;
   /** Lossy formats only: mp3 (default 64, MPEG-2 rates 32–160) and opus (default 32). */
   bitrateKbps?: number;
+  /** flac only: the length, when known before the first write, goes into STREAMINFO (players show it). */
+  totalSamples?: number;
 }

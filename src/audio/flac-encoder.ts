@@ -104,7 +104,8 @@ function createFlacCoder(
 }
 
 export function createFlacStreamEncoder(options: StreamEncoderOptions): StreamEncoder {
-  return createFlacCoder(options.sampleRateHz, 0, FLAC_STREAM_BLOCK_SAMPLES).encoder;
+  return createFlacCoder(options.sampleRateHz, options.totalSamples ?? 0, FLAC_STREAM_BLOCK_SAMPLES)
+    .encoder;
 }
 
 /** A complete FLAC file: STREAMINFO with total samples, min/max frame sizes and the audio's MD5. */

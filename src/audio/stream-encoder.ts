@@ -17,8 +17,8 @@ import { floatToPcm16, pcm16Bytes } from './float-to-pcm16.js';
 
 export type { AudioFormat, StreamEncoder, StreamEncoderOptions } from './audio-format.js';
 export { AUDIO_FORMATS, contentTypeFor, isAudioFormat } from './audio-format.js';
-export { floatToPcm16 } from './float-to-pcm16.js';
-export { encodeWav } from './wav-encoder.js';
+export { floatToPcm16, pcm16Bytes } from './float-to-pcm16.js';
+export { encodeWav, wavHeader, WAV_HEADER_BYTES } from './wav-encoder.js';
 
 const FACTORIES: Readonly<Record<AudioFormat, (options: StreamEncoderOptions) => StreamEncoder>> = {
   wav: createWavStreamEncoder,

@@ -41,9 +41,8 @@ export interface SynthesisChunk {
   readonly samples: number;
 }
 
-export interface Synthesis {
-  /** Float32 mono audio at 24 kHz, trimmed per chunk as upstream does. */
-  readonly samples: Float32Array;
+/** Everything about a synthesis but its audio. */
+export interface SynthesisSummary {
   readonly sampleRateHz: number;
   readonly durationS: number;
   readonly chunks: readonly SynthesisChunk[];
@@ -58,6 +57,14 @@ export interface Synthesis {
     readonly queueS: number;
   };
 }
+
+export interface Synthesis extends SynthesisSummary {
+  /** Float32 mono audio at 24 kHz, trimmed per chunk as upstream does. */
+  readonly samples: Float32Array;
+}
+
+/** One model chunk's audio, handed over in order as soon as it and every chunk before it exist. */
+export type ChunkSink = (samples: Float32Array, index: number) => void;
 
 export interface EngineStats {
   readonly workers: number;
@@ -78,6 +85,11 @@ export interface SessionEngine {
 }
 
 export interface Engine extends SessionEngine {
+  /**
+   * As synthesize, but each chunk's audio goes to `onChunk` in order and is not kept: memory
+   * follows the chunks in flight, not the length of the text.
+   */
+  synthesizeEach(request: SynthesisRequest, onChunk: ChunkSink): Promise<SynthesisSummary>;
   /** Resolves (downloads if needed) and loads a model; returns the seconds this call paid. */
   ensureModel(modelId: string): Promise<number>;
   /** Audio seconds all workers make per second, as measured (undefined before any synthesis). */

@@ -6,7 +6,15 @@ import { randomUUID } from 'node:crypto';
 import { errorFromCode } from '../errors.js';
 import { concatChunks } from '../kitten/audio.js';
 import { planChunks } from '../kitten/frontend.js';
-import type { ChunkSchedule, Engine, EngineStats, Synthesis, SynthesisRequest } from './engine.js';
+import type {
+  ChunkSchedule,
+  ChunkSink,
+  Engine,
+  EngineStats,
+  Synthesis,
+  SynthesisRequest,
+  SynthesisSummary,
+} from './engine.js';
 import type { SchedulingPolicy } from './edf-policy.js';
 import type { WorkerPool } from './pool.js';
 import { SAMPLE_RATE_HZ, type ModelFiles, type SynthesizeResult } from './protocol.js';
@@ -40,14 +48,15 @@ export interface PoolEngineOptions {
   oneshotSlackMs?: number;
   policy?: SchedulingPolicy;
   /** Called after every successful synthesis (stats, metrics). */
-  onSynthesis?: (request: SynthesisRequest, result: Synthesis) => void;
+  onSynthesis?: (request: SynthesisRequest, result: SynthesisSummary) => void;
   onChunk?: (report: ChunkReport) => void;
 }
 
 export const DEFAULT_ONESHOT_SLACK_MS = 2000;
 
 interface ChunkOutcome {
-  samples: Float32Array;
+  /** Samples the chunk made (its audio went to the sink). */
+  samples: number;
   loadMs: number;
   frontendMs: number;
   inferenceMs: number;
@@ -94,21 +103,25 @@ export class PoolEngine implements Engine {
   }
 
   async synthesize(request: SynthesisRequest): Promise<Synthesis> {
+    const pieces: Float32Array[] = [];
+    const summary = await this.synthesizeEach(request, (samples) => pieces.push(samples));
+    const samples = pieces.length === 1 ? pieces[0]! : concatChunks(pieces);
+    return { ...summary, samples };
+  }
+
+  async synthesizeEach(request: SynthesisRequest, onChunk: ChunkSink): Promise<SynthesisSummary> {
     const t0 = performance.now();
     const resolved = await this.options.resolveModel(request.modelId);
     request.signal?.throwIfAborted();
     const chunks = planChunks(request.text, { normalize: request.normalize ?? true });
-    const outcomes = await this.runChunks(request, resolved.files, chunks);
-    const samples =
-      outcomes.length === 1 ? outcomes[0]!.samples : concatChunks(outcomes.map((o) => o.samples));
+    const outcomes = await this.runChunks(request, resolved.files, chunks, onChunk);
     const sum = (f: (o: ChunkOutcome) => number) => outcomes.reduce((s, o) => s + f(o), 0);
     const loadS = resolved.loadS + sum((o) => o.loadMs) / 1000;
     this.noteLoad(request.modelId, loadS, loadS);
-    const synthesis: Synthesis = {
-      samples,
+    const summary: SynthesisSummary = {
       sampleRateHz: SAMPLE_RATE_HZ,
-      durationS: samples.length / SAMPLE_RATE_HZ,
-      chunks: chunks.map((text, i) => ({ text, samples: outcomes[i]!.samples.length })),
+      durationS: sum((o) => o.samples) / SAMPLE_RATE_HZ,
+      chunks: chunks.map((text, i) => ({ text, samples: outcomes[i]!.samples })),
       timings: {
         loadS,
         generationS: sum((o) => o.frontendMs + o.inferenceMs) / 1000,
@@ -117,8 +130,8 @@ export class PoolEngine implements Engine {
         queueS: Math.min((performance.now() - t0) / 1000, (outcomes[0]?.queueMs ?? 0) / 1000),
       },
     };
-    this.options.onSynthesis?.(request, synthesis);
-    return synthesis;
+    this.options.onSynthesis?.(request, summary);
+    return summary;
   }
 
   async ensureModel(modelId: string): Promise<number> {
@@ -162,12 +175,15 @@ export class PoolEngine implements Engine {
 
   /**
    * Schedules the chunks with a window of one per worker in the scheduler at a time (so one long
-   * text neither fills the queue nor loses its place), deadlines at the pace of the audio before.
+   * text neither fills the queue nor loses its place), deadlines at the pace of the audio before,
+   * and hands each chunk's audio to `deliver` in order; no chunk runs more than a window ahead of
+   * the oldest undelivered one, so audio held out of order stays bounded too.
    */
   private async runChunks(
     request: SynthesisRequest,
     files: ModelFiles,
     chunks: readonly string[],
+    deliver: ChunkSink,
   ): Promise<ChunkOutcome[]> {
     const schedule = request.schedule ?? this.oneshotSchedule();
     const group = schedule.group ?? randomUUID();
@@ -179,26 +195,48 @@ export class PoolEngine implements Engine {
       offsetsS.push(ahead);
       ahead += this.speed.audioS(request.modelId, chunk.length);
     }
+    const window = Math.min(chunks.length, this.scheduler.size);
     const outcomes: ChunkOutcome[] = new Array<ChunkOutcome>(chunks.length);
+    const held = new Map<number, Float32Array>();
+    let delivered = 0;
+    let wake: () => void = () => {};
+    let progress = new Promise<void>((r) => (wake = r));
+    const settle = (i: number, samples: Float32Array) => {
+      held.set(i, samples);
+      for (let next = held.get(delivered); next; next = held.get(delivered)) {
+        held.delete(delivered);
+        deliver(next, delivered++);
+      }
+      wake();
+      progress = new Promise<void>((r) => (wake = r));
+    };
     let next = 0;
     const feed = async () => {
       while (next < chunks.length) {
+        if (next >= delivered + 2 * window) {
+          await progress;
+          continue;
+        }
         const i = next++;
         const deadlineMs = () => schedule.neededAtMs() + offsetsS[i]! * 1000;
-        outcomes[i] = await this.runChunk(request, files, chunks[i]!, {
+        const outcome = await this.runChunk(request, files, chunks[i]!, {
           schedule,
           group,
           signal,
           deadlineMs,
           first: i === 0,
         });
+        outcomes[i] = { ...outcome, samples: outcome.audio.length };
+        settle(i, outcome.audio);
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(chunks.length, this.scheduler.size) }, feed));
+      await Promise.all(Array.from({ length: window }, feed));
     } catch (err) {
       abort.abort(err);
       throw err;
+    } finally {
+      held.clear();
     }
     return outcomes;
   }
@@ -214,7 +252,7 @@ export class PoolEngine implements Engine {
       deadlineMs: () => number;
       first: boolean;
     },
-  ): Promise<ChunkOutcome> {
+  ): Promise<Omit<ChunkOutcome, 'samples'> & { audio: Float32Array }> {
     const opensTurn = job.first && job.schedule.opensTurn === true;
     const task = {
       kind: 'chunk' as const,
@@ -255,7 +293,7 @@ export class PoolEngine implements Engine {
     const queueMs = startedAt - queuedAt;
     this.report({ kind: spec.kind, opensTurn, queueMs, lateMs: finishedAt - job.deadlineMs() });
     return {
-      samples: result.samples,
+      audio: result.samples,
       loadMs: result.loadMs,
       frontendMs: result.frontendMs,
       inferenceMs: result.inferenceMs,

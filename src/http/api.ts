@@ -1,12 +1,14 @@
 // The seed REST API (shared/spec kittentts-api-reference.md), exact shapes: health, models,
 // voices, stats and one-shot generation returning base64 WAV. Inference happens in the worker
-// pool; this file only validates, encodes and keeps the books.
+// pool; this file only validates, encodes and keeps the books. The generate answer holds only its
+// PCM16 audio and is written in pieces (wav-json-body.ts).
 import { Hono } from 'hono';
-import { encodeWav } from '../audio/index.js';
+import { floatToPcm16 } from '../audio/index.js';
 import { VOICES } from '../kitten/voices.js';
 import { round } from '../generation-stats.js';
 import type { AppDeps } from '../app.js';
 import { parseWith, readJson } from './validate.js';
+import { wavJsonBody } from './wav-json-body.js';
 
 export function apiRoutes(deps: AppDeps): Hono {
   const { schemas, engine, catalog, stats, config } = deps;
@@ -24,7 +26,14 @@ export function apiRoutes(deps: AppDeps): Hono {
   app.get('/models', (c) => c.json({ models: catalog.list() }));
 
   app.get('/voices', (c) =>
-    c.json({ voices: VOICES.map(({ id, name, gender, description }) => ({ id, name, gender, description })) }),
+    c.json({
+      voices: VOICES.map(({ id, name, gender, description }) => ({
+        id,
+        name,
+        gender,
+        description,
+      })),
+    }),
   );
 
   app.get('/stats', async (c) =>
@@ -47,28 +56,39 @@ export function apiRoutes(deps: AppDeps): Hono {
   app.post('/generate', async (c) => {
     const t0 = performance.now();
     const body = parseWith(schemas.generate, await readJson(c));
-    const synthesis = await engine.synthesize({
-      modelId: body.model,
-      text: body.text,
-      voice: body.voice,
-      speed: body.speed,
-      signal: c.req.raw.signal,
-    });
-    const wav = encodeWav(synthesis.samples, synthesis.sampleRateHz);
-    const { loadS, generationS } = synthesis.timings;
-    return c.json({
-      audio_base64: Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength).toString('base64'),
-      sample_rate: synthesis.sampleRateHz,
-      duration: round(synthesis.durationS, 3),
+    // Each chunk becomes PCM16 as it arrives; the float audio is let go at once (see wav-json-body).
+    const pcm: Int16Array[] = [];
+    let samples = 0;
+    const summary = await engine.synthesizeEach(
+      {
+        modelId: body.model,
+        text: body.text,
+        voice: body.voice,
+        speed: body.speed,
+        signal: c.req.raw.signal,
+      },
+      (chunk) => {
+        pcm.push(floatToPcm16(chunk));
+        samples += chunk.length;
+      },
+    );
+    const { loadS, generationS } = summary.timings;
+    const { body: json, length } = wavJsonBody(pcm, summary.sampleRateHz, {
+      sample_rate: summary.sampleRateHz,
+      duration: round(summary.durationS, 3),
       debug_info: {
         model_load_time: round(loadS, 3),
         generation_time: round(generationS, 3),
         total_time: round((performance.now() - t0) / 1000, 3),
         // As in the reference: seconds of audio per second of generation (higher is faster).
-        real_time_factor: generationS > 0 ? round(synthesis.durationS / generationS, 2) : 0,
-        audio_samples: synthesis.samples.length,
-        sample_rate: synthesis.sampleRateHz,
+        real_time_factor: generationS > 0 ? round(summary.durationS / generationS, 2) : 0,
+        audio_samples: samples,
+        sample_rate: summary.sampleRateHz,
       },
+    });
+    return c.body(json, 200, {
+      'Content-Type': 'application/json',
+      'Content-Length': String(length),
     });
   });
 

@@ -25,7 +25,11 @@ export function callerKeyId(c: Context): string | undefined {
   return callerKeys.get(c.req.raw);
 }
 
-export function presentedKey(headers: { get(name: string): string | null | undefined }, query: URLSearchParams, method: string): string | undefined {
+export function presentedKey(
+  headers: { get(name: string): string | null | undefined },
+  query: URLSearchParams,
+  method: string,
+): string | undefined {
   const auth = headers.get('authorization');
   if (auth) {
     const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
@@ -37,7 +41,10 @@ export function presentedKey(headers: { get(name: string): string | null | undef
   return undefined;
 }
 
-export function createAuth(options: AuthOptions): { middleware: MiddlewareHandler; enabled: boolean } {
+export function createAuth(options: AuthOptions): {
+  middleware: MiddlewareHandler;
+  enabled: boolean;
+} {
   const digests = options.apiKeys.map(digest);
   const matches = (key: string): boolean => {
     const d = digest(key);
@@ -46,7 +53,12 @@ export function createAuth(options: AuthOptions): { middleware: MiddlewareHandle
     return ok;
   };
   const middleware: MiddlewareHandler = async (c, next) => {
-    if (digests.length === 0 || c.req.method === 'OPTIONS' || options.publicPaths.includes(c.req.path)) return next();
+    if (
+      digests.length === 0 ||
+      c.req.method === 'OPTIONS' ||
+      options.publicPaths.includes(c.req.path)
+    )
+      return next();
     const key = presentedKey(c.req.raw.headers, new URL(c.req.url).searchParams, c.req.method);
     if (key === undefined || !matches(key)) throw new UnauthorizedError();
     callerKeys.set(c.req.raw, keyId(key));

@@ -23,7 +23,10 @@ export const ENCODE_SLICE_SAMPLES = 6000;
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
-export function createChunkAudioWriter(format: AudioFormat, sampleRateHz: number): ChunkAudioWriter {
+export function createChunkAudioWriter(
+  format: AudioFormat,
+  sampleRateHz: number,
+): ChunkAudioWriter {
   const empty = () => new Uint8Array(0);
   if (format === 'wav' || format === 'pcm') {
     const encode =

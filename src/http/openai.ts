@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import { createStreamEncoder, contentTypeFor, type StreamEncoder } from '../audio/index.js';
 import type { AppDeps } from '../app.js';
 import { GatewayError, NotFoundError } from '../errors.js';
+import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import type { AudioEvent, TtsSessionEvent } from '../session/session-events.js';
 import type { TtsSession } from '../session/tts-session.js';
 import { ENCODE_SLICE_SAMPLES, toBase64 } from './chunk-audio.js';
@@ -34,6 +35,33 @@ async function nextAudio(it: EventIterator): Promise<AudioEvent | undefined> {
     if (ev.type === 'error')
       throw new GatewayError(ev.status, ev.code, ev.detail, { cause: ev.cause });
   }
+}
+
+/** Every audio event of the input (the session is closed on failure). */
+async function allAudio(
+  first: AudioEvent | undefined,
+  it: EventIterator,
+  session: TtsSession,
+): Promise<AudioEvent[]> {
+  const events: AudioEvent[] = [];
+  try {
+    for (let ev = first; ev; ev = await nextAudio(it)) events.push(ev);
+    return events;
+  } catch (err) {
+    await it.return?.();
+    session.close();
+    throw err;
+  }
+}
+
+/** Events already in hand, as the iterator encodedAudio reads. */
+function listIterator(events: readonly AudioEvent[]): EventIterator {
+  let i = 0;
+  return {
+    next: async () =>
+      i < events.length ? { done: false, value: events[i++]! } : { done: true, value: undefined },
+    return: async () => ({ done: true, value: undefined }),
+  };
 }
 
 /** The encoded bytes of the whole input, yielded as each sentence completes. */
@@ -177,8 +205,18 @@ export function openaiRoutes(deps: AppDeps): Hono {
       session.close();
       throw err;
     }
-    const encoder = createStreamEncoder(req.format, { sampleRateHz: first?.sampleRateHz ?? 24000 });
-    const audio = encodedAudio(first, it, encoder, session);
+    const sampleRateHz = first?.sampleRateHz ?? SAMPLE_RATE_HZ;
+    let audio: AsyncGenerator<Uint8Array>;
+    if (req.format === 'flac' && req.streamFormat !== 'sse') {
+      // A FLAC file states its length up front (STREAMINFO), or players show none: wait for all
+      // of it (bounded by the 4096-character input) before the first byte.
+      const events = await allAudio(first, it, session);
+      const totalSamples = events.reduce((n, ev) => n + ev.samples.length, 0);
+      const encoder = createStreamEncoder('flac', { sampleRateHz, totalSamples });
+      audio = encodedAudio(events[0], listIterator(events.slice(1)), encoder, session);
+    } else {
+      audio = encodedAudio(first, it, createStreamEncoder(req.format, { sampleRateHz }), session);
+    }
     if (req.streamFormat === 'sse') {
       const body = toReadable(sseEvents(audio, req.input.length, logStreamError), logStreamError);
       return c.body(body, 200, {

@@ -83,7 +83,11 @@ export const streamChunkResponse = z.object({
     ),
   sample_rate: num,
   buffered_text: z.string().describe('Text still waiting for the end of its sentence.'),
-  status: z.enum(['streaming', 'flushed']),
+  status: z
+    .enum(['streaming', 'flushed', 'ended'])
+    .describe(
+      '`ended`: the session ended while this call waited; audio_chunks holds what was made',
+    ),
 });
 
 export const streamEndResponse = z.object({ status: z.literal('ended'), session_id: z.string() });

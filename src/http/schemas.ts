@@ -16,32 +16,46 @@ export interface SchemaOptions {
 
 const voiceChoices = [...VOICES.map((v) => v.id), ...VOICE_KEYS].join(', ');
 
-export function speedSchema(coerce = false) {
-  const base = coerce ? z.coerce.number({ error: 'must be a number' }) : z.number({ error: 'must be a number' });
-  return base
+/** A plain decimal as a query string carries it: `1`, `0.8`, `.5`, `1e0`; not `0x2`, `" 1 "` or `""`. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** `fromQuery`: the value arrives as a string and must be written as a decimal number. */
+export function speedSchema(fromQuery = false) {
+  const number = z
+    .number({ error: 'must be a number' })
     .refine(Number.isFinite, 'must be a finite number')
-    .refine((s) => s >= SPEED_MIN && s <= SPEED_MAX, `must be between ${SPEED_MIN} and ${SPEED_MAX}`);
+    .refine(
+      (s) => s >= SPEED_MIN && s <= SPEED_MAX,
+      `must be between ${SPEED_MIN} and ${SPEED_MAX}`,
+    );
+  if (!fromQuery) return number;
+  return z.preprocess((v) => (typeof v === 'string' && DECIMAL.test(v) ? Number(v) : v), number);
 }
 
 export function voiceSchema() {
-  return z
-    .string({ error: 'must be a string' })
-    .refine(isKnownVoice, { error: (iss) => `unknown voice '${String(iss.input).slice(0, 64)}'; choose one of ${voiceChoices}` });
+  return z.string({ error: 'must be a string' }).refine(isKnownVoice, {
+    error: (iss) =>
+      `unknown voice '${String(iss.input).slice(0, 64)}'; choose one of ${voiceChoices}`,
+  });
 }
 
 export function modelSchema(options: SchemaOptions) {
-  return z
-    .string({ error: 'must be a string' })
-    .refine((m) => options.modelIds.includes(m), {
-      error: (iss) => `unknown model '${String(iss.input).slice(0, 64)}'; choose one of ${options.modelIds.join(', ')}`,
-    });
+  return z.string({ error: 'must be a string' }).refine((m) => options.modelIds.includes(m), {
+    error: (iss) =>
+      `unknown model '${String(iss.input).slice(0, 64)}'; choose one of ${options.modelIds.join(', ')}`,
+  });
 }
 
 export function textSchema(maxChars: number, { allowEmpty = false } = {}) {
   const base = z
     .string({ error: 'must be a string' })
-    .max(maxChars, `is too long (more than ${maxChars} characters); split it into several requests`);
-  return allowEmpty ? base : base.refine((t) => t.trim().length > 0, 'must not be empty or only whitespace');
+    .max(
+      maxChars,
+      `is too long (more than ${maxChars} characters); split it into several requests`,
+    );
+  return allowEmpty
+    ? base
+    : base.refine((t) => t.trim().length > 0, 'must not be empty or only whitespace');
 }
 
 export function createSchemas(options: SchemaOptions) {
@@ -58,13 +72,17 @@ export function createSchemas(options: SchemaOptions) {
     speed: speedSchema(true).default(1.0),
     model,
   });
-  const streamChunkQuery = z.object({ session_id: z.string({ error: 'is required' }).min(1, 'is required') });
+  const streamChunkQuery = z.object({
+    session_id: z.string({ error: 'is required' }).min(1, 'is required'),
+  });
   const streamChunkBody = z.strictObject({
     text: textSchema(options.maxTextChars, { allowEmpty: true }).default(''),
     flush: z.boolean({ error: 'must be true or false' }).default(false),
   });
   const format = formatSchema().default('wav');
-  const firstChunk = z.enum(['sentence', 'clause', 'auto'], { error: "must be 'sentence', 'clause' or 'auto'" });
+  const firstChunk = z.enum(['sentence', 'clause', 'auto'], {
+    error: "must be 'sentence', 'clause' or 'auto'",
+  });
   const generateStream = generate.extend({ format, first_chunk: firstChunk.default('auto') });
   const streamEventsQuery = streamChunkQuery.extend({ format });
   const wsQuery = z.object({
@@ -79,11 +97,18 @@ export function createSchemas(options: SchemaOptions) {
   const wsMessage = z.discriminatedUnion(
     'type',
     [
-      z.strictObject({ type: z.literal('text'), text: textSchema(options.maxTextChars, { allowEmpty: true }) }),
+      z.strictObject({
+        type: z.literal('text'),
+        text: textSchema(options.maxTextChars, { allowEmpty: true }),
+      }),
       z.strictObject({ type: z.literal('flush') }),
       z.strictObject({ type: z.literal('cancel') }),
       z.strictObject({ type: z.literal('end') }),
-      z.strictObject({ type: z.literal('config'), voice: voiceSchema().optional(), speed: speedSchema().optional() }),
+      z.strictObject({
+        type: z.literal('config'),
+        voice: voiceSchema().optional(),
+        speed: speedSchema().optional(),
+      }),
       z.strictObject({
         type: z.literal('playback'),
         played_s: z.number({ error: 'must be a number of seconds' }).finite().min(0, 'must be ≥ 0'),
@@ -91,7 +116,16 @@ export function createSchemas(options: SchemaOptions) {
     ],
     { error: "type: must be one of 'text', 'flush', 'cancel', 'end', 'config', 'playback'" },
   );
-  return { generate, generateStream, streamStartQuery, streamChunkQuery, streamChunkBody, streamEventsQuery, wsQuery, wsMessage };
+  return {
+    generate,
+    generateStream,
+    streamStartQuery,
+    streamChunkQuery,
+    streamChunkBody,
+    streamEventsQuery,
+    wsQuery,
+    wsMessage,
+  };
 }
 
 export function formatSchema() {

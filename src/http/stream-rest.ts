@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import { encodeWav } from '../audio/index.js';
 import { ownedSession, type AppDeps } from '../app.js';
+import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import { GatewayError } from '../errors.js';
 import type { ChunkEvent } from '../session/session-events.js';
 import { callerKeyId } from './auth.js';
@@ -16,7 +17,9 @@ export function streamRestRoutes(deps: AppDeps): Hono {
 
   app.post('/start', (c) => {
     const q = parseWith(schemas.streamStartQuery, queryObject(c));
-    const session = sessions.create(() => openSession({ modelId: q.model, voice: q.voice, speed: q.speed }, 'rest'));
+    const session = sessions.create(() =>
+      openSession({ modelId: q.model, voice: q.voice, speed: q.speed }, 'rest'),
+    );
     const owner = callerKeyId(c);
     if (owner !== undefined) deps.sessionOwners.set(session, owner);
     return c.json({ session_id: session.id, status: 'created' });
@@ -31,15 +34,24 @@ export function streamRestRoutes(deps: AppDeps): Hono {
       const status = body.flush ? 'flushed' : 'streaming';
       if (session.hasConsumer) {
         // An SSE subscriber receives this audio.
-        return c.json({ audio_chunks: [], sample_rate: 24000, buffered_text: session.bufferedText, status });
+        return c.json({
+          audio_chunks: [],
+          sample_rate: SAMPLE_RATE_HZ,
+          buffered_text: session.bufferedText,
+          status,
+        });
       }
       const events = await session.collect(seqs, c.req.raw.signal);
       failOnError(events);
+      // Ended (DELETE, idle timeout, shutdown) while this call waited: what was made, and why the rest is missing.
+      const ended = session.isEnded && events.length < seqs.length;
       return c.json({
-        audio_chunks: events.map((ev) => (ev.type === 'audio' ? toBase64(encodeWav(ev.samples, ev.sampleRateHz)) : '')),
-        sample_rate: 24000,
+        audio_chunks: events.map((ev) =>
+          ev.type === 'audio' ? toBase64(encodeWav(ev.samples, ev.sampleRateHz)) : '',
+        ),
+        sample_rate: SAMPLE_RATE_HZ,
         buffered_text: session.bufferedText,
-        status,
+        status: ended ? 'ended' : status,
       });
     });
   });
@@ -57,6 +69,10 @@ export function streamRestRoutes(deps: AppDeps): Hono {
 /** A sentence that failed fails the call that asked for it, with that failure's status. */
 function failOnError(events: readonly ChunkEvent[]): void {
   for (const ev of events) {
-    if (ev.type === 'error') throw new GatewayError(ev.status, ev.code, ev.detail);
+    if (ev.type !== 'error') continue;
+    // The original error keeps its Retry-After (a full queue answers 429 with it).
+    throw ev.cause instanceof GatewayError
+      ? ev.cause
+      : new GatewayError(ev.status, ev.code, ev.detail);
   }
 }

@@ -4,8 +4,9 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { ownedSession, type AppDeps } from '../app.js';
-import { GatewayError } from '../errors.js';
-import type { TtsSession } from '../session/tts-session.js';
+import { echo, GatewayError } from '../errors.js';
+import type { TtsSessionEvent } from '../session/session-events.js';
+import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import { round } from '../generation-stats.js';
 import { callerKeyId } from './auth.js';
 import { createChunkAudioWriter, toBase64 } from './chunk-audio.js';
@@ -17,15 +18,32 @@ interface PumpResult {
   generationS: number;
 }
 
-/** Sends the session's events as SSE until the session completes or the client goes away. */
-async function pump(stream: SSEStreamingApi, session: TtsSession, format: Parameters<typeof createChunkAudioWriter>[0]): Promise<PumpResult> {
-  const writer = createChunkAudioWriter(format, 24000);
-  const it = session[Symbol.asyncIterator]();
+type Events = AsyncIterator<TtsSessionEvent>;
+
+/**
+ * Sends the session's events as SSE until the session completes or the client goes away; `first`
+ * is an event already taken from `it` (the one-shot door waits for it before answering).
+ */
+async function pump(
+  stream: SSEStreamingApi,
+  it: Events,
+  format: Parameters<typeof createChunkAudioWriter>[0],
+  heartbeatMs: number,
+  first?: TtsSessionEvent,
+): Promise<PumpResult> {
+  const writer = createChunkAudioWriter(format, SAMPLE_RATE_HZ);
   stream.onAbort(() => void it.return?.());
+  // A comment line now and then: proxies and browsers drop an SSE stream that stays silent.
+  const heartbeat = setInterval(
+    () => void stream.write(': heartbeat\n\n').catch(() => undefined),
+    heartbeatMs,
+  );
   const result: PumpResult = { chunks: 0, durationS: 0, generationS: 0 };
+  let pending = first;
   try {
     for (;;) {
-      const next = await it.next();
+      const next = pending ? { done: false as const, value: pending } : await it.next();
+      pending = undefined;
       if (next.done || stream.aborted) break;
       const ev = next.value;
       if (ev.type === 'audio') {
@@ -46,17 +64,30 @@ async function pump(stream: SSEStreamingApi, session: TtsSession, format: Parame
       } else if (ev.type === 'flushed') {
         await stream.writeSSE({ event: 'flushed', data: '{}' });
       } else {
-        await stream.writeSSE({ event: 'error', data: JSON.stringify({ detail: ev.detail, seq: ev.seq }) });
+        await stream.writeSSE({
+          event: 'error',
+          data: JSON.stringify({ detail: ev.detail, seq: ev.seq }),
+        });
       }
     }
     const tail = writer.finish();
     if (tail.length > 0 && !stream.aborted) {
-      await stream.writeSSE({ event: 'audio_end', data: JSON.stringify({ format: writer.format, audio_base64: toBase64(tail) }) });
+      await stream.writeSSE({
+        event: 'audio_end',
+        data: JSON.stringify({ format: writer.format, audio_base64: toBase64(tail) }),
+      });
     }
   } finally {
+    clearInterval(heartbeat);
     await it.return?.();
   }
   return result;
+}
+
+/** A failed first chunk as the error it was (status, code and Retry-After kept). */
+function sessionError(ev: Extract<TtsSessionEvent, { type: 'error' }>): GatewayError {
+  if (ev.cause instanceof GatewayError) return ev.cause;
+  return new GatewayError(ev.status, ev.code, ev.detail, { cause: ev.cause });
 }
 
 export function streamSseRoutes(deps: AppDeps): Hono {
@@ -67,11 +98,16 @@ export function streamSseRoutes(deps: AppDeps): Hono {
     const q = parseWith(schemas.streamEventsQuery, queryObject(c));
     const session = ownedSession(deps, q.session_id, callerKeyId(c));
     if (session.hasConsumer) {
-      throw new GatewayError(409, 'bad_request', `Session '${q.session_id}' already has a subscriber.`);
+      throw new GatewayError(
+        409,
+        'bad_request',
+        `Session '${echo(q.session_id)}' already has a subscriber.`,
+      );
     }
     return streamSSE(c, async (stream) => {
-      await pump(stream, session, q.format);
-      if (!stream.aborted) await stream.writeSSE({ event: 'ended', data: JSON.stringify({ session_id: session.id }) });
+      await pump(stream, session[Symbol.asyncIterator](), q.format, deps.config.sseHeartbeatMs);
+      if (!stream.aborted)
+        await stream.writeSSE({ event: 'ended', data: JSON.stringify({ session_id: session.id }) });
     });
   });
 
@@ -79,19 +115,35 @@ export function streamSseRoutes(deps: AppDeps): Hono {
     const body = parseWith(schemas.generateStream, await readJson(c));
     // Load failures become an ordinary HTTP error before the first byte of the stream.
     if (!deps.catalog.loadedModels().includes(body.model)) await engine.ensureModel(body.model);
-    const session = openSession({
-      modelId: body.model,
-      voice: body.voice,
-      speed: body.speed,
-      firstChunk: body.first_chunk,
-      maxBufferedChars: deps.config.maxTextChars,
-    }, 'sse');
+    const session = openSession(
+      {
+        modelId: body.model,
+        voice: body.voice,
+        speed: body.speed,
+        firstChunk: body.first_chunk,
+        maxBufferedChars: deps.config.maxTextChars,
+      },
+      'sse',
+    );
     const t0 = performance.now();
+    const it = session[Symbol.asyncIterator]();
+    let first: TtsSessionEvent | undefined;
+    try {
+      session.pushText(body.text);
+      session.end();
+      // Waiting for the first chunk costs no latency and lets its failure (a full queue: 429 with
+      // Retry-After, a model that cannot load) be the HTTP status instead of an in-band event.
+      const next = await it.next();
+      first = next.done ? undefined : next.value;
+      if (first?.type === 'error') throw sessionError(first);
+    } catch (err) {
+      await it.return?.();
+      session.close();
+      throw err;
+    }
     return streamSSE(c, async (stream) => {
       try {
-        session.pushText(body.text);
-        session.end();
-        const result = await pump(stream, session, body.format);
+        const result = await pump(stream, it, body.format, deps.config.sseHeartbeatMs, first);
         if (!stream.aborted) {
           await stream.writeSSE({
             event: 'done',

@@ -8,7 +8,8 @@ import { upgradeWebSocket } from '@hono/node-server';
 import type { WSContext } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import type { AppDeps } from '../app.js';
-import { GatewayError } from '../errors.js';
+import { echo, GatewayError } from '../errors.js';
+import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import { round } from '../generation-stats.js';
 import type { TtsSession } from '../session/tts-session.js';
 import { createChunkAudioWriter, toBase64 } from './chunk-audio.js';
@@ -31,15 +32,28 @@ async function drained(ws: Ws): Promise<void> {
 }
 
 /** Sends the session's events until it completes; then `done` and a normal close. */
-async function pumpAudio(ws: Ws, session: TtsSession, q: WsQuery, touch: () => void): Promise<void> {
-  const writer = createChunkAudioWriter(q.format, 24000);
+async function pumpAudio(
+  ws: Ws,
+  session: TtsSession,
+  q: WsQuery,
+  touch: () => void,
+): Promise<void> {
+  const writer = createChunkAudioWriter(q.format, SAMPLE_RATE_HZ);
   for await (const ev of session) {
     if (ws.readyState !== 1) break;
     touch();
     if (ev.type === 'audio') {
       const bytes = await writer.encodeSliced(ev.samples);
       await drained(ws);
-      const header = { type: 'audio', seq: ev.seq, text: ev.text, duration: round(ev.durationS, 3), sample_rate: ev.sampleRateHz, format: q.format, bytes: bytes.byteLength };
+      const header = {
+        type: 'audio',
+        seq: ev.seq,
+        text: ev.text,
+        duration: round(ev.durationS, 3),
+        sample_rate: ev.sampleRateHz,
+        format: q.format,
+        bytes: bytes.byteLength,
+      };
       if (q.encoding === 'json') sendJson(ws, { ...header, audio_base64: toBase64(bytes) });
       else {
         sendJson(ws, header);
@@ -54,7 +68,13 @@ async function pumpAudio(ws: Ws, session: TtsSession, q: WsQuery, touch: () => v
   if (ws.readyState !== 1 || !session.isEnded) return;
   const tail = writer.finish();
   if (tail.byteLength > 0) {
-    if (q.encoding === 'json') sendJson(ws, { type: 'audio_end', format: q.format, bytes: tail.byteLength, audio_base64: toBase64(tail) });
+    if (q.encoding === 'json')
+      sendJson(ws, {
+        type: 'audio_end',
+        format: q.format,
+        bytes: tail.byteLength,
+        audio_base64: toBase64(tail),
+      });
     else {
       sendJson(ws, { type: 'audio_end', format: q.format, bytes: tail.byteLength });
       ws.send(tail as Uint8Array<ArrayBuffer>);
@@ -64,7 +84,9 @@ async function pumpAudio(ws: Ws, session: TtsSession, q: WsQuery, touch: () => v
   ws.close(1000, 'done');
 }
 
-export function streamWsRoutes(deps: AppDeps): Hono<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }> {
+export function streamWsRoutes(
+  deps: AppDeps,
+): Hono<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }> {
   const { schemas, sessions, openSession, config } = deps;
   const app = new Hono<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }>();
 
@@ -72,11 +94,38 @@ export function streamWsRoutes(deps: AppDeps): Hono<{ Variables: { wsQuery: WsQu
     '/stream/ws',
     async (c, next) => {
       if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-        throw new GatewayError(426, 'bad_request', 'This endpoint speaks WebSocket: connect with a WebSocket client (Upgrade: websocket).');
+        throw new GatewayError(
+          426,
+          'bad_request',
+          'This endpoint speaks WebSocket: connect with a WebSocket client (Upgrade: websocket).',
+        );
+      }
+      // CORS does not cover WebSocket: a page from another origin could open one with the
+      // visitor's network position, so the allowed origins are checked here (clients outside a
+      // browser send no Origin and are not affected).
+      const origin = c.req.header('origin');
+      if (
+        origin !== undefined &&
+        !config.corsOrigins.includes('*') &&
+        !config.corsOrigins.includes(origin)
+      ) {
+        throw new GatewayError(
+          403,
+          'forbidden',
+          `WebSocket connections from origin '${echo(origin, 100)}' are not allowed (KITTENTTS_CORS_ORIGINS).`,
+        );
       }
       const q = parseWith(schemas.wsQuery, queryObject(c));
       c.set('wsQuery', q);
-      c.set('wsSession', sessions.create(() => openSession({ modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk }, 'ws')));
+      c.set(
+        'wsSession',
+        sessions.create(() =>
+          openSession(
+            { modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk },
+            'ws',
+          ),
+        ),
+      );
       await next();
     },
     upgradeWebSocket((c: Context<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }>) => {
@@ -95,24 +144,55 @@ export function streamWsRoutes(deps: AppDeps): Hono<{ Variables: { wsQuery: WsQu
           const idleCheckMs = Math.min(30_000, Math.max(100, config.sessionTtlMs / 4));
           idleTimer = setInterval(() => {
             if (Date.now() - lastActiveMs < config.sessionTtlMs) return;
-            sendJson(ws as Ws, { type: 'error', detail: `Idle for ${Math.round(config.sessionTtlMs / 1000)} s: closing.` });
+            sendJson(ws as Ws, {
+              type: 'error',
+              detail: `Idle for ${Math.round(config.sessionTtlMs / 1000)} s: closing.`,
+            });
             ws.close(1000, 'idle timeout');
           }, idleCheckMs).unref();
-          sendJson(ws as Ws, { type: 'ready', session_id: session.id, model: q.model, voice: q.voice, speed: q.speed, sample_rate: 24000, format: q.format });
-          pumpAudio(ws as Ws, session, q, touch).catch((err: unknown) => {
-            deps.log?.('error', 'websocket stream failed', { error: String(err) });
-            ws.close(1011, 'internal error');
-          });
+          // A model that cannot load fails the socket once, before `ready`, not once per sentence.
+          const loaded = deps.catalog.loadedModels().includes(q.model)
+            ? Promise.resolve(0)
+            : deps.engine.ensureModel(q.model);
+          loaded.then(
+            () => {
+              sendJson(ws as Ws, {
+                type: 'ready',
+                session_id: session.id,
+                model: q.model,
+                voice: q.voice,
+                speed: q.speed,
+                sample_rate: SAMPLE_RATE_HZ,
+                format: q.format,
+              });
+              pumpAudio(ws as Ws, session, q, touch).catch((err: unknown) => {
+                deps.log?.('error', 'websocket stream failed', { error: String(err) });
+                ws.close(1011, 'internal error');
+              });
+            },
+            (err: unknown) => {
+              sendJson(ws as Ws, {
+                type: 'error',
+                detail: err instanceof GatewayError ? err.message : 'internal error',
+              });
+              ws.close(1011, 'model failed to load');
+            },
+          );
         },
         onMessage: (evt, ws) => {
           const now = touch();
+          sessions.touch(session.id); // client activity: the registry's idle timeout starts over
           if (now - windowStart >= 1000) {
             windowStart = now;
             messagesInWindow = 0;
           }
           if (++messagesInWindow > config.wsMaxMessagesPerS) {
-            sendJson(ws as Ws, { type: 'error', detail: `Too many messages: at most ${config.wsMaxMessagesPerS} per second.` });
-            if (messagesInWindow > 2 * config.wsMaxMessagesPerS) ws.close(1008, 'message rate limit exceeded');
+            sendJson(ws as Ws, {
+              type: 'error',
+              detail: `Too many messages: at most ${config.wsMaxMessagesPerS} per second.`,
+            });
+            if (messagesInWindow > 2 * config.wsMaxMessagesPerS)
+              ws.close(1008, 'message rate limit exceeded');
             return;
           }
           handleMessage(deps, ws as Ws, session, evt.data);
@@ -130,7 +210,10 @@ export function streamWsRoutes(deps: AppDeps): Hono<{ Variables: { wsQuery: WsQu
 
 function handleMessage(deps: AppDeps, ws: Ws, session: TtsSession, data: unknown): void {
   if (typeof data !== 'string') {
-    sendJson(ws, { type: 'error', detail: 'Binary frames are not accepted: send commands as JSON text frames.' });
+    sendJson(ws, {
+      type: 'error',
+      detail: 'Binary frames are not accepted: send commands as JSON text frames.',
+    });
     return;
   }
   let json: unknown;
@@ -176,7 +259,8 @@ function handleMessage(deps: AppDeps, ws: Ws, session: TtsSession, data: unknown
     }
   } catch (err) {
     const detail = err instanceof GatewayError ? err.message : 'internal error';
-    if (!(err instanceof GatewayError)) deps.log?.('error', 'websocket message failed', { error: String(err) });
+    if (!(err instanceof GatewayError))
+      deps.log?.('error', 'websocket message failed', { error: String(err) });
     sendJson(ws, { type: 'error', detail });
   }
 }

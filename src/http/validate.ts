@@ -3,7 +3,7 @@
 // validator would answer with the raw zod result; clients of this API expect {detail}.
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { BadRequestError, GatewayError } from '../errors.js';
+import { BadRequestError, echo, GatewayError } from '../errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -14,14 +14,19 @@ export function describeIssues(error: z.ZodError): string {
     .map((issue) => {
       const where = issue.path.length ? issue.path.join('.') : 'body';
       if (issue.code === 'unrecognized_keys') {
-        return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+        const names = echo(issue.keys.map((k) => `'${k}'`).join(', '));
+        return `unknown field${issue.keys.length > 1 ? 's' : ''} ${names}`;
       }
       return `${where}: ${issue.message}`;
     })
     .join('; ');
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, data: unknown, errorCode?: 'bad_request'): z.output<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  errorCode?: 'bad_request',
+): z.output<S> {
   const result = schema.safeParse(data);
   if (!result.success) throw new BadRequestError(describeIssues(result.error), errorCode);
   return result.data;
@@ -30,8 +35,16 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown, errorCo
 /** Reads a JSON body; an empty body reads as `emptyAs` (for routes whose fields all have defaults). */
 export async function readJson(c: Context, emptyAs?: unknown): Promise<unknown> {
   const type = c.req.header('content-type');
-  if (type && !/^application\/([\w.+-]*\+)?json\b/i.test(type.trim()) && !/^text\/plain\b/i.test(type.trim())) {
-    throw new GatewayError(415, 'bad_request', `Unsupported content type '${type}': send a JSON body with "Content-Type: application/json".`);
+  if (
+    type &&
+    !/^application\/([\w.+-]*\+)?json\b/i.test(type.trim()) &&
+    !/^text\/plain\b/i.test(type.trim())
+  ) {
+    throw new GatewayError(
+      415,
+      'bad_request',
+      `Unsupported content type '${echo(type, 100)}': send a JSON body with "Content-Type: application/json".`,
+    );
   }
   let text: string;
   try {
@@ -48,7 +61,7 @@ export async function readJson(c: Context, emptyAs?: unknown): Promise<unknown> 
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new BadRequestError(`Malformed JSON body: ${(err as Error).message}`);
+    throw new BadRequestError(`Malformed JSON body: ${echo((err as Error).message)}`);
   }
 }
 

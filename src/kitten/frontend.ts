@@ -60,7 +60,10 @@ const LONE_SURROGATE = /\p{Cs}/gu;
  * The exact strings the model will get, in order: text → (normalize) → chunk_text. Pure and cheap
  * (no phonemizer), so the gateway cuts a long text into one job per chunk before any worker sees it.
  */
-export function planChunks(text: string, options?: Pick<FrontendOptions, 'normalize' | 'strict'>): string[] {
+export function planChunks(
+  text: string,
+  options?: Pick<FrontendOptions, 'normalize' | 'strict'>,
+): string[] {
   const { normalize, strict } = resolveFrontendOptions(options);
   const wellFormed = text.replace(LONE_SURROGATE, '\uFFFD');
   return chunkText(normalize ? normalizeText(wellFormed, { strict }) : wellFormed);
@@ -73,7 +76,12 @@ export async function frontendChunk(
   styleRows = DEFAULT_FRONTEND_OPTIONS.styleRows,
 ): Promise<FrontendChunk> {
   const phonemes = await phonemizer.phonemize(chunk);
-  return { text: chunk, styleRow: styleRowFor(chunk, styleRows), phonemes, inputIds: textToIds(phonemes) };
+  return {
+    text: chunk,
+    styleRow: styleRowFor(chunk, styleRows),
+    phonemes,
+    inputIds: textToIds(phonemes),
+  };
 }
 
 export async function runFrontend(
@@ -83,6 +91,7 @@ export async function runFrontend(
 ): Promise<FrontendChunk[]> {
   const { styleRows } = resolveFrontendOptions(options);
   const chunks: FrontendChunk[] = [];
-  for (const chunk of planChunks(text, options)) chunks.push(await frontendChunk(chunk, phonemizer, styleRows));
+  for (const chunk of planChunks(text, options))
+    chunks.push(await frontendChunk(chunk, phonemizer, styleRows));
   return chunks;
 }

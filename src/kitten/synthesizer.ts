@@ -39,7 +39,9 @@ export class KittenSynthesizer {
     ]);
     let voices: Map<string, { rows: number; data: Float32Array }>;
     try {
-      voices = loadVoiceTables(new Uint8Array(voiceBytes.buffer, voiceBytes.byteOffset, voiceBytes.byteLength));
+      voices = loadVoiceTables(
+        new Uint8Array(voiceBytes.buffer, voiceBytes.byteOffset, voiceBytes.byteLength),
+      );
     } catch (err) {
       await model.release();
       throw err;
@@ -84,10 +86,18 @@ export class KittenSynthesizer {
     const out = await this.model.run(front.inputIds, styleRow(table, front.text), effectiveSpeed);
     const inferenceMs = performance.now() - t1;
     const samples = trimChunk(out.waveform);
-    return { samples, chunks: [{ text: chunk, samples: samples.length }], frontendMs: t1 - t0, inferenceMs };
+    return {
+      samples,
+      chunks: [{ text: chunk, samples: samples.length }],
+      frontendMs: t1 - t0,
+      inferenceMs,
+    };
   }
 
-  private voiceTable(voice: string, speed: number): { table: { rows: number; data: Float32Array }; speed: number } {
+  private voiceTable(
+    voice: string,
+    speed: number,
+  ): { table: { rows: number; data: Float32Array }; speed: number } {
     let resolved: { key: string; speed: number };
     try {
       resolved = resolveVoice(voice, this.files.voiceAliases, this.files.speedPriors, speed);
@@ -96,7 +106,10 @@ export class KittenSynthesizer {
     }
     const table = this.voices.get(resolved.key);
     if (!table) {
-      throw new SynthesisInputError('invalid_voice', `Voice '${voice}' is not in this model's voices file.`);
+      throw new SynthesisInputError(
+        'invalid_voice',
+        `Voice '${voice}' is not in this model's voices file.`,
+      );
     }
     return { table, speed: resolved.speed };
   }

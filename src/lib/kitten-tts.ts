@@ -1,9 +1,10 @@
 // The library API: the TypeScript counterpart of the Python `kittentts.KittenTTS` class. Inference
 // still runs in worker threads (onnxruntime's run() blocks its thread), so a library user's event
 // loop stays free exactly like the server's.
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { encodeWav } from '../audio/index.js';
+import { floatToPcm16, pcm16Bytes, WAV_HEADER_BYTES, wavHeader } from '../audio/index.js';
+import type { SynthesisRequest } from '../engine/engine.js';
 import { loadConfig } from '../config.js';
 import { PoolEngine } from '../engine/pool-engine.js';
 import { WorkerPool } from '../engine/pool.js';
@@ -55,7 +56,10 @@ export class KittenTTS {
    * Loads a model by gateway id (`kitten-tts-nano`), hub repo (`KittenML/kitten-tts-mini-0.8`) or
    * local folder laid out like the hub repo; downloads into the cache when needed.
    */
-  static async load(model: string = DEFAULT_MODEL_ID, options: KittenTTSOptions = {}): Promise<KittenTTS> {
+  static async load(
+    model: string = DEFAULT_MODEL_ID,
+    options: KittenTTSOptions = {},
+  ): Promise<KittenTTS> {
     const settings = loadConfig();
     const store = createModelStore({
       hub: {
@@ -90,20 +94,45 @@ export class KittenTTS {
 
   /** Synthesizes text to float32 mono samples at 24 kHz. */
   async generate(text: string, options: GenerateOptions = {}): Promise<Float32Array> {
-    const result = await this.engine.synthesize({
+    const result = await this.engine.synthesize(this.request(text, options));
+    return result.samples;
+  }
+
+  private request(text: string, options: GenerateOptions): SynthesisRequest {
+    return {
       modelId: this.modelId,
       text,
       voice: options.voice ?? DEFAULT_LIBRARY_VOICE,
       speed: options.speed ?? 1,
       normalize: options.normalize ?? true,
-    });
-    return result.samples;
+    };
   }
 
-  /** Synthesizes text into a 16-bit PCM WAV file. */
-  async generateToFile(text: string, outputPath: string, options: GenerateOptions = {}): Promise<void> {
-    const samples = await this.generate(text, options);
-    await writeFile(outputPath, encodeWav(samples, this.sampleRateHz));
+  /**
+   * Synthesizes text into a 16-bit PCM WAV file, chunk by chunk as it is made: memory follows one
+   * model chunk, not the length of the text. The header gets its sizes once the audio is written.
+   */
+  async generateToFile(
+    text: string,
+    outputPath: string,
+    options: GenerateOptions = {},
+  ): Promise<void> {
+    const file = await open(outputPath, 'w');
+    try {
+      let written = WAV_HEADER_BYTES;
+      let writes = file.write(wavHeader(this.sampleRateHz, 0), 0, written, 0);
+      await this.engine.synthesizeEach(this.request(text, options), (chunk) => {
+        const bytes = pcm16Bytes(floatToPcm16(chunk));
+        const at = written;
+        written += bytes.length;
+        writes = writes.then(() => file.write(bytes, 0, bytes.length, at));
+      });
+      await writes;
+      const header = wavHeader(this.sampleRateHz, written - WAV_HEADER_BYTES);
+      await file.write(header, 0, header.length, 0);
+    } finally {
+      await file.close();
+    }
   }
 
   /** An incremental streamer: add LLM tokens, get audio as each sentence completes. */

@@ -19,10 +19,10 @@ export interface SegmenterOptions {
   /** Words a chunk needs before a clause mark may end it. */
   minClauseWords?: number;
   /**
-   * auto: asked at each clause mark past the first chunk, with the chunks this call has cut so far
-   * (not yet handed to the caller: they will play first); true cuts there.
+   * auto: asked at each clause mark past the first chunk, with the text so far and the chunks this
+   * call has cut already (not yet handed to the caller: they will play first); true cuts there.
    */
-  clauseWanted?: (cut: readonly string[]) => boolean;
+  clauseWanted?: (text: string, cut: readonly string[]) => boolean;
   /** auto: words a chunk needs before it may end at a word boundary. */
   minWordCutWords?: number;
   /** auto: asked at each word end of a long enough chunk (the text so far); true cuts there. */
@@ -126,7 +126,7 @@ export class Segmenter {
         this.emitSentence(this.buffer.slice(0, i), out);
         this.buffer = this.buffer.slice(i);
         i = -1;
-      } else if (CLAUSE_MARKS.includes(c) && this.clauseCutAllowed(out)) {
+      } else if (CLAUSE_MARKS.includes(c) && this.clauseCutAllowed(i, out)) {
         const next = this.buffer[i + 1];
         if (next === undefined) {
           if (final) continue;
@@ -145,18 +145,19 @@ export class Segmenter {
     this.scanFrom = Math.max(0, i);
   }
 
-  private clauseCutAllowed(out: readonly string[]): boolean {
+  private clauseCutAllowed(i: number, out: readonly string[]): boolean {
     const mode = this.options.firstChunk;
     if (mode === 'sentence' || this.splittingLong) return false;
     if (!this.emittedInTurn) return true;
-    return mode === 'auto' && this.options.clauseWanted(out);
+    return mode === 'auto' && this.options.clauseWanted(this.buffer.slice(0, i + 1), out);
   }
 
   /** auto: the space at `i` ends a plain word (no mark before it) of a chunk long enough to cut. */
   private wordCutAllowed(i: number, out: readonly string[]): boolean {
     if (this.options.firstChunk !== 'auto' || this.splittingLong || i === 0) return false;
     const before = this.buffer[i - 1]!;
-    if (PY_SPACE_CHAR.test(before) || TERMINATORS.includes(before) || CLAUSE_MARKS.includes(before)) return false;
+    if (PY_SPACE_CHAR.test(before) || TERMINATORS.includes(before) || CLAUSE_MARKS.includes(before))
+      return false;
     const text = this.buffer.slice(0, i);
     return wordCount(text) >= this.options.minWordCutWords && this.options.wordCutWanted(text, out);
   }

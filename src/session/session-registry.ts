@@ -1,12 +1,12 @@
 // Streaming sessions by id, for the doors that address one session across requests (REST chunk, SSE):
 // an idle timeout, a cap on how many exist, and nothing left behind when they go.
-import { NotFoundError, ShuttingDownError, TooManyRequestsError } from '../errors.js';
+import { echo, NotFoundError, ShuttingDownError, TooManyRequestsError } from '../errors.js';
 import type { TtsSession } from './tts-session.js';
 
 /** What the registry needs of a session (TtsSession fits; tests may register lighter objects). */
 export interface RegisteredSession {
   readonly id: string;
-  /** A busy session (consumer attached, work in flight) is not idle, whatever its last use. */
+  /** A busy session (work in flight) is not idle, whatever its last use. */
   readonly busy?: boolean;
   close(): void;
 }
@@ -87,9 +87,15 @@ export class SessionRegistry<S extends RegisteredSession = TtsSession> {
   get(id: string): S {
     const entry = this.entries.get(id);
     if (!entry || this.expire(entry))
-      throw new NotFoundError(`Session '${id}' not found (it may have expired).`);
+      throw new NotFoundError(`Session '${echo(id)}' not found (it may have expired).`);
     entry.lastUsedMs = this.now();
     return entry.session;
+  }
+
+  /** Marks the session as used now (client activity that does not go through get()). */
+  touch(id: string): void {
+    const entry = this.entries.get(id);
+    if (entry) entry.lastUsedMs = this.now();
   }
 
   has(id: string): boolean {

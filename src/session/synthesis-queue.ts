@@ -78,7 +78,13 @@ export class SynthesisQueue {
     for (const text of texts) {
       const seq = this.nextSeq++;
       const controller = new AbortController();
-      const job = { seq, text, ...settings, readyAtMs: this.engine.now(), opensTurn: this.turnOpen };
+      const job = {
+        seq,
+        text,
+        ...settings,
+        readyAtMs: this.engine.now(),
+        opensTurn: this.turnOpen,
+      };
       this.items.push({ kind: 'chunk', ...job, state: 'queued', discarded: false, controller });
       this.turnOpen = false;
       this.queuedTextChars += text.length;

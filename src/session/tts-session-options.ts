@@ -16,8 +16,14 @@ export interface TtsSessionOptions {
   schedule?: JobKind;
   /** oneshot: the first audio is due this long after the session opens, later audio at its pace. */
   oneshotSlackMs?: number;
-  /** auto chunking: a clause may end a chunk while less than this much audio is ahead. */
-  autoAheadS?: number;
+  /**
+   * auto chunking: a clause ends a chunk while the listener's audio ahead is less than this many
+   * times the synthesis cost of the text so far, plus `autoMarginS` (the sentence is likely to go
+   * on about as long again, and may wait for a worker).
+   */
+  autoCostFactor?: number;
+  /** auto chunking: seconds allowed for waiting for a worker and delivery. */
+  autoMarginS?: number;
   /** Syntheses submitted to the engine at once: 2 lets the next sentence render while one plays. */
   maxInFlight?: number;
   /** Results held (rendering or rendered, not yet taken): submission pauses at this many. */
@@ -38,13 +44,16 @@ export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
   firstChunk: 'sentence' as FirstChunkMode,
   schedule: 'realtime' as JobKind,
   oneshotSlackMs: 2000,
-  autoAheadS: 3,
+  autoCostFactor: 2,
+  autoMarginS: 1,
   maxInFlight: 2,
   maxBufferedChunks: 4,
   maxBufferedChars: 20_000,
 });
 
-export type ResolvedTtsSessionOptions = Required<Omit<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver'>> &
+export type ResolvedTtsSessionOptions = Required<
+  Omit<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver'>
+> &
   Pick<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver'>;
 
 export function resolveTtsSessionOptions(options: TtsSessionOptions): ResolvedTtsSessionOptions {

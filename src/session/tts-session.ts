@@ -62,11 +62,12 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     this.clock = new PlaybackClock(now, oneshot ? now() + this.options.oneshotSlackMs : undefined);
     this.segmenter = new Segmenter({
       firstChunk: this.options.firstChunk,
-      // auto: later chunks end at a clause too while the listener has little audio ahead, and
-      // at a word when even the text so far could not be synthesized before that audio runs out.
-      clauseWanted: (cut) => this.aheadWith(cut) < this.options.autoAheadS,
-      wordCutWanted: (text, cut) =>
-        this.aheadWith(cut) < engine.estimateCostS(this.options.modelId, text) + WORD_CUT_MARGIN_S,
+      // auto: a later chunk ends at a clause while the audio ahead would not cover the sentence
+      // going on about as long again, and at a word when it would not even cover the text so far.
+      clauseWanted: (text, cut) =>
+        this.aheadWith(cut) <
+        this.options.autoCostFactor * this.costOf(text) + this.options.autoMarginS,
+      wordCutWanted: (text, cut) => this.aheadWith(cut) < this.costOf(text) + WORD_CUT_MARGIN_S,
     });
     const { modelId, normalize, maxInFlight, maxBufferedChunks, onChunk, onDeliver } = this.options;
     this.queue = new SynthesisQueue(engine, {
@@ -81,6 +82,10 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   /** The listener reports how many seconds of this turn's audio it has played. */
   reportPlayed(playedS: number): void {
     if (Number.isFinite(playedS) && playedS >= 0) this.clock.reportPlayed(playedS);
+  }
+
+  private costOf(text: string): number {
+    return this.engine.estimateCostS(this.options.modelId, text);
   }
 
   /** aheadS, counting chunks the segmenter has just cut and not yet handed over. */
@@ -104,9 +109,12 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     return this.consumer;
   }
 
-  /** Work is under way or a consumer is attached (the registry does not expire such a session). */
+  /**
+   * Work is under way (the registry does not expire such a session). An attached consumer alone
+   * does not count: a silent SSE subscriber must not keep an idle session alive forever.
+   */
   get busy(): boolean {
-    return this.consumer || this.queue.busy;
+    return this.queue.busy;
   }
 
   get isEnded(): boolean {

@@ -145,6 +145,11 @@ describe('corrupt model files', () => {
       const body = (await res.json()) as { detail: string };
       expect(body.detail).toMatch(/Failed to load model 'kitten-tts-nano'/);
     }
+    // A WebSocket fails once, before `ready`: one error naming the model, then close 1011.
+    const ws = wsClient(gw.url);
+    await ws.closed;
+    expect(ws.closeCode).toBe(1011);
+    expect(ws.types()).toEqual(['error']);
     expect(
       ((await (await fetch(`${gw.url}/api/health`)).json()) as { loaded_models: string[] })
         .loaded_models,

@@ -1,4 +1,6 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import {
   postJson,
   sentences,
@@ -189,6 +191,45 @@ describe('request limits', () => {
   });
 });
 
+describe('what error messages repeat of the input', () => {
+  let gw: LiveGateway;
+  beforeAll(async () => {
+    gw = await startLiveGateway();
+  });
+  afterAll(async () => {
+    await gw?.cleanup();
+  });
+
+  it('quotes at most about 200 characters of a long session id or of unknown field names', async () => {
+    const id = 'x'.repeat(5000);
+    const missing = await postJson(`${gw.url}/api/stream/chunk?session_id=${id}`, { text: 'Hi.' });
+    expect(missing.status).toBe(404);
+    const detail = await detailOf(missing);
+    expect(detail.length).toBeLessThan(300);
+    expect(detail).toMatch(/5000 characters/);
+    const fields = Object.fromEntries(
+      Array.from({ length: 20_000 }, (_, i) => [`field_${i}_${'y'.repeat(30)}`, 1]),
+    );
+    const unknown = await postJson(`${gw.url}/api/generate`, { text: 'Hi.', ...fields });
+    expect(unknown.status).toBe(400);
+    expect((await detailOf(unknown)).length).toBeLessThan(300);
+  });
+
+  it('reads a query speed only as a decimal number', async () => {
+    for (const bad of ['0x2', '%201%20', '', '1e', 'Infinity']) {
+      const res = await fetch(`${gw.url}/api/stream/start?speed=${bad}`, { method: 'POST' });
+      expect(res.status, `speed=${bad}`).toBe(400);
+      expect(await detailOf(res)).toMatch(/speed: must be a (finite )?number/);
+    }
+    for (const good of ['1', '0.8', '.5', '1.25e0']) {
+      const res = await fetch(`${gw.url}/api/stream/start?speed=${good}`, { method: 'POST' });
+      expect(res.status, `speed=${good}`).toBe(200);
+      const { session_id } = (await res.json()) as { session_id: string };
+      await fetch(`${gw.url}/api/stream/end/${session_id}`, { method: 'DELETE' });
+    }
+  });
+});
+
 describe('synthesis queue limit', () => {
   let gw: LiveGateway;
   beforeAll(async () => {
@@ -208,7 +249,76 @@ describe('synthesis queue limit', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(await detailOf(refused)).toMatch(/busy \(1 syntheses queued\)/);
+    // The one-shot SSE door says so before its first byte, not as a 200 with error events.
+    const sse = await postJson(`${gw.url}/api/generate/stream`, { text: 'No room for me either.' });
+    expect(sse.status).toBe(429);
+    expect(sse.headers.get('retry-after')).toBe('1');
+    expect(sse.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await detailOf(sse)).toMatch(/busy/);
     expect((await running).status).toBe(200);
     expect((await queued).status).toBe(200);
+  });
+});
+
+describe('timeouts and origins', () => {
+  let gw: LiveGateway;
+  beforeAll(async () => {
+    gw = await startLiveGateway({
+      KITTENTTS_HEADERS_TIMEOUT_S: '0.5',
+      KITTENTTS_REQUEST_TIMEOUT_S: '1',
+      KITTENTTS_CORS_ORIGINS: 'http://app.example',
+    });
+  });
+  afterAll(async () => {
+    await gw?.cleanup();
+  });
+
+  /** Sends `head` (and nothing more) on a raw socket; resolves with what came back when it closed. */
+  function stall(head: string): Promise<{ reply: string; ms: number }> {
+    const { port } = new URL(gw.url);
+    return new Promise((resolve, reject) => {
+      const t0 = Date.now();
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(head));
+      let reply = '';
+      socket.on('data', (d) => (reply += String(d)));
+      socket.on('error', reject);
+      socket.on('close', () => resolve({ reply, ms: Date.now() - t0 }));
+      setTimeout(
+        () => socket.destroy(new Error('the server kept the stalled socket open')),
+        15_000,
+      ).unref();
+    });
+  }
+
+  it('answers a body that never ends with 408 and frees the socket', async () => {
+    const { reply } = await stall(
+      'POST /api/generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"text":',
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('closes a connection whose headers never end', async () => {
+    const { reply } = await stall('GET /api/health HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+    expect(reply === '' || /^HTTP\/1\.1 408/.test(reply)).toBe(true);
+  });
+
+  it('refuses a WebSocket from an origin outside the allowed list with 403, and admits an allowed one', async () => {
+    const hostile = new WebSocket(`${gw.url.replace('http', 'ws')}/api/stream/ws`, {
+      origin: 'http://evil.example',
+    });
+    const status = await new Promise<number>((resolve) => {
+      hostile.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      hostile.on('open', () => resolve(101));
+      hostile.on('error', () => undefined);
+    });
+    expect(status).toBe(403);
+    const friendly = new WebSocket(`${gw.url.replace('http', 'ws')}/api/stream/ws`, {
+      origin: 'http://app.example',
+    });
+    await new Promise<void>((resolve, reject) => {
+      friendly.on('open', () => resolve());
+      friendly.on('unexpected-response', () => reject(new Error('allowed origin refused')));
+    });
+    friendly.close();
   });
 });

@@ -110,6 +110,22 @@ describe('graceful shutdown', () => {
     expect(c.types().filter((t) => t === 'audio').length).toBeLessThan(40);
   });
 
+  it('answers a request still waiting for chunks at the deadline with a complete 503 {detail}', async () => {
+    const gw = await startLiveGateway({
+      KITTENTTS_SHUTDOWN_TIMEOUT_S: '0.3',
+      KITTENTTS_WORKERS: '1',
+    });
+    await postJson(`${gw.url}/api/generate`, { text: 'Warm up.' });
+    const long = postJson(`${gw.url}/api/generate`, { text: sentences(200), speed: 0.5 });
+    await waitFor(() => gw.engine.stats().busyWorkers === 1, 5000, 'a busy worker');
+    const closing = gw.close();
+    const res = await long;
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/shutting down/);
+    await closing;
+  });
+
   it('exits 0 on SIGTERM after finishing a synthesis in flight', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/main.ts')], {
       env: {

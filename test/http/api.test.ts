@@ -9,8 +9,16 @@ afterAll(async () => {
   await gw?.cleanup();
 });
 
-const post = (path: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  fetch(gw.url + path, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const post = (
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) =>
+  fetch(gw.url + path, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 async function expectDetail(res: Response, status: number, pattern: RegExp): Promise<void> {
   expect(res.status).toBe(status);
@@ -25,7 +33,12 @@ describe('GET /api/health', () => {
     const res = await fetch(`${gw.url}/api/health`);
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(Object.keys(body).sort()).toEqual(['cache_dir', 'cache_size_mb', 'loaded_models', 'status']);
+    expect(Object.keys(body).sort()).toEqual([
+      'cache_dir',
+      'cache_size_mb',
+      'loaded_models',
+      'status',
+    ]);
     expect(body.status).toBe('healthy');
     expect(Array.isArray(body.loaded_models)).toBe(true);
     expect(typeof body.cache_dir).toBe('string');
@@ -37,32 +50,84 @@ describe('GET /api/models', () => {
   it('lists the four seed models with the reference fields', async () => {
     const body = await (await fetch(`${gw.url}/api/models`)).json();
     const ids = body.models.map((m: { id: string }) => m.id);
-    expect(ids).toEqual(expect.arrayContaining(['kitten-tts-nano', 'kitten-tts-mini', 'kitten-tts-micro', 'kitten-tts-nano-int8']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'kitten-tts-nano',
+        'kitten-tts-mini',
+        'kitten-tts-micro',
+        'kitten-tts-nano-int8',
+      ]),
+    );
     for (const m of body.models) {
-      expect(Object.keys(m).sort()).toEqual(['description', 'id', 'name', 'params', 'precision', 'quality', 'size']);
+      expect(Object.keys(m).sort()).toEqual([
+        'description',
+        'id',
+        'name',
+        'params',
+        'precision',
+        'quality',
+        'size',
+      ]);
       for (const v of Object.values(m)) expect(typeof v).toBe('string');
     }
     const nano = body.models.find((m: { id: string }) => m.id === 'kitten-tts-nano');
-    expect(nano).toMatchObject({ name: 'Nano (FP32)', params: '15M', size: '56MB', precision: 'FP32', quality: 'best' });
+    expect(nano).toMatchObject({
+      name: 'Nano (FP32)',
+      params: '15M',
+      size: '56MB',
+      precision: 'FP32',
+      quality: 'best',
+    });
   });
 });
 
 describe('GET /api/voices', () => {
   it('lists the eight voices with id, name, gender and description', async () => {
     const body = await (await fetch(`${gw.url}/api/voices`)).json();
-    expect(body.voices.map((v: { id: string }) => v.id)).toEqual(['Bella', 'Jasper', 'Luna', 'Bruno', 'Rosie', 'Hugo', 'Kiki', 'Leo']);
-    expect(body.voices[0]).toEqual({ id: 'Bella', name: 'Bella', gender: 'female', description: 'Warm & gentle' });
+    expect(body.voices.map((v: { id: string }) => v.id)).toEqual([
+      'Bella',
+      'Jasper',
+      'Luna',
+      'Bruno',
+      'Rosie',
+      'Hugo',
+      'Kiki',
+      'Leo',
+    ]);
+    expect(body.voices[0]).toEqual({
+      id: 'Bella',
+      name: 'Bella',
+      gender: 'female',
+      description: 'Warm & gentle',
+    });
   });
 });
 
 describe('POST /api/generate', () => {
   it('returns base64 WAV, sample rate, duration and debug info', async () => {
-    const res = await post('/api/generate', { text: 'Hello world! This is a test.', voice: 'Jasper', speed: 1.0, model: 'kitten-tts-nano' });
+    const res = await post('/api/generate', {
+      text: 'Hello world! This is a test.',
+      voice: 'Jasper',
+      speed: 1.0,
+      model: 'kitten-tts-nano',
+    });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(Object.keys(body).sort()).toEqual(['audio_base64', 'debug_info', 'duration', 'sample_rate']);
+    expect(Object.keys(body).sort()).toEqual([
+      'audio_base64',
+      'debug_info',
+      'duration',
+      'sample_rate',
+    ]);
     expect(Object.keys(body.debug_info).sort()).toEqual(
-      ['audio_samples', 'generation_time', 'model_load_time', 'real_time_factor', 'sample_rate', 'total_time'].sort(),
+      [
+        'audio_samples',
+        'generation_time',
+        'model_load_time',
+        'real_time_factor',
+        'sample_rate',
+        'total_time',
+      ].sort(),
     );
     const wav = parseWav(Buffer.from(body.audio_base64, 'base64'));
     expect(wav).toMatchObject({ sampleRate: 24000, channels: 1, bitsPerSample: 16 });
@@ -75,8 +140,18 @@ describe('POST /api/generate', () => {
   it('reports model load time only on the request that paid it', async () => {
     const fresh = await startTestGateway({ KITTENTTS_WORKERS: '1' });
     try {
-      const first = await (await fetch(`${fresh.url}/api/generate`, { method: 'POST', body: JSON.stringify({ text: 'One.' }) })).json();
-      const second = await (await fetch(`${fresh.url}/api/generate`, { method: 'POST', body: JSON.stringify({ text: 'Two.' }) })).json();
+      const first = await (
+        await fetch(`${fresh.url}/api/generate`, {
+          method: 'POST',
+          body: JSON.stringify({ text: 'One.' }),
+        })
+      ).json();
+      const second = await (
+        await fetch(`${fresh.url}/api/generate`, {
+          method: 'POST',
+          body: JSON.stringify({ text: 'Two.' }),
+        })
+      ).json();
       expect(first.debug_info.model_load_time).toBeGreaterThan(0);
       expect(second.debug_info.model_load_time).toBe(0);
       expect(second.debug_info.total_time).toBeLessThan(first.debug_info.total_time + 1);
@@ -86,8 +161,21 @@ describe('POST /api/generate', () => {
   });
 
   it('accepts every display name and expr-voice key', async () => {
-    const voices = ['Bella', 'Jasper', 'Luna', 'Bruno', 'Rosie', 'Hugo', 'Kiki', 'Leo', 'expr-voice-2-m', 'expr-voice-5-f'];
-    const results = await Promise.all(voices.map((voice) => post('/api/generate', { text: 'Hi there.', voice })));
+    const voices = [
+      'Bella',
+      'Jasper',
+      'Luna',
+      'Bruno',
+      'Rosie',
+      'Hugo',
+      'Kiki',
+      'Leo',
+      'expr-voice-2-m',
+      'expr-voice-5-f',
+    ];
+    const results = await Promise.all(
+      voices.map((voice) => post('/api/generate', { text: 'Hi there.', voice })),
+    );
     expect(results.map((r) => r.status)).toEqual(voices.map(() => 200));
   });
 
@@ -101,7 +189,11 @@ describe('POST /api/generate', () => {
     ['speed as string', { text: 'Hi.', speed: 'fast' }, /speed: must be a number/],
     ['unknown voice', { text: 'Hi.', voice: 'Nobody' }, /unknown voice 'Nobody'.*Bella/],
     ['lower-case voice', { text: 'Hi.', voice: 'bella' }, /unknown voice/],
-    ['unknown model', { text: 'Hi.', model: 'kitten-tts-huge' }, /unknown model 'kitten-tts-huge'.*kitten-tts-nano/],
+    [
+      'unknown model',
+      { text: 'Hi.', model: 'kitten-tts-huge' },
+      /unknown model 'kitten-tts-huge'.*kitten-tts-nano/,
+    ],
     ['unknown field', { text: 'Hi.', colour: 'blue' }, /unknown field 'colour'/],
     ['array body', [1, 2], /body/],
   ])('answers 400 {detail} for %s', async (_name, body, pattern) => {
@@ -117,11 +209,19 @@ describe('POST /api/generate', () => {
   });
 
   it('answers 413 for a body over the limit', async () => {
-    await expectDetail(await post('/api/generate', { text: 'a'.repeat(2_000_000) }), 413, /larger than/);
+    await expectDetail(
+      await post('/api/generate', { text: 'a'.repeat(2_000_000) }),
+      413,
+      /larger than/,
+    );
   });
 
   it('answers 400 for text over the length limit', async () => {
-    await expectDetail(await post('/api/generate', { text: 'word '.repeat(5000) }), 400, /too long/);
+    await expectDetail(
+      await post('/api/generate', { text: 'word '.repeat(5000) }),
+      400,
+      /too long/,
+    );
   });
 
   it('answers 500 naming the model when it cannot be loaded, and retries next time', async () => {
@@ -134,16 +234,35 @@ describe('POST /api/generate', () => {
 
 describe('GET /api/stats', () => {
   it('counts syntheses and reports the system block', async () => {
-    const before = (await (await fetch(`${gw.url}/api/stats`)).json()).generation_stats.total_requests;
+    const before = (await (await fetch(`${gw.url}/api/stats`)).json()).generation_stats
+      .total_requests;
     await post('/api/generate', { text: 'Counting this one.' });
     const body = await (await fetch(`${gw.url}/api/stats`)).json();
     expect(body.generation_stats.total_requests).toBe(before + 1);
-    expect(Object.keys(body).sort()).toEqual(['available_models', 'available_voices', 'generation_stats', 'system']);
+    expect(Object.keys(body).sort()).toEqual([
+      'available_models',
+      'available_voices',
+      'generation_stats',
+      'system',
+    ]);
     expect(Object.keys(body.generation_stats).sort()).toEqual(
-      ['avg_generation_time', 'avg_rtf', 'recent_requests', 'total_audio_generated', 'total_requests'].sort(),
+      [
+        'avg_generation_time',
+        'avg_rtf',
+        'recent_requests',
+        'total_audio_generated',
+        'total_requests',
+      ].sort(),
     );
     expect(Object.keys(body.system).sort()).toEqual(
-      ['cache_directory', 'cache_size_mb', 'loaded_models', 'memory_usage_mb', 'model_load_times', 'node_version'].sort(),
+      [
+        'cache_directory',
+        'cache_size_mb',
+        'loaded_models',
+        'memory_usage_mb',
+        'model_load_times',
+        'node_version',
+      ].sort(),
     );
     expect(body.system.loaded_models).toContain('kitten-tts-nano');
     expect(typeof body.system.model_load_times['kitten-tts-nano']).toBe('number');
@@ -153,7 +272,9 @@ describe('GET /api/stats', () => {
 
 describe('the event loop', () => {
   it('answers /api/health in under 50 ms while a long synthesis runs', async () => {
-    const long = post('/api/generate', { text: 'This sentence keeps the worker busy for a while. '.repeat(40) });
+    const long = post('/api/generate', {
+      text: 'This sentence keeps the worker busy for a while. '.repeat(40),
+    });
     await new Promise((r) => setTimeout(r, 100));
     const lags: number[] = [];
     for (let i = 0; i < 10; i++) {

@@ -29,20 +29,36 @@ describe('API keys', () => {
   });
 
   it.each(routes)('refuses %s %s without a key or with a wrong key', async (method, path, body) => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { 'x-api-key': 'key-one-but-longer' }] as Record<string, string>[]) {
-      const res = await fetch(gw.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    for (const headers of [
+      {},
+      { authorization: 'Bearer nope' },
+      { 'x-api-key': 'key-one-but-longer' },
+    ] as Record<string, string>[]) {
+      const res = await fetch(gw.url + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       expect(res.status).toBe(401);
       expect((await res.json()).detail).toMatch(/API key/);
     }
   });
 
   it('accepts a key as a bearer token or x-api-key', async () => {
-    expect((await fetch(`${gw.url}/api/models`, { headers: { authorization: 'Bearer key-one' } })).status).toBe(200);
-    expect((await fetch(`${gw.url}/api/models`, { headers: { 'x-api-key': 'key-two' } })).status).toBe(200);
+    expect(
+      (await fetch(`${gw.url}/api/models`, { headers: { authorization: 'Bearer key-one' } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await fetch(`${gw.url}/api/models`, { headers: { 'x-api-key': 'key-two' } })).status,
+    ).toBe(200);
   });
 
   it('binds a session to the key that created it', async () => {
-    const res = await fetch(`${gw.url}/api/stream/start`, { method: 'POST', headers: { authorization: 'Bearer key-one' } });
+    const res = await fetch(`${gw.url}/api/stream/start`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer key-one' },
+    });
     const { session_id } = await res.json();
     const other = await fetch(`${gw.url}/api/stream/chunk?session_id=${session_id}`, {
       method: 'POST',
@@ -50,7 +66,10 @@ describe('API keys', () => {
       body: JSON.stringify({ text: 'Hi.' }),
     });
     expect(other.status).toBe(404);
-    const own = await fetch(`${gw.url}/api/stream/end/${session_id}`, { method: 'DELETE', headers: { 'x-api-key': 'key-one' } });
+    const own = await fetch(`${gw.url}/api/stream/end/${session_id}`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': 'key-one' },
+    });
     expect(own.status).toBe(200);
   });
 
@@ -63,7 +82,9 @@ describe('API keys', () => {
     });
     expect(refused).toBe(401);
     const ws = new WebSocket(`${wsUrl}?api_key=key-two`);
-    const first = await new Promise<Record<string, unknown>>((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
+    const first = await new Promise<Record<string, unknown>>((resolve) =>
+      ws.once('message', (d) => resolve(JSON.parse(String(d)))),
+    );
     expect(first.type).toBe('ready');
     ws.close();
   });

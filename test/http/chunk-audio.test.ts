@@ -5,7 +5,7 @@ import { createChunkAudioWriter, ENCODE_SLICE_SAMPLES } from '../../src/http/chu
 function oggPackets(bytes: Uint8Array): string[] {
   const packets: string[] = [];
   let packet: number[] = [];
-  for (let at = 0; at + 27 <= bytes.length; ) {
+  for (let at = 0; at + 27 <= bytes.length;) {
     const segments = bytes[at + 26]!;
     const lacing = bytes.subarray(at + 27, at + 27 + segments);
     let body = at + 27 + segments;
@@ -23,9 +23,12 @@ function oggPackets(bytes: Uint8Array): string[] {
 }
 
 const same = (format: string, a: Uint8Array, b: Uint8Array) =>
-  format === 'opus' ? expect(oggPackets(a)).toEqual(oggPackets(b)) : expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  format === 'opus'
+    ? expect(oggPackets(a)).toEqual(oggPackets(b))
+    : expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
 
-const tone = (n: number) => Float32Array.from({ length: n }, (_, i) => 0.4 * Math.sin(i / 9) * Math.sin(i / 2000));
+const tone = (n: number) =>
+  Float32Array.from({ length: n }, (_, i) => 0.4 * Math.sin(i / 9) * Math.sin(i / 2000));
 
 describe('ChunkAudioWriter', () => {
   for (const format of ['mp3', 'opus', 'flac', 'wav', 'pcm'] as const) {

@@ -15,7 +15,8 @@ afterAll(async () => {
  */
 function parsePrometheus(text: string): Map<string, number> {
   const samples = new Map<string, number>();
-  const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|[Nn][Aa][Nn]|[+-]?[Ii]nf)( -?\d+)?$/;
+  const sample =
+    /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|[Nn][Aa][Nn]|[+-]?[Ii]nf)( -?\d+)?$/;
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
     const m = sample.exec(line);
@@ -31,19 +32,39 @@ const sum = (samples: Map<string, number>, prefix: string) =>
 describe('GET /metrics', () => {
   it('parses as Prometheus text and moves as requests are served', async () => {
     const before = parsePrometheus(await (await fetch(`${gw.url}/metrics`)).text());
-    const res = await fetch(`${gw.url}/api/generate`, { method: 'POST', body: JSON.stringify({ text: 'Metrics should move now.' }) });
+    const res = await fetch(`${gw.url}/api/generate`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'Metrics should move now.' }),
+    });
     expect(res.status).toBe(200);
     await fetch(`${gw.url}/api/generate`, { method: 'POST', body: '{' });
     const after = parsePrometheus(await (await fetch(`${gw.url}/metrics`)).text());
-    expect(sum(after, 'kittentts_synthesis_seconds_count')).toBe(sum(before, 'kittentts_synthesis_seconds_count') + 1);
-    expect(sum(after, 'kittentts_audio_seconds_total')).toBeGreaterThan(sum(before, 'kittentts_audio_seconds_total'));
-    expect(after.get('kittentts_http_requests_total{route="/api/generate",method="POST",status="200"}')).toBeGreaterThanOrEqual(1);
-    expect(after.get('kittentts_http_requests_total{route="/api/generate",method="POST",status="400"}')).toBeGreaterThanOrEqual(1);
+    expect(sum(after, 'kittentts_synthesis_seconds_count')).toBe(
+      sum(before, 'kittentts_synthesis_seconds_count') + 1,
+    );
+    expect(sum(after, 'kittentts_audio_seconds_total')).toBeGreaterThan(
+      sum(before, 'kittentts_audio_seconds_total'),
+    );
+    expect(
+      after.get('kittentts_http_requests_total{route="/api/generate",method="POST",status="200"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      after.get('kittentts_http_requests_total{route="/api/generate",method="POST",status="400"}'),
+    ).toBeGreaterThanOrEqual(1);
     expect(after.get('kittentts_workers')).toBe(2);
-    for (const name of ['kittentts_queue_depth', 'kittentts_busy_workers', 'kittentts_live_sessions', 'kittentts_websocket_connections']) {
+    for (const name of [
+      'kittentts_queue_depth',
+      'kittentts_busy_workers',
+      'kittentts_live_sessions',
+      'kittentts_websocket_connections',
+    ]) {
       expect(after.has(name)).toBe(true);
     }
-    expect([...after.keys()].some((k) => k.startsWith('kittentts_model_load_seconds{model="kitten-tts-nano"}'))).toBe(true);
+    expect(
+      [...after.keys()].some((k) =>
+        k.startsWith('kittentts_model_load_seconds{model="kitten-tts-nano"}'),
+      ),
+    ).toBe(true);
   });
 
   it('echoes a request id, or makes one', async () => {

@@ -95,6 +95,24 @@ describe('POST /v1/audio/speech', () => {
     });
   }
 
+  it('gives flac, mp3 and opus files a duration players can show', async () => {
+    const expectedS = pcmSamples(await speech({ ...base, response_format: 'pcm' })) / 24000;
+    for (const format of ['flac', 'mp3', 'opus'] as const) {
+      const file = path.join(tmp, `duration.${format}`);
+      writeFileSync(file, await speech({ ...base, response_format: format }));
+      const info = spawnSync(
+        'ffprobe',
+        ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file],
+        { encoding: 'utf8' },
+      );
+      const durationS = Number(info.stdout.trim());
+      expect(Number.isFinite(durationS), `${format}: ffprobe says ${info.stdout.trim()}`).toBe(
+        true,
+      );
+      expect(Math.abs(durationS - expectedS), format).toBeLessThan(0.1);
+    }
+  });
+
   it('defaults to mp3', async () => {
     const res = await client.audio.speech.create(base);
     expect(res.headers.get('content-type')).toBe('audio/mpeg');

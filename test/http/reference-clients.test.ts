@@ -14,17 +14,25 @@ afterAll(async () => {
 
 const python = spawnSync('python3', ['-c', 'import requests'], { encoding: 'utf8' });
 const hasPythonRequests = python.status === 0;
-const hasSoundfile = spawnSync('python3', ['-c', 'import soundfile'], { encoding: 'utf8' }).status === 0;
+const hasSoundfile =
+  spawnSync('python3', ['-c', 'import soundfile'], { encoding: 'utf8' }).status === 0;
 
 describe('the reference JavaScript examples', () => {
   it('runs the quick-start flow: fetch, JSON, data: URL to a playable WAV blob', async () => {
     const response = await fetch(`${gw.url}/api/generate`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ text: 'Hello world!', voice: 'Jasper', speed: 1.0, model: 'kitten-tts-nano' }),
+      body: JSON.stringify({
+        text: 'Hello world!',
+        voice: 'Jasper',
+        speed: 1.0,
+        model: 'kitten-tts-nano',
+      }),
     });
     const result = await response.json();
-    const audioBlob = await fetch(`data:audio/wav;base64,${result.audio_base64}`).then((r) => r.blob());
+    const audioBlob = await fetch(`data:audio/wav;base64,${result.audio_base64}`).then((r) =>
+      r.blob(),
+    );
     const wav = parseWav(new Uint8Array(await audioBlob.arrayBuffer()));
     expect(wav).toMatchObject({ sampleRate: 24000, channels: 1, bitsPerSample: 16 });
     expect(wav.samples.length / 24000).toBeCloseTo(result.duration, 3);
@@ -32,7 +40,10 @@ describe('the reference JavaScript examples', () => {
 
   it('runs the KittenTTSStreamer class flow: start, addText per token, flush, end', async () => {
     const baseUrl = gw.url;
-    const start = await fetch(`${baseUrl}/api/stream/start?voice=Jasper&speed=1&model=kitten-tts-nano`, { method: 'POST' });
+    const start = await fetch(
+      `${baseUrl}/api/stream/start?voice=Jasper&speed=1&model=kitten-tts-nano`,
+      { method: 'POST' },
+    );
     const { session_id: sessionId } = await start.json();
     const chunks: string[] = [];
     for (const token of ['Hello', ' there', '! How', ' are', ' you', ' today', '?']) {
@@ -89,7 +100,10 @@ requests.delete(base_url + '/api/stream/end/' + session_id)
 print(before_flush, len(chunks))
 `;
     // Asynchronously: the server under test runs on this process's event loop.
-    const run = await promisify(execFile)('python3', ['-c', script, gw.url], { encoding: 'utf8', timeout: 60_000 });
+    const run = await promisify(execFile)('python3', ['-c', script, gw.url], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('1 2');
   });

@@ -36,7 +36,12 @@ describe('REST streaming session', () => {
     for (const token of tokens) {
       const { status, body } = await chunk(id, token);
       expect(status).toBe(200);
-      expect(Object.keys(body).sort()).toEqual(['audio_chunks', 'buffered_text', 'sample_rate', 'status']);
+      expect(Object.keys(body).sort()).toEqual([
+        'audio_chunks',
+        'buffered_text',
+        'sample_rate',
+        'status',
+      ]);
       expect(body.status).toBe('streaming');
       perCall.push(body.audio_chunks.length);
     }
@@ -62,7 +67,10 @@ describe('REST streaming session', () => {
 
   it('serializes concurrent chunk calls on one session', async () => {
     const id = await start();
-    const [a, b] = await Promise.all([chunk(id, 'First sentence here. '), chunk(id, 'Second one follows. And')]);
+    const [a, b] = await Promise.all([
+      chunk(id, 'First sentence here. '),
+      chunk(id, 'Second one follows. And'),
+    ]);
     expect(a.body.audio_chunks.length + b.body.audio_chunks.length).toBe(2);
     await end(id);
   });

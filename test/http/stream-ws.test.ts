@@ -29,7 +29,8 @@ function connect(query = '') {
   const until = async (pred: () => boolean, timeoutMs = 20_000) => {
     const t0 = Date.now();
     while (!pred()) {
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out; got ${JSON.stringify(got.json)}`);
+      if (Date.now() - t0 > timeoutMs)
+        throw new Error(`timed out; got ${JSON.stringify(got.json)}`);
       await new Promise<void>((r) => {
         waiters.push(r);
         setTimeout(r, 50);
@@ -50,12 +51,23 @@ describe('WebSocket streaming', () => {
   it('announces the session, then sends audio for sentence 1 before sentence 2 is written', async () => {
     const c = connect('?voice=Jasper');
     await c.until(() => types(c.got).includes('ready'));
-    expect(c.got.json[0]).toMatchObject({ type: 'ready', voice: 'Jasper', model: 'kitten-tts-nano', sample_rate: 24000, format: 'wav' });
+    expect(c.got.json[0]).toMatchObject({
+      type: 'ready',
+      voice: 'Jasper',
+      model: 'kitten-tts-nano',
+      sample_rate: 24000,
+      format: 'wav',
+    });
     expect(typeof c.got.json[0]!.session_id).toBe('string');
     c.send({ type: 'text', text: 'The first sentence is here. The' });
     await c.until(() => c.got.binary.length === 1);
     const audio = c.got.json.find((m) => m.type === 'audio')!;
-    expect(audio).toMatchObject({ seq: 0, text: 'The first sentence is here.', sample_rate: 24000, format: 'wav' });
+    expect(audio).toMatchObject({
+      seq: 0,
+      text: 'The first sentence is here.',
+      sample_rate: 24000,
+      format: 'wav',
+    });
     expect(audio.bytes).toBe(c.got.binary[0]!.length);
     expect(parseWav(c.got.binary[0]!).sampleRate).toBe(24000);
     c.send({ type: 'text', text: ' second one arrives later.' });
@@ -103,7 +115,10 @@ describe('WebSocket streaming', () => {
     await c.until(() => c.got.json.filter((m) => m.type === 'error').length === 4);
     c.send({ type: 'config', voice: 'Luna', speed: 1.2 });
     await c.until(() => types(c.got).includes('configured'));
-    expect(c.got.json.find((m) => m.type === 'configured')).toMatchObject({ voice: 'Luna', speed: 1.2 });
+    expect(c.got.json.find((m) => m.type === 'configured')).toMatchObject({
+      voice: 'Luna',
+      speed: 1.2,
+    });
     c.ws.close();
   });
 
@@ -123,14 +138,16 @@ describe('WebSocket streaming', () => {
 
 describe('WebSocket backpressure', () => {
   it('stops synthesizing for a client that never reads, within a bound', async () => {
-    const synthesized = async () => (await (await fetch(`${gw.url}/api/stats`)).json()).generation_stats.total_requests as number;
+    const synthesized = async () =>
+      (await (await fetch(`${gw.url}/api/stats`)).json()).generation_stats.total_requests as number;
     const c = connect();
     await c.until(() => types(c.got).includes('ready'));
     // Stop reading: the kernel buffers fill, then ws's bufferedAmount grows past the high-water mark.
     (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const before = await synthesized();
     const sentences = 150;
-    for (let i = 0; i < sentences; i += 15) c.send({ type: 'text', text: 'This sentence waits for a reader. '.repeat(15) });
+    for (let i = 0; i < sentences; i += 15)
+      c.send({ type: 'text', text: 'This sentence waits for a reader. '.repeat(15) });
     let last = -1;
     let now = await synthesized();
     for (let i = 0; i < 40 && now !== last; i++) {

@@ -31,7 +31,9 @@ describe('KittenTTS library', () => {
 
   it('scales the length with speed', async () => {
     const text = 'The quick brown fox jumps over the lazy dog near the river bank.';
-    const [slow, normal, fast] = await Promise.all([0.5, 1, 2].map((speed) => tts.generate(text, { voice: 'Leo', speed })));
+    const [slow, normal, fast] = await Promise.all(
+      [0.5, 1, 2].map((speed) => tts.generate(text, { voice: 'Leo', speed })),
+    );
     const ratio = (a: Float32Array, b: Float32Array) => untrimmed(a) / untrimmed(b);
     expect(ratio(slow!, normal!)).toBeGreaterThan(1.7);
     expect(ratio(slow!, normal!)).toBeLessThan(2.3);
@@ -51,13 +53,19 @@ describe('KittenTTS library', () => {
     ];
     expect(tts.availableVoices).toEqual(pairs.map(([name]) => name));
     for (const [name, key] of pairs) {
-      const [a, b] = await Promise.all([tts.generate('Same words.', { voice: name }), tts.generate('Same words.', { voice: key })]);
+      const [a, b] = await Promise.all([
+        tts.generate('Same words.', { voice: name }),
+        tts.generate('Same words.', { voice: key }),
+      ]);
       expect(Buffer.from(a!.buffer).equals(Buffer.from(b!.buffer))).toBe(true);
     }
   });
 
   it('feeds the voice style row to the model', async () => {
-    const [bella, jasper] = await Promise.all([tts.generate('Same words.', { voice: 'Bella' }), tts.generate('Same words.', { voice: 'Jasper' })]);
+    const [bella, jasper] = await Promise.all([
+      tts.generate('Same words.', { voice: 'Bella' }),
+      tts.generate('Same words.', { voice: 'Jasper' }),
+    ]);
     expect(Buffer.from(bella.buffer).equals(Buffer.from(jasper.buffer))).toBe(false);
     // Same tokens, different chunk length (a doubled space): a different style row, so different audio.
     const [one, two] = await Promise.all([
@@ -69,14 +77,20 @@ describe('KittenTTS library', () => {
   });
 
   it('applies the per-voice speed prior (Hugo 0.9, the others 0.8)', async () => {
-    const text = 'A sentence long enough for the duration rounding to average out over many tokens.';
-    const [bella, hugo] = await Promise.all([tts.generate(text, { voice: 'Bella' }), tts.generate(text, { voice: 'Hugo' })]);
+    const text =
+      'A sentence long enough for the duration rounding to average out over many tokens.';
+    const [bella, hugo] = await Promise.all([
+      tts.generate(text, { voice: 'Bella' }),
+      tts.generate(text, { voice: 'Hugo' }),
+    ]);
     expect(untrimmed(hugo)).toBeLessThan(untrimmed(bella));
   });
 
   it('rejects an unknown voice and an unknown model clearly', async () => {
     await expect(tts.generate('Hi.', { voice: 'Nobody' })).rejects.toThrow(/Nobody/);
-    await expect(KittenTTS.load('kitten-tts-mini', { cacheDir, offline: true })).rejects.toThrow(/kitten-tts-mini|KittenML/);
+    await expect(KittenTTS.load('kitten-tts-mini', { cacheDir, offline: true })).rejects.toThrow(
+      /kitten-tts-mini|KittenML/,
+    );
   });
 
   it('synthesizes 5,000 characters of text', async () => {

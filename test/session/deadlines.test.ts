@@ -65,8 +65,8 @@ describe('TtsSession deadlines', () => {
   });
 
   it('opens a new turn after a flush and after a cancel', async () => {
-    const engine = new FakeEngine(() => 1);
-    const session = open(engine);
+    const engine = new FakeEngine();
+    const session = open(engine, { maxInFlight: 8 });
     session.pushText('First turn.', { flush: true });
     session.pushText('Second turn.', { flush: true });
     session.cancel();
@@ -95,7 +95,7 @@ describe('auto chunking', () => {
 
   it('cuts the first chunk at a clause and later ones too while little audio is ahead', async () => {
     const engine = new FakeEngine(() => 1);
-    const session = open(engine, { firstChunk: 'auto', autoAheadS: 1000, maxInFlight: 8 });
+    const session = open(engine, { firstChunk: 'auto', maxInFlight: 8 });
     session.pushText(text, { flush: true });
     await tick();
     expect(engine.texts()).toEqual([
@@ -131,18 +131,26 @@ describe('auto chunking', () => {
     const ample = new FakeEngine(() => 1);
     ample.estimateScale = 1e4;
     const session = open(ample, { firstChunk: 'auto', maxInFlight: 8 });
-    session.pushText('Yes. The meeting room on the third floor is free from two until four. ', { flush: true });
+    session.pushText('Yes. The meeting room on the third floor is free from two until four. ', {
+      flush: true,
+    });
     await tick();
-    expect(ample.texts()).toEqual(['Yes.', 'The meeting room on the third floor is free from two until four.']);
+    expect(ample.texts()).toEqual([
+      'Yes.',
+      'The meeting room on the third floor is free from two until four.',
+    ]);
     const clause = new FakeEngine(() => 1);
-    open(clause, { firstChunk: 'clause', maxInFlight: 8 }).pushText('Let me think about that for a second. ', { flush: true });
+    open(clause, { firstChunk: 'clause', maxInFlight: 8 }).pushText(
+      'Let me think about that for a second. ',
+      { flush: true },
+    );
     await tick();
     expect(clause.texts()).toEqual(['Let me think about that for a second.']);
   });
 
   it('leaves sentence mode as upstream cuts it', async () => {
     const engine = new FakeEngine(() => 1);
-    open(engine, { firstChunk: 'sentence', autoAheadS: 1000, maxInFlight: 8 }).pushText(text, {
+    open(engine, { firstChunk: 'sentence', maxInFlight: 8 }).pushText(text, {
       flush: true,
     });
     await tick();

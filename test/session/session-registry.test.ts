@@ -8,7 +8,11 @@ function opener(lanes: FakeEngine[] = []) {
   return () => {
     const lane = new FakeEngine(() => 1);
     lanes.push(lane);
-    return new TtsSession(lane, { modelId: 'kitten-tts-nano', voice: 'Bella', onClose: lane.onSessionClose });
+    return new TtsSession(lane, {
+      modelId: 'kitten-tts-nano',
+      voice: 'Bella',
+      onClose: lane.onSessionClose,
+    });
   };
 }
 
@@ -69,19 +73,47 @@ describe('SessionRegistry', () => {
     registry.close();
   });
 
-  it('does not expire a session that is busy', async () => {
+  it('does not expire a session with work in flight, and counts idleness from when it ended', async () => {
     const clock = manualClock();
     const registry = new SessionRegistry<TtsSession>({ ttlMs: 1000, now: clock.now });
-    const session = registry.create(opener());
-    const it = session[Symbol.asyncIterator](); // an attached SSE subscriber, say
+    const engine = new FakeEngine();
+    const session = registry.create(
+      () => new TtsSession(engine, { modelId: 'kitten-tts-nano', voice: 'Bella' }),
+    );
+    session.pushText('A long synthesis.', { flush: true });
+    await new Promise((r) => setImmediate(r));
     clock.advance(5000);
     expect(registry.sweep()).toBe(0);
-    await it.return!();
+    engine.calls[0]!.complete();
+    await new Promise((r) => setImmediate(r));
     clock.advance(999);
     expect(registry.sweep()).toBe(0);
     clock.advance(1);
     expect(registry.sweep()).toBe(1);
     registry.close();
+  });
+
+  it('expires an idle session even while a subscriber is attached to it', async () => {
+    const clock = manualClock();
+    const registry = new SessionRegistry<TtsSession>({ ttlMs: 1000, now: clock.now });
+    const session = registry.create(opener());
+    const it = session[Symbol.asyncIterator](); // an attached SSE subscriber that only listens
+    const ended = it.next();
+    clock.advance(1000);
+    expect(registry.sweep()).toBe(1);
+    expect(await ended).toEqual({ done: true, value: undefined }); // the subscriber is told
+  });
+
+  it('starts the idle time over on touch', () => {
+    const clock = manualClock();
+    const registry = new SessionRegistry<TtsSession>({ ttlMs: 1000, now: clock.now });
+    const session = registry.create(opener());
+    clock.advance(900);
+    registry.touch(session.id);
+    clock.advance(900);
+    expect(registry.sweep()).toBe(0);
+    clock.advance(100);
+    expect(registry.sweep()).toBe(1);
   });
 
   it('expires idle sessions on its own timer', async () => {

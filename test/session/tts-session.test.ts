@@ -10,7 +10,12 @@ import { TtsSession, type TtsSessionOptions } from '../../src/session/tts-sessio
 import { FakeEngine, fakeSamples, tick } from './fake-engine.js';
 
 function open(lane: FakeEngine, options: Partial<TtsSessionOptions> = {}): TtsSession {
-  return new TtsSession(lane, { modelId: 'kitten-tts-nano', voice: 'Bella', onClose: lane.onSessionClose, ...options });
+  return new TtsSession(lane, {
+    modelId: 'kitten-tts-nano',
+    voice: 'Bella',
+    onClose: lane.onSessionClose,
+    ...options,
+  });
 }
 
 /** Reads every event until the iterator completes. */
