@@ -153,6 +153,7 @@ async function warmUp(
       Array.from({ length: cores * 2 }, () =>
         fetch(`${server.url}/api/generate`, {
           method: 'POST',
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ text: SENTENCES.short, model: MODEL_ID, voice: VOICE }),
         }).then((r) => r.arrayBuffer()),
       ),
@@ -226,6 +227,7 @@ async function gatewayExtras(soloP90Ms: number) {
     const t0 = performance.now();
     const oneshot = fetch(`${server.url}/api/generate`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: long, model: MODEL_ID, voice: VOICE }),
     }).then(async (r) => ({
       status: r.status,

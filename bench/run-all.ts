@@ -17,6 +17,7 @@ const SCRIPTS = [
   'lag-rss',
   'sherpa',
   'encode',
+  'memory',
 ];
 const README = path.resolve('bench', 'README.md');
 const START = '<!-- results:start -->';

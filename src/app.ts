@@ -59,7 +59,11 @@ export interface AppDeps {
   metrics: Metrics;
   /** Which API key (by keyId) created each session, when keys are on. */
   sessionOwners: WeakMap<TtsSession, string>;
-  log?: (level: 'error' | 'warn' | 'info', msg: string, fields?: Record<string, unknown>) => void;
+  log?: (
+    level: 'error' | 'warn' | 'info' | 'debug',
+    msg: string,
+    fields?: Record<string, unknown>,
+  ) => void;
 }
 
 export function errorResponseBody(err: GatewayError): { detail: string } {
@@ -167,8 +171,11 @@ function renderError(err: Error, c: Context, deps: AppDeps): Response {
       deps.log?.('error', err.message, { code: err.code, cause: String(err.cause ?? '') });
     return c.json(errorResponseBody(err), err.status as ContentfulStatusCode);
   }
-  if (isAbort(err))
+  if (isAbort(err)) {
+    // The client went away (mid-body, say): nobody is left to read an answer; not our error.
+    deps.log?.('debug', 'client closed the request', { path: c.req.path, error: String(err) });
     return c.json({ detail: 'The client closed the request.' }, 499 as ContentfulStatusCode);
+  }
   deps.log?.('error', 'unhandled error', {
     error: err instanceof Error ? (err.stack ?? err.message) : String(err),
   });
@@ -176,8 +183,12 @@ function renderError(err: Error, c: Context, deps: AppDeps): Response {
 }
 
 function isAbort(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: string }).code;
+  // Node's http server fails a body read with ECONNRESET "aborted" when the peer disconnects.
   return (
-    err instanceof Error &&
-    (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR')
+    err.name === 'AbortError' ||
+    code === 'ABORT_ERR' ||
+    (code === 'ECONNRESET' && err.message === 'aborted')
   );
 }

@@ -6,7 +6,7 @@ import { createStreamEncoder, contentTypeFor, type StreamEncoder } from '../audi
 import type { AppDeps } from '../app.js';
 import { GatewayError, NotFoundError } from '../errors.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
-import type { AudioEvent, TtsSessionEvent } from '../session/session-events.js';
+import { errorOf, type AudioEvent, type TtsSessionEvent } from '../session/session-events.js';
 import type { TtsSession } from '../session/tts-session.js';
 import { ENCODE_SLICE_SAMPLES, toBase64 } from './chunk-audio.js';
 import {
@@ -32,8 +32,7 @@ async function nextAudio(it: EventIterator): Promise<AudioEvent | undefined> {
     if (next.done) return undefined;
     const ev = next.value;
     if (ev.type === 'audio') return ev;
-    if (ev.type === 'error')
-      throw new GatewayError(ev.status, ev.code, ev.detail, { cause: ev.cause });
+    if (ev.type === 'error') throw errorOf(ev);
   }
 }
 

@@ -5,8 +5,7 @@ import { Hono } from 'hono';
 import { encodeWav } from '../audio/index.js';
 import { ownedSession, type AppDeps } from '../app.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
-import { GatewayError } from '../errors.js';
-import type { ChunkEvent } from '../session/session-events.js';
+import { errorOf, type ChunkEvent } from '../session/session-events.js';
 import { callerKeyId } from './auth.js';
 import { toBase64 } from './chunk-audio.js';
 import { parseWith, queryObject, readJson } from './validate.js';
@@ -70,9 +69,6 @@ export function streamRestRoutes(deps: AppDeps): Hono {
 function failOnError(events: readonly ChunkEvent[]): void {
   for (const ev of events) {
     if (ev.type !== 'error') continue;
-    // The original error keeps its Retry-After (a full queue answers 429 with it).
-    throw ev.cause instanceof GatewayError
-      ? ev.cause
-      : new GatewayError(ev.status, ev.code, ev.detail);
+    throw errorOf(ev); // keeps its Retry-After (a full queue answers 429 with it)
   }
 }

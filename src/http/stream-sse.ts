@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { ownedSession, type AppDeps } from '../app.js';
 import { echo, GatewayError } from '../errors.js';
-import type { TtsSessionEvent } from '../session/session-events.js';
+import { errorOf, type TtsSessionEvent } from '../session/session-events.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import { round } from '../generation-stats.js';
 import { callerKeyId } from './auth.js';
@@ -84,12 +84,6 @@ async function pump(
   return result;
 }
 
-/** A failed first chunk as the error it was (status, code and Retry-After kept). */
-function sessionError(ev: Extract<TtsSessionEvent, { type: 'error' }>): GatewayError {
-  if (ev.cause instanceof GatewayError) return ev.cause;
-  return new GatewayError(ev.status, ev.code, ev.detail, { cause: ev.cause });
-}
-
 export function streamSseRoutes(deps: AppDeps): Hono {
   const { schemas, openSession, engine } = deps;
   const app = new Hono();
@@ -135,7 +129,7 @@ export function streamSseRoutes(deps: AppDeps): Hono {
       // Retry-After, a model that cannot load) be the HTTP status instead of an in-band event.
       const next = await it.next();
       first = next.done ? undefined : next.value;
-      if (first?.type === 'error') throw sessionError(first);
+      if (first?.type === 'error') throw errorOf(first);
     } catch (err) {
       await it.return?.();
       session.close();

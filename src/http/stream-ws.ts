@@ -119,11 +119,14 @@ export function streamWsRoutes(
       c.set('wsQuery', q);
       c.set(
         'wsSession',
-        sessions.create(() =>
-          openSession(
-            { modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk },
-            'ws',
-          ),
+        // The socket's own idle timer (below) times the session out, with a message and a close.
+        sessions.create(
+          () =>
+            openSession(
+              { modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk },
+              'ws',
+            ),
+          { expires: false },
         ),
       );
       await next();
@@ -181,7 +184,6 @@ export function streamWsRoutes(
         },
         onMessage: (evt, ws) => {
           const now = touch();
-          sessions.touch(session.id); // client activity: the registry's idle timeout starts over
           if (now - windowStart >= 1000) {
             windowStart = now;
             messagesInWindow = 0;

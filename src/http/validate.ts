@@ -35,11 +35,8 @@ export function parseWith<S extends z.ZodType>(
 /** Reads a JSON body; an empty body reads as `emptyAs` (for routes whose fields all have defaults). */
 export async function readJson(c: Context, emptyAs?: unknown): Promise<unknown> {
   const type = c.req.header('content-type');
-  if (
-    type &&
-    !/^application\/([\w.+-]*\+)?json\b/i.test(type.trim()) &&
-    !/^text\/plain\b/i.test(type.trim())
-  ) {
+  // text/plain is refused too: a cross-site form may post it without a CORS preflight.
+  if (type && !/^application\/([\w.+-]*\+)?json\b/i.test(type.trim())) {
     throw new GatewayError(
       415,
       'bad_request',

@@ -75,6 +75,12 @@ export function audioEventOf(seq: number, text: string, s: Synthesis): AudioEven
   return { type: 'audio', seq, text, samples, durationS, sampleRateHz, timings };
 }
 
+/** The error a failed chunk stands for, as a door rethrows it (status, code, Retry-After kept). */
+export function errorOf(ev: ErrorEvent): GatewayError {
+  if (ev.cause instanceof GatewayError) return ev.cause;
+  return new GatewayError(ev.status, ev.code, ev.detail, { cause: ev.cause });
+}
+
 /** A GatewayError's message is written for clients; anything else is an internal error. */
 export function errorEventOf(seq: number, text: string, err: unknown): ErrorEvent {
   const known = err instanceof GatewayError;

@@ -40,6 +40,8 @@ export class TooManySessionsError extends TooManyRequestsError {
 interface Entry<S> {
   readonly session: S;
   lastUsedMs: number;
+  /** false: the door that holds the session times it out itself (a WebSocket closes its socket). */
+  readonly expires: boolean;
 }
 
 export class SessionRegistry<S extends RegisteredSession = TtsSession> {
@@ -69,8 +71,11 @@ export class SessionRegistry<S extends RegisteredSession = TtsSession> {
     return this.entries.size;
   }
 
-  /** Registers the session `open()` makes, unless the cap is reached (then open is not called). */
-  create(open: () => S): S {
+  /**
+   * Registers the session `open()` makes, unless the cap is reached (then open is not called).
+   * `expires: false` leaves its idle timeout to the door holding it (it still counts for the cap).
+   */
+  create(open: () => S, options: { expires?: boolean } = {}): S {
     if (this.closed) throw new ShuttingDownError();
     if (this.entries.size >= this.maxSessions) this.sweep();
     if (this.entries.size >= this.maxSessions) {
@@ -78,7 +83,11 @@ export class SessionRegistry<S extends RegisteredSession = TtsSession> {
     }
     const session = open();
     if (this.entries.has(session.id)) throw new Error(`duplicate session id ${session.id}`);
-    this.entries.set(session.id, { session, lastUsedMs: this.now() });
+    this.entries.set(session.id, {
+      session,
+      lastUsedMs: this.now(),
+      expires: options.expires ?? true,
+    });
     this.timer ??= setInterval(() => this.sweep(), this.sweepIntervalMs).unref();
     return session;
   }
@@ -90,12 +99,6 @@ export class SessionRegistry<S extends RegisteredSession = TtsSession> {
       throw new NotFoundError(`Session '${echo(id)}' not found (it may have expired).`);
     entry.lastUsedMs = this.now();
     return entry.session;
-  }
-
-  /** Marks the session as used now (client activity that does not go through get()). */
-  touch(id: string): void {
-    const entry = this.entries.get(id);
-    if (entry) entry.lastUsedMs = this.now();
   }
 
   has(id: string): boolean {
@@ -127,7 +130,7 @@ export class SessionRegistry<S extends RegisteredSession = TtsSession> {
   /** Expires the entry if idle too long; a busy session counts as in use now. */
   private expire(entry: Entry<S>): boolean {
     const now = this.now();
-    if (entry.session.busy === true) entry.lastUsedMs = now;
+    if (entry.session.busy === true || !entry.expires) entry.lastUsedMs = now;
     if (now - entry.lastUsedMs < this.ttlMs) return false;
     this.remove(entry);
     try {

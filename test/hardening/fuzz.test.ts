@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { Logger } from '../../src/logger.js';
 import { postJson, startLiveGateway, wsClient, type LiveGateway } from './live-gateway.js';
 
@@ -345,6 +346,108 @@ describe('WebSocket fuzzing', () => {
     // Not vacuous: most generated connections opened and took their messages.
     expect(wsOpened).toBeGreaterThan(60);
     expect((await fetch(`${gw.url}/api/health`)).status).toBe(200);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('hostile browsers and overload', () => {
+  let strict: LiveGateway;
+  beforeAll(async () => {
+    strict = await startLiveGateway(
+      {
+        KITTENTTS_CORS_ORIGINS: 'http://app.example',
+        KITTENTTS_MAX_SESSIONS: '3',
+        KITTENTTS_SESSION_TTL_S: '1',
+        KITTENTTS_WORKERS: '1',
+        KITTENTTS_MAX_QUEUE: '1',
+      },
+      { log: recordingLog },
+    );
+  });
+  afterAll(async () => {
+    await strict?.cleanup();
+  });
+
+  it('refuses WebSocket upgrades from every generated foreign Origin with 403, and never from the allowed one', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.webUrl(),
+          fc.string({ maxLength: 40 }).map((s) => `http://${percentEncode(s)}.example`),
+        ),
+        async (origin) => {
+          fc.pre(origin !== 'http://app.example');
+          const ws = new WebSocket(`${strict.url.replace('http', 'ws')}/api/stream/ws`, { origin });
+          const status = await new Promise<number>((resolve) => {
+            ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+            ws.on('open', () => resolve(101));
+            ws.on('error', () => resolve(-1));
+          });
+          ws.terminate();
+          expect(status, origin).toBe(403);
+        },
+      ),
+      { numRuns: 40, seed: Number(process.env.FUZZ_SEED ?? 20240611) },
+    );
+  });
+
+  it('lets silent SSE subscribers at the session cap go once idle, so new sessions get in', async () => {
+    const ids: string[] = [];
+    const streams: Array<Promise<string[]>> = [];
+    for (let i = 0; i < 3; i++) {
+      const start = await fetch(`${strict.url}/api/stream/start`, { method: 'POST' });
+      expect(start.status).toBe(200);
+      const id = ((await start.json()) as { session_id: string }).session_id;
+      ids.push(id);
+      const res = await fetch(`${strict.url}/api/stream/events?session_id=${id}`);
+      streams.push(res.text().then((t) => [...t.matchAll(/^event: (\w+)/gm)].map((m) => m[1]!)));
+    }
+    const full = await fetch(`${strict.url}/api/stream/start`, { method: 'POST' });
+    expect(full.status).toBe(429);
+    expect(Number(full.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // The subscribers only listen: their sessions expire and each stream ends with `ended`.
+    for (const events of await Promise.all(streams)) expect(events).toEqual(['ended']);
+    const again = await fetch(`${strict.url}/api/stream/start`, { method: 'POST' });
+    expect(again.status).toBe(200);
+    await fetch(
+      `${strict.url}/api/stream/end/${((await again.json()) as { session_id: string }).session_id}`,
+      { method: 'DELETE' },
+    );
+  });
+
+  it('answers overload with 429 and Retry-After on every door', async () => {
+    await postJson(`${strict.url}/api/generate`, { text: 'Warm up.' });
+    const long = 'This sentence keeps the only worker busy for a good while longer. '.repeat(5);
+    const running = postJson(`${strict.url}/api/generate`, { text: long, speed: 0.5 });
+    await new Promise<void>((resolve) => {
+      const poll = () =>
+        strict.engine.stats().busyWorkers === 1 ? resolve() : setTimeout(poll, 5);
+      poll();
+    });
+    const queued = postJson(`${strict.url}/api/generate`, { text: 'I wait my turn.' });
+    while (strict.engine.stats().queued < 1) await new Promise((r) => setTimeout(r, 5));
+    const start = await fetch(`${strict.url}/api/stream/start`, { method: 'POST' });
+    const { session_id } = (await start.json()) as { session_id: string };
+    const doors = [
+      postJson(`${strict.url}/api/generate`, { text: 'No room.' }),
+      postJson(`${strict.url}/api/generate/stream`, { text: 'No room.' }),
+      postJson(`${strict.url}/v1/audio/speech`, {
+        model: 'tts-1',
+        voice: 'alloy',
+        input: 'No room.',
+      }),
+      postJson(`${strict.url}/api/stream/chunk?session_id=${session_id}`, {
+        text: 'No room.',
+        flush: true,
+      }),
+    ];
+    for (const res of await Promise.all(doors)) {
+      expect(res.status, res.url).toBe(429);
+      expect(Number(res.headers.get('retry-after')), res.url).toBeGreaterThanOrEqual(1);
+    }
+    expect((await running).status).toBe(200);
+    expect((await queued).status).toBe(200);
+    await fetch(`${strict.url}/api/stream/end/${session_id}`, { method: 'DELETE' });
     expect(errors).toEqual([]);
   });
 });

@@ -215,6 +215,18 @@ describe('what error messages repeat of the input', () => {
     expect((await detailOf(unknown)).length).toBeLessThan(300);
   });
 
+  it('refuses a text/plain body with 415, as a cross-site form would send it', async () => {
+    for (const type of ['text/plain', 'text/plain;charset=UTF-8']) {
+      const res = await fetch(`${gw.url}/api/generate`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: '{"text":"Hi."}',
+      });
+      expect(res.status).toBe(415);
+      expect(await detailOf(res)).toMatch(/application\/json/);
+    }
+  });
+
   it('reads a query speed only as a decimal number', async () => {
     for (const bad of ['0x2', '%201%20', '', '1e', 'Infinity']) {
       const res = await fetch(`${gw.url}/api/stream/start?speed=${bad}`, { method: 'POST' });
@@ -320,5 +332,36 @@ describe('timeouts and origins', () => {
       friendly.on('unexpected-response', () => reject(new Error('allowed origin refused')));
     });
     friendly.close();
+  });
+});
+
+describe('a client that drops mid-body', () => {
+  const logged: Array<[string, string]> = [];
+  let gw: LiveGateway;
+  beforeAll(async () => {
+    const at = (level: string) => (msg: string) => void logged.push([level, msg]);
+    gw = await startLiveGateway(
+      {},
+      { log: { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') } },
+    );
+  });
+  afterAll(async () => {
+    await gw?.cleanup();
+  });
+
+  it('is logged at debug level, not as an error', async () => {
+    const { port } = new URL(gw.url);
+    await new Promise<void>((resolve) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          'POST /api/generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"text":',
+        );
+        setTimeout(() => socket.destroy(), 100);
+      });
+      socket.on('close', () => resolve());
+    });
+    await waitFor(() => logged.some(([level]) => level === 'debug'), 5000, 'a debug line');
+    expect(logged.filter(([level]) => level === 'error' || level === 'warn')).toEqual([]);
+    expect(logged.find(([level]) => level === 'debug')![1]).toMatch(/client closed/);
   });
 });

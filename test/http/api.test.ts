@@ -143,12 +143,14 @@ describe('POST /api/generate', () => {
       const first = await (
         await fetch(`${fresh.url}/api/generate`, {
           method: 'POST',
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ text: 'One.' }),
         })
       ).json();
       const second = await (
         await fetch(`${fresh.url}/api/generate`, {
           method: 'POST',
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ text: 'Two.' }),
         })
       ).json();

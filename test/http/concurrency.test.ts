@@ -25,7 +25,11 @@ const longText = sentence.repeat(24);
 async function generate(texts: string[]): Promise<void> {
   const results = await Promise.all(
     texts.map((text) =>
-      fetch(`${gw.url}/api/generate`, { method: 'POST', body: JSON.stringify({ text }) }),
+      fetch(`${gw.url}/api/generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+      }),
     ),
   );
   for (const r of results) expect(r.status).toBe(200);

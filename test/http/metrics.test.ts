@@ -34,10 +34,15 @@ describe('GET /metrics', () => {
     const before = parsePrometheus(await (await fetch(`${gw.url}/metrics`)).text());
     const res = await fetch(`${gw.url}/api/generate`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: 'Metrics should move now.' }),
     });
     expect(res.status).toBe(200);
-    await fetch(`${gw.url}/api/generate`, { method: 'POST', body: '{' });
+    await fetch(`${gw.url}/api/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     const after = parsePrometheus(await (await fetch(`${gw.url}/metrics`)).text());
     expect(sum(after, 'kittentts_synthesis_seconds_count')).toBe(
       sum(before, 'kittentts_synthesis_seconds_count') + 1,

@@ -249,7 +249,11 @@ describe('POST /v1/audio/speech errors', () => {
   });
 
   it('answers malformed json and unknown /v1 routes in the envelope', async () => {
-    const malformed = await fetch(`${gw.url}/v1/audio/speech`, { method: 'POST', body: '{nope' });
+    const malformed = await fetch(`${gw.url}/v1/audio/speech`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    });
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).error.type).toBe('invalid_request_error');
     const missing = await fetch(`${gw.url}/v1/audio/nothing`);

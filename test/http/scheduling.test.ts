@@ -40,6 +40,7 @@ function openWs(query: string) {
 async function generate(text: string): Promise<Int16Array> {
   const res = await fetch(`${gw.url}/api/generate`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ text }),
   });
   expect(res.status).toBe(200);
@@ -63,6 +64,7 @@ describe('the deadline scheduler behind the doors', () => {
       'This long request is cut into chunks that each hold the worker for a while. '.repeat(48);
     const oneshot = fetch(`${gw.url}/api/generate`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: long, speed: 0.5 }),
     });
     await untilTrue(() => dispatched.length > 0); // the one-shot's first chunk is running

@@ -44,6 +44,7 @@ describe('POST /api/generate/stream', () => {
   it('sends one audio event per chunk, then done', async () => {
     const res = await fetch(`${gw.url}/api/generate/stream`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text, voice: 'Kiki' }),
     });
     expect(res.status).toBe(200);
@@ -64,11 +65,16 @@ describe('POST /api/generate/stream', () => {
 
   it('joins to the same samples as one-shot /api/generate', async () => {
     const one = await (
-      await fetch(`${gw.url}/api/generate`, { method: 'POST', body: JSON.stringify({ text }) })
+      await fetch(`${gw.url}/api/generate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text }),
+      })
     ).json();
     const whole = parseWav(Buffer.from(one.audio_base64, 'base64')).samples;
     const res = await fetch(`${gw.url}/api/generate/stream`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text }),
     });
     const parts: Int16Array[] = [];
@@ -88,6 +94,7 @@ describe('POST /api/generate/stream', () => {
   it('answers validation errors as plain HTTP before streaming', async () => {
     const res = await fetch(`${gw.url}/api/generate/stream`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: 'Hi.', format: 'ogg' }),
     });
     expect(res.status).toBe(400);
@@ -107,6 +114,7 @@ describe('GET /api/stream/events', () => {
       (
         await fetch(`${gw.url}/api/stream/chunk?session_id=${session_id}`, {
           method: 'POST',
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ text: t, flush }),
         })
       ).json();
@@ -146,6 +154,7 @@ describe('GET /api/stream/events', () => {
     const r = await (
       await fetch(`${gw.url}/api/stream/chunk?session_id=${session_id}`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ text: 'Back to REST.', flush: true }),
       })
     ).json();
@@ -197,6 +206,7 @@ describe('streaming sessions and idle clients', () => {
       (
         await fetch(`${idle.url}/api/stream/chunk?session_id=${id}`, {
           method: 'POST',
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ text: 'Hi.' }),
         })
       ).status,
@@ -212,6 +222,7 @@ describe('streaming sessions and idle clients', () => {
     ).join(' ');
     const pending = fetch(`${idle.url}/api/stream/chunk?session_id=${id}`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: long, flush: true }),
     });
     await new Promise((r) => setTimeout(r, 150));

@@ -104,16 +104,40 @@ describe('SessionRegistry', () => {
     expect(await ended).toEqual({ done: true, value: undefined }); // the subscriber is told
   });
 
-  it('starts the idle time over on touch', () => {
+  it('leaves the idle timeout of a session created with expires: false to its door, counting it for the cap', () => {
     const clock = manualClock();
-    const registry = new SessionRegistry<TtsSession>({ ttlMs: 1000, now: clock.now });
-    const session = registry.create(opener());
-    clock.advance(900);
-    registry.touch(session.id);
-    clock.advance(900);
+    const registry = new SessionRegistry<TtsSession>({
+      ttlMs: 1000,
+      maxSessions: 1,
+      now: clock.now,
+    });
+    registry.create(opener(), { expires: false });
+    clock.advance(60_000);
     expect(registry.sweep()).toBe(0);
-    clock.advance(100);
-    expect(registry.sweep()).toBe(1);
+    expect(() => registry.create(opener())).toThrow(TooManySessionsError);
+    registry.close();
+  });
+
+  it('says in Retry-After when the oldest idle session will expire, not the whole idle timeout', () => {
+    const clock = manualClock();
+    const registry = new SessionRegistry<TtsSession>({
+      ttlMs: 60_000,
+      maxSessions: 2,
+      now: clock.now,
+    });
+    const idle = registry.create(opener());
+    clock.advance(45_000);
+    registry.create(opener());
+    try {
+      registry.create(opener());
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toMatchObject({ status: 429, retryAfterS: 15 });
+    }
+    registry.get(idle.id); // used again
+    clock.advance(10_000); // both were used 10 s ago now: 50 s until either expires
+    expect(() => registry.create(opener())).toThrow(expect.objectContaining({ retryAfterS: 50 }));
+    registry.close();
   });
 
   it('expires idle sessions on its own timer', async () => {
