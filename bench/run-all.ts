@@ -18,6 +18,7 @@ const SCRIPTS = [
   'sherpa',
   'encode',
   'memory',
+  'main-thread',
 ];
 const README = path.resolve('bench', 'README.md');
 const START = '<!-- results:start -->';
