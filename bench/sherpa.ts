@@ -11,18 +11,9 @@ import { SENTENCES } from './lib/sentences.js';
 import { startServerProcess } from './lib/server-process.js';
 import { writeSherpaModel } from './lib/sherpa-model.js';
 import { ensureNano, gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js';
+import { loadSherpa, type SherpaModule, type SherpaTts } from './lib/sherpa-server.js';
 import { median, round } from './lib/stats.js';
 
-interface SherpaAudio {
-  samples: Float32Array;
-  sampleRate: number;
-}
-interface SherpaTts {
-  generateAsync(request: { text: string; sid: number; speed: number }): Promise<SherpaAudio>;
-}
-interface SherpaModule {
-  OfflineTts: new (config: unknown) => SherpaTts;
-}
 
 const REQUESTS = 12;
 const LATENCY_REPEATS = 3;
@@ -56,9 +47,7 @@ const dir = await ensureNano();
 let sherpa: SherpaModule | undefined;
 let failure: string | undefined;
 try {
-  // An optional dev dependency without type declarations: imported by name, typed here.
-  const moduleName = 'sherpa-onnx-node';
-  sherpa = ((await import(moduleName)) as { default: SherpaModule }).default;
+  sherpa = await loadSherpa();
 } catch (err) {
   failure = `sherpa-onnx-node is not installed or its native addon did not load: ${(err as Error).message}`;
 }

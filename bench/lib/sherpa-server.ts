@@ -10,14 +10,15 @@ import { floatToPcm16, pcm16Bytes } from '../../src/audio/float-to-pcm16.js';
 import { Segmenter } from '../../src/session/segmenter.js';
 import { writeSherpaModel } from './sherpa-model.js';
 
-interface SherpaAudio {
+/** What the benchmarks use of sherpa-onnx-node (it ships no type declarations). */
+export interface SherpaAudio {
   samples: Float32Array;
   sampleRate: number;
 }
-interface SherpaTts {
+export interface SherpaTts {
   generateAsync(request: { text: string; sid: number; speed: number }): Promise<SherpaAudio>;
 }
-interface SherpaModule {
+export interface SherpaModule {
   OfflineTts: new (config: unknown) => SherpaTts;
 }
 
