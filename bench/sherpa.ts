@@ -14,7 +14,6 @@ import { ensureNano, gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js'
 import { loadSherpa, type SherpaModule, type SherpaTts } from './lib/sherpa-server.js';
 import { median, round } from './lib/stats.js';
 
-
 const REQUESTS = 12;
 const LATENCY_REPEATS = 3;
 const cores = os.availableParallelism();
