@@ -11,7 +11,12 @@ import { SENTENCES } from './lib/sentences.js';
 import { startServerProcess } from './lib/server-process.js';
 import { writeSherpaModel } from './lib/sherpa-model.js';
 import { ensureNano, gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js';
-import { loadSherpa, type SherpaModule, type SherpaTts } from './lib/sherpa-server.js';
+import {
+  createSherpaEngine,
+  loadSherpa,
+  type SherpaModule,
+  type SherpaTts,
+} from './lib/sherpa-server.js';
 import { median, round } from './lib/stats.js';
 
 const REQUESTS = 12;
@@ -66,21 +71,7 @@ const results: Record<string, unknown> = {
 };
 const targets: Target[] = [];
 if (sherpa && !failure) {
-  const make = (numThreads: number) =>
-    new sherpa!.OfflineTts({
-      model: {
-        kitten: {
-          model: files.model,
-          voices: files.voices,
-          tokens: files.tokens,
-          dataDir: files.dataDir,
-        },
-        numThreads,
-        provider: 'cpu',
-        debug: false,
-      },
-      maxNumSentences: 1,
-    });
+  const make = (numThreads: number) => createSherpaEngine(sherpa!, files, numThreads);
   const shapes = {
     [`1 engine × ${cores} threads`]: [make(cores)],
     [`${cores} engines × 1 thread`]: Array.from({ length: cores }, () => make(1)),

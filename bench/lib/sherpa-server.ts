@@ -29,6 +29,28 @@ export async function loadSherpa(): Promise<SherpaModule> {
   return ((await import(moduleName)) as { default: SherpaModule }).default;
 }
 
+/** One sherpa KittenTTS engine on the stand-in laid out for it (writeSherpaModel). */
+export function createSherpaEngine(
+  sherpa: SherpaModule,
+  files: Awaited<ReturnType<typeof writeSherpaModel>>,
+  numThreads: number,
+): SherpaTts {
+  return new sherpa.OfflineTts({
+    model: {
+      kitten: {
+        model: files.model,
+        voices: files.voices,
+        tokens: files.tokens,
+        dataDir: files.dataDir,
+      },
+      numThreads,
+      provider: 'cpu',
+      debug: false,
+    },
+    maxNumSentences: 1,
+  });
+}
+
 export async function startSherpaServer(
   modelDir: string,
   engines: number,
@@ -37,21 +59,7 @@ export async function startSherpaServer(
   const files = await writeSherpaModel(modelDir, path.resolve('.standin', 'nano-sherpa'));
   if (!files.dataDir)
     throw new Error('no espeak-ng-data folder found (sherpa phonemizes with espeak-ng)');
-  const make = () =>
-    new sherpa.OfflineTts({
-      model: {
-        kitten: {
-          model: files.model,
-          voices: files.voices,
-          tokens: files.tokens,
-          dataDir: files.dataDir,
-        },
-        numThreads: 1,
-        provider: 'cpu',
-        debug: false,
-      },
-      maxNumSentences: 1,
-    });
+  const make = () => createSherpaEngine(sherpa, files, 1);
   const free: SherpaTts[] = Array.from({ length: engines }, make);
   for (const engine of free) await engine.generateAsync({ text: 'Warm up.', sid: SID, speed: 1 });
   const fifo: Array<{

@@ -124,11 +124,6 @@ export class Scheduler {
     };
   }
 
-  /** The queued jobs and the workers as the policy sees them (admission, tests). */
-  snapshot(): { queue: readonly QueuedJob[]; workers: readonly WorkerView[] } {
-    return { queue: [...this.queue], workers: this.workers };
-  }
-
   /** Queues a job; `run` is called with the chosen worker when the policy picks it. */
   submit<T>(spec: JobSpec, run: RunJob<T>): Promise<T> {
     if (this.closing) return Promise.reject(new ShuttingDownError());
