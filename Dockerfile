@@ -9,8 +9,8 @@
 FROM node:20-slim AS build
 WORKDIR /app
 # Dependencies first so source edits do not invalidate this layer. --ignore-scripts: this stage only
-# runs tsc, and `prepare` (build) cannot run before the sources are copied; .npmrc keeps
-# onnxruntime-node from downloading CUDA files in any case.
+# runs tsc, and `prepare` (build) cannot run before the sources are copied (.npmrc says the same
+# for every install, so onnxruntime-node never downloads CUDA files).
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./

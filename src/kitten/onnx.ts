@@ -67,6 +67,11 @@ export async function loadOnnxTtsModel(
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
       executionProviders: ['cpu'],
+      // Without a memory pattern the CPU arena reuses its blocks across input lengths: a worker's
+      // memory stays at what its longest chunk needed (≈ 340 MB for 480 tokens of the nano graph)
+      // instead of growing when lengths come in mixed order (≈ 610 MB after 200, 300, 400, 480,
+      // 100, 480 tokens), at the same speed (measured: bench/README "Memory").
+      enableMemPattern: false,
     });
   } catch (err) {
     throw new Error(
