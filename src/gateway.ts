@@ -1,14 +1,14 @@
 // Composition of the running gateway: config → worker pool → engine → model store → app → HTTP
 // server (+ WebSocket). main.ts and the tests both start the gateway through startGateway().
-import net, { type AddressInfo, type Socket } from 'node:net';
-import type { Server, ServerResponse } from 'node:http';
+// This file wires the parts and listens; how the gateway drains and stops is shutdown.ts.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
-import { createApp, errorResponseBody, type AppDeps, type ModelCatalog } from './app.js';
 import { ConfigError, type Config } from './config.js';
-import { ShuttingDownError } from './errors.js';
-import { openAiErrorBody } from './http/openai-errors.js';
+import { createApp, createRefusingApp } from './http/app.js';
+import type { AppDeps, ModelCatalog } from './http/deps.js';
 import { PoolEngine } from './engine/pool-engine.js';
 import { WorkerPool } from './engine/pool.js';
 import { GenerationStats } from './generation-stats.js';
@@ -21,6 +21,7 @@ import { SessionRegistry } from './session/session-registry.js';
 import { RealtimeAdmission } from './session/admission.js';
 import { TtsSession } from './session/tts-session.js';
 import type { SchedulingPolicy } from './engine/edf-policy.js';
+import { createShutdown, trackTraffic } from './shutdown.js';
 
 export interface Gateway {
   readonly url: string;
@@ -40,34 +41,49 @@ export interface GatewayOptions {
   policy?: SchedulingPolicy;
 }
 
-/** While draining, every new request (WebSocket upgrades included) gets 503 in its door's shape. */
-function refusingApp(): Hono {
-  const refuse = new Hono();
-  refuse.all('*', () => {
-    throw new ShuttingDownError();
-  });
-  refuse.onError((err, c) => {
-    const e = err instanceof ShuttingDownError ? err : new ShuttingDownError();
-    c.header('Retry-After', String(e.retryAfterS));
-    c.header('Connection', 'close');
-    return c.json(c.req.path.startsWith('/v1/') ? openAiErrorBody(e) : errorResponseBody(e), 503);
-  });
-  return refuse;
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls `done` every 25 ms until it holds or `deadlineMs` (epoch ms) passes; true when it held. */
-async function waitUntil(done: () => boolean, deadlineMs: number): Promise<boolean> {
-  while (!done()) {
-    if (Date.now() >= deadlineMs) return false;
-    await sleep(25);
-  }
-  return true;
-}
-
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.log ?? createLogger(config.logLevel);
+  const parts = wireParts(config, options, log);
+  const { engine, pool, sessions, stats } = parts;
+  const app = createApp(parts.deps);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxMessageBytes });
+  let draining = false;
+  const refusing = createRefusingApp();
+  const server = await listen(config, wss, (req, env) =>
+    draining ? refusing.fetch(req, env) : app.fetch(req, env),
+  ).catch(async (err: Error) => {
+    // Nothing may keep the process alive after a failed start: stop the workers and sessions.
+    sessions.close();
+    await pool.destroy();
+    throw err;
+  });
+  const traffic = trackTraffic(server);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info('listening', {
+    url,
+    workers: config.workers,
+    threadsPerWorker: config.threadsPerWorker,
+  });
+  preload(config, engine, log);
+  const close = createShutdown({
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    log,
+    server,
+    wss,
+    traffic,
+    engine,
+    sessions,
+    pool,
+    startDraining: () => {
+      draining = true;
+    },
+  });
+  return { url, port, server, engine, stats, close };
+}
+
+/** The gateway's parts, from the worker pool up to what the routers are built from. */
+function wireParts(config: Config, options: GatewayOptions, log: Logger) {
   const store = createModelStore({
     hub: {
       endpoint: config.hfEndpoint,
@@ -107,7 +123,38 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     },
   });
   const ids = () => [...new Set([...SEED_MODELS.map((m) => m.id), ...store.knownIds()])];
-  const catalog: ModelCatalog = {
+  const catalog = modelCatalog(ids, engine, () => store.cacheSizeBytes());
+  const schemas = createSchemas({
+    modelIds: ids(),
+    defaultModelId: DEFAULT_MODEL_ID,
+    maxTextChars: config.maxTextChars,
+  });
+  const sessions = new SessionRegistry<TtsSession>({
+    ttlMs: config.sessionTtlMs,
+    maxSessions: config.maxSessions,
+  });
+  liveSessions = () => sessions.size;
+  const openSession = sessionOpener(config, engine, metrics);
+  const deps: AppDeps = {
+    config,
+    engine,
+    catalog,
+    stats,
+    schemas,
+    sessions,
+    openSession,
+    metrics,
+    log: (level, msg, fields) => log[level](msg, fields),
+  };
+  return { pool, engine, sessions, stats, deps };
+}
+
+function modelCatalog(
+  ids: () => string[],
+  engine: PoolEngine,
+  cacheSizeBytes: () => Promise<number>,
+): ModelCatalog {
+  return {
     defaultId: DEFAULT_MODEL_ID,
     ids,
     list: () =>
@@ -122,24 +169,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       })),
     loadedModels: () => engine.loadedModels(),
     modelLoadTimes: () => engine.modelLoadTimes(),
-    cacheSizeBytes: () => store.cacheSizeBytes(),
+    cacheSizeBytes,
   };
-  const schemas = createSchemas({
-    modelIds: ids(),
-    defaultModelId: DEFAULT_MODEL_ID,
-    maxTextChars: config.maxTextChars,
-  });
-  const sessions = new SessionRegistry<TtsSession>({
-    ttlMs: config.sessionTtlMs,
-    maxSessions: config.maxSessions,
-  });
-  liveSessions = () => sessions.size;
+}
+
+/** Opens sessions with the server's limits; real-time doors pass admission first. */
+function sessionOpener(
+  config: Config,
+  engine: PoolEngine,
+  metrics: Metrics,
+): AppDeps['openSession'] {
   const admission = new RealtimeAdmission({
     maxRealtimeSessions: config.maxRealtimeSessions,
     measuredAudioSPerS: () => engine.measuredAudioSPerS(),
     minSessions: config.workers,
   });
-  const openSession: AppDeps['openSession'] = (options, door) => {
+  return (options, door) => {
     // WebSocket and REST sessions have a listener playing as audio comes; SSE and OpenAI
     // one-shots await a whole text (README "Scheduling").
     const realtime = door === 'ws' || door === 'rest';
@@ -158,50 +203,38 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       onClose: release,
     });
   };
-  const app = createApp({
-    config,
-    engine,
-    catalog,
-    stats,
-    schemas,
-    sessions,
-    openSession,
-    metrics,
-    sessionOwners: new WeakMap(),
-    log: (level, msg, fields) => log[level](msg, fields),
-  });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxMessageBytes });
+}
 
-  let draining = false;
-  const refusing = refusingApp();
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve(
-      {
-        fetch: (req, env) => (draining ? refusing.fetch(req, env) : app.fetch(req, env)),
-        port: config.port,
-        hostname: config.host,
-        websocket: { server: wss },
-        serverOptions: {
-          headersTimeout: config.headersTimeoutMs,
-          requestTimeout: config.requestTimeoutMs,
-          keepAliveTimeout: config.keepAliveTimeoutMs,
-          // Node checks those timeouts on this interval (30 s by default, too coarse for them).
-          connectionsCheckingInterval: Math.min(
-            30_000,
-            Math.max(100, Math.min(config.headersTimeoutMs, config.requestTimeoutMs) / 4),
-          ),
+/** Listens with the configured timeouts; a failure to listen becomes a ConfigError saying why. */
+async function listen(config: Config, wss: WebSocketServer, fetch: Hono['fetch']): Promise<Server> {
+  try {
+    return await new Promise<Server>((resolve, reject) => {
+      const s = serve(
+        {
+          fetch,
+          port: config.port,
+          hostname: config.host,
+          websocket: { server: wss },
+          serverOptions: {
+            headersTimeout: config.headersTimeoutMs,
+            requestTimeout: config.requestTimeoutMs,
+            keepAliveTimeout: config.keepAliveTimeoutMs,
+            // Node checks those timeouts on this interval (30 s by default, too coarse for them).
+            connectionsCheckingInterval: Math.min(
+              30_000,
+              Math.max(100, Math.min(config.headersTimeoutMs, config.requestTimeoutMs) / 4),
+            ),
+          },
         },
-      },
-      () => {
-        s.off('error', reject);
-        resolve(s as Server);
-      },
-    ) as Server;
-    s.once('error', reject);
-  }).catch(async (err: NodeJS.ErrnoException) => {
-    // Nothing may keep the process alive after a failed start: stop the workers and sessions.
-    sessions.close();
-    await pool.destroy();
+        () => {
+          s.off('error', reject);
+          resolve(s as Server);
+        },
+      ) as Server;
+      s.once('error', reject);
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
     const why =
       err.code === 'EADDRINUSE'
         ? 'the port is already in use'
@@ -211,90 +244,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     throw new ConfigError(
       `Cannot listen on ${config.host}:${config.port}: ${why}. Choose another PORT/HOST.`,
     );
-  });
-  // Every HTTP exchange until its response is done; subscriptions (SSE on a REST session) stay
-  // open as long as their session, so shutdown ends them instead of waiting for them.
-  const exchanges = new Map<ServerResponse, { subscription: boolean }>();
-  // Connections, to see that a finished response has also left the process before exiting.
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  server.on('request', (req, res: ServerResponse) => {
-    exchanges.set(res, { subscription: (req.url ?? '').startsWith('/api/stream/events') });
-    res.once('close', () => exchanges.delete(res));
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info('listening', {
-    url,
-    workers: config.workers,
-    threadsPerWorker: config.threadsPerWorker,
-  });
+  }
+}
 
+function preload(config: Config, engine: PoolEngine, log: Logger): void {
   for (const id of config.preload) {
     engine.ensureModel(id).then(
       (s) => log.info('model preloaded', { model: id, seconds: s }),
       (err: unknown) => log.error('model preload failed', { model: id, error: String(err) }),
     );
   }
-
-  // Work is in flight while a request (not a subscription) is unanswered, a task is queued or
-  // running, or a socket still holds unsent audio. Two idle polls in a row: a session hands its
-  // next sentence to the pool in the tick after the previous one settles.
-  const busy = () =>
-    [...exchanges.values()].some((e) => !e.subscription) ||
-    engine.stats().busyWorkers > 0 ||
-    engine.stats().queued > 0 ||
-    [...wss.clients].some((ws) => ws.bufferedAmount > 0);
-  let idlePolls = 0;
-  const drained = () => {
-    idlePolls = busy() ? 0 : idlePolls + 1;
-    return idlePolls >= 2;
-  };
-
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      const deadline = Date.now() + config.shutdownTimeoutMs;
-      // 1. Stop accepting: no new connections; requests on kept-alive ones get 503.
-      draining = true;
-      // net's close, not http's: http.Server.close() also destroys every connection it deems
-      // idle, which includes one whose response has ended but is still flushing (truncating it).
-      net.Server.prototype.close.call(server);
-      // 2. Let in-flight syntheses, REST calls and streams finish, up to the deadline.
-      const finished = await waitUntil(drained, deadline);
-      if (!finished)
-        log.warn('shutdown deadline reached with work in flight', { inFlight: exchanges.size });
-      // 3. Close what is left: queued chunks fail, so every request still waiting for one gets a
-      // complete 503 {detail} through its door's error path (not a reset connection); a chunk
-      // already running finishes (a worker cannot be interrupted) and its request with it.
-      // WebSockets close with 1001 (before their sessions, which would end them with 1000 and
-      // `done`), then every session, which ends open subscriptions.
-      engine.scheduler.dropQueued();
-      for (const client of wss.clients) client.close(1001, 'server shutting down');
-      sessions.close();
-      const runningGraceMs = Math.max(30_000, config.shutdownTimeoutMs);
-      await waitUntil(
-        () => exchanges.size === 0 && wss.clients.size === 0,
-        Math.max(
-          Date.now() + 1000,
-          deadline,
-          engine.stats().busyWorkers > 0 ? Date.now() + runningGraceMs : 0,
-        ),
-      );
-      // A finished response may still be on its way: end each connection (FIN after the last
-      // byte) and wait for the peer to close, so exiting cannot cut a response short.
-      for (const socket of sockets) socket.end();
-      await waitUntil(() => sockets.size === 0, Date.now() + 2000);
-      server.closeAllConnections();
-      for (const socket of sockets) socket.destroy();
-      server.close(); // http's own timers
-      for (const client of wss.clients) client.terminate();
-      wss.close();
-      // 4. Stop the workers; a task still running is allowed to end (see WorkerPool.destroy).
-      await pool.destroy({ runningGraceMs });
-    })());
-  return { url, port, server, engine, stats, close };
 }

@@ -6,11 +6,13 @@ import { Hono } from 'hono';
 import { floatToPcm16 } from '../audio/index.js';
 import { VOICES } from '../kitten/voices.js';
 import { round } from '../generation-stats.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from './deps.js';
 import { parseWith, readJson } from './validate.js';
 import { wavJsonBody } from './wav-json-body.js';
 
-export function apiRoutes(deps: AppDeps): Hono {
+export function apiRoutes(
+  deps: Pick<AppDeps, 'catalog' | 'config' | 'engine' | 'schemas' | 'stats'>,
+): Hono {
   const { schemas, engine, catalog, stats, config } = deps;
   const app = new Hono();
 

@@ -2,7 +2,7 @@
 // onto our names (model, voice, speed range). Every failure is a 400 naming the field at fault.
 import { z } from 'zod';
 import { AUDIO_FORMATS, type AudioFormat } from '../audio/index.js';
-import { OpenAiParamError, paramErrorFromZod } from './openai-errors.js';
+import { OpenAiParamError, paramErrorFromZod } from './errors.js';
 import {
   OPENAI_SPEED_MAX,
   OPENAI_SPEED_MIN,

@@ -3,18 +3,13 @@
 // one continuous encoded stream, sentence by sentence, as a TtsSession renders it.
 import { Hono, type Context } from 'hono';
 import { createStreamEncoder, contentTypeFor, type StreamEncoder } from '../audio/index.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from './deps.js';
 import { GatewayError, NotFoundError } from '../errors.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import { errorOf, type AudioEvent, type TtsSessionEvent } from '../session/session-events.js';
 import type { TtsSession } from '../session/tts-session.js';
 import { ENCODE_SLICE_SAMPLES, toBase64 } from './chunk-audio.js';
-import {
-  internalErrorBody,
-  openAiErrorBody,
-  OpenAiParamError,
-  renderOpenAiError,
-} from './openai-errors.js';
+import { internalErrorBody, openAiErrorBody, OpenAiParamError, renderError } from './errors.js';
 import { OPENAI_MODEL_ALIASES } from './openai-names.js';
 import {
   createSpeechRequestParser,
@@ -133,7 +128,9 @@ function toReadable(
   });
 }
 
-export function openaiRoutes(deps: AppDeps): Hono {
+export function openaiRoutes(
+  deps: Pick<AppDeps, 'catalog' | 'config' | 'engine' | 'log' | 'openSession'>,
+): Hono {
   const { catalog, config, engine, openSession } = deps;
   const app = new Hono();
   const parseSpeech = createSpeechRequestParser({
@@ -234,6 +231,6 @@ export function openaiRoutes(deps: AppDeps): Hono {
     );
   });
 
-  app.onError((err, c) => renderOpenAiError(err, c, deps.log));
+  app.onError((err, c) => renderError(err, c, deps.log));
   return app;
 }

@@ -1,7 +1,7 @@
 // GET /openapi.json (the OpenAPI 3.1 document, built once from the zod schemas) and GET /docs, the
 // same document rendered as one self-contained HTML page: no CDN, no script, works offline.
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from './deps.js';
 import { buildOpenApiDocument, type JsonSchema, type OpenApiDocument } from './openapi-document.js';
 
 /** No script at all, no outside origin: the page cannot load anything from elsewhere. */

@@ -2,7 +2,6 @@
 // its ES modules and style sheet. Plain files, no build step and no CDN, so it works on offline machines.
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.js';
 import { NotFoundError } from '../errors.js';
 
 /** The page may talk only to this origin (fetch and WebSocket) and play audio it made itself. */
@@ -35,11 +34,8 @@ export interface PlaygroundOptions {
   publicDir?: URL;
 }
 
-// deps is taken for the uniform router signature; the page learns everything else from the API.
-export function playgroundRoutes(
-  _deps: Partial<AppDeps> = {},
-  options: PlaygroundOptions = {},
-): Hono {
+// The page needs none of the gateway's parts: it learns everything from the API.
+export function playgroundRoutes(options: PlaygroundOptions = {}): Hono {
   const dir = options.publicDir ?? new URL('./public/', import.meta.url);
   // Read once at start: a missing file is a broken build and should fail loudly, not per request.
   const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');

@@ -3,30 +3,32 @@
 // calls return at once and the audio goes to the subscriber instead.
 import { Hono } from 'hono';
 import { encodeWav } from '../audio/index.js';
-import { ownedSession, type AppDeps } from '../app.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import { errorOf, type ChunkEvent } from '../session/session-events.js';
 import { callerKeyId } from './auth.js';
+import type { AppDeps } from './deps.js';
 import { toBase64 } from './chunk-audio.js';
 import { parseWith, queryObject, readJson } from './validate.js';
 
-export function streamRestRoutes(deps: AppDeps): Hono {
-  const { schemas, sessions, openSession } = deps;
+export function streamRestRoutes({
+  schemas,
+  sessions,
+  openSession,
+}: Pick<AppDeps, 'schemas' | 'sessions' | 'openSession'>): Hono {
   const app = new Hono();
 
   app.post('/start', (c) => {
     const q = parseWith(schemas.streamStartQuery, queryObject(c));
-    const session = sessions.create(() =>
-      openSession({ modelId: q.model, voice: q.voice, speed: q.speed }, 'rest'),
+    const session = sessions.create(
+      () => openSession({ modelId: q.model, voice: q.voice, speed: q.speed }, 'rest'),
+      { owner: callerKeyId(c) },
     );
-    const owner = callerKeyId(c);
-    if (owner !== undefined) deps.sessionOwners.set(session, owner);
     return c.json({ session_id: session.id, status: 'created' });
   });
 
   app.post('/chunk', async (c) => {
     const { session_id } = parseWith(schemas.streamChunkQuery, queryObject(c));
-    const session = ownedSession(deps, session_id, callerKeyId(c));
+    const session = sessions.get(session_id, callerKeyId(c));
     const body = parseWith(schemas.streamChunkBody, await readJson(c, {}));
     return session.runExclusive(async () => {
       const seqs = session.pushText(body.text, { flush: body.flush });
@@ -57,7 +59,7 @@ export function streamRestRoutes(deps: AppDeps): Hono {
 
   app.delete('/end/:session_id', (c) => {
     const id = c.req.param('session_id');
-    ownedSession(deps, id, callerKeyId(c)); // 404 when unknown or not the caller's
+    sessions.get(id, callerKeyId(c)); // 404 when unknown or not the caller's
     sessions.delete(id);
     return c.json({ status: 'ended', session_id: id });
   });

@@ -3,13 +3,14 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import { ownedSession, type AppDeps } from '../app.js';
 import { echo, GatewayError } from '../errors.js';
 import { errorOf, type TtsSessionEvent } from '../session/session-events.js';
-import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import { round } from '../generation-stats.js';
+import type { AudioFormat } from '../audio/index.js';
 import { callerKeyId } from './auth.js';
-import { createChunkAudioWriter, toBase64 } from './chunk-audio.js';
+import type { AppDeps } from './deps.js';
+import { toBase64 } from './chunk-audio.js';
+import { wireEvents, type WireEvent } from './wire-events.js';
 import { parseWith, queryObject, readJson } from './validate.js';
 
 interface PumpResult {
@@ -27,11 +28,10 @@ type Events = AsyncIterator<TtsSessionEvent>;
 async function pump(
   stream: SSEStreamingApi,
   it: Events,
-  format: Parameters<typeof createChunkAudioWriter>[0],
+  format: AudioFormat,
   heartbeatMs: number,
   first?: TtsSessionEvent,
 ): Promise<PumpResult> {
-  const writer = createChunkAudioWriter(format, SAMPLE_RATE_HZ);
   stream.onAbort(() => void it.return?.());
   // A comment line now and then: proxies and browsers drop an SSE stream that stays silent.
   const heartbeat = setInterval(
@@ -39,43 +39,15 @@ async function pump(
     heartbeatMs,
   );
   const result: PumpResult = { chunks: 0, durationS: 0, generationS: 0 };
-  let pending = first;
+  const wire = wireEvents(it, format, { first, stopped: () => stream.aborted, ended: () => true });
   try {
-    for (;;) {
-      const next = pending ? { done: false as const, value: pending } : await it.next();
-      pending = undefined;
-      if (next.done || stream.aborted) break;
-      const ev = next.value;
+    for await (const ev of wire) {
       if (ev.type === 'audio') {
         result.chunks++;
-        result.durationS += ev.durationS;
-        result.generationS += ev.timings.generationS;
-        await stream.writeSSE({
-          event: 'audio',
-          data: JSON.stringify({
-            seq: ev.seq,
-            text: ev.text,
-            duration: round(ev.durationS, 3),
-            sample_rate: ev.sampleRateHz,
-            format: writer.format,
-            audio_base64: toBase64(await writer.encodeSliced(ev.samples)),
-          }),
-        });
-      } else if (ev.type === 'flushed') {
-        await stream.writeSSE({ event: 'flushed', data: '{}' });
-      } else {
-        await stream.writeSSE({
-          event: 'error',
-          data: JSON.stringify({ detail: ev.detail, seq: ev.seq }),
-        });
+        result.durationS += ev.source.durationS;
+        result.generationS += ev.source.timings.generationS;
       }
-    }
-    const tail = writer.finish();
-    if (tail.length > 0 && !stream.aborted) {
-      await stream.writeSSE({
-        event: 'audio_end',
-        data: JSON.stringify({ format: writer.format, audio_base64: toBase64(tail) }),
-      });
+      await stream.writeSSE(sseMessage(ev));
     }
   } finally {
     clearInterval(heartbeat);
@@ -84,13 +56,34 @@ async function pump(
   return result;
 }
 
-export function streamSseRoutes(deps: AppDeps): Hono {
+function sseMessage(ev: WireEvent): { event: string; data: string } {
+  switch (ev.type) {
+    case 'audio':
+      return {
+        event: 'audio',
+        data: JSON.stringify({ ...ev.header, audio_base64: toBase64(ev.bytes) }),
+      };
+    case 'flushed':
+      return { event: 'flushed', data: '{}' };
+    case 'error':
+      return { event: 'error', data: JSON.stringify({ detail: ev.detail, seq: ev.seq }) };
+    case 'audio_end':
+      return {
+        event: 'audio_end',
+        data: JSON.stringify({ format: ev.format, audio_base64: toBase64(ev.bytes) }),
+      };
+  }
+}
+
+export function streamSseRoutes(
+  deps: Pick<AppDeps, 'catalog' | 'config' | 'engine' | 'openSession' | 'schemas' | 'sessions'>,
+): Hono {
   const { schemas, openSession, engine } = deps;
   const app = new Hono();
 
   app.get('/stream/events', (c: Context) => {
     const q = parseWith(schemas.streamEventsQuery, queryObject(c));
-    const session = ownedSession(deps, q.session_id, callerKeyId(c));
+    const session = deps.sessions.get(q.session_id, callerKeyId(c));
     if (session.hasConsumer) {
       throw new GatewayError(
         409,

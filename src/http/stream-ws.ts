@@ -7,14 +7,19 @@ import { Hono } from 'hono';
 import { upgradeWebSocket } from '@hono/node-server';
 import type { WSContext } from 'hono/ws';
 import type { WebSocket } from 'ws';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from './deps.js';
 import { echo, GatewayError } from '../errors.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
-import { round } from '../generation-stats.js';
 import type { TtsSession } from '../session/tts-session.js';
-import { createChunkAudioWriter, toBase64 } from './chunk-audio.js';
+import { toBase64 } from './chunk-audio.js';
+import { wireEvents } from './wire-events.js';
 import type { WsQuery } from './schemas.js';
 import { describeIssues, queryObject, parseWith } from './validate.js';
+
+type WsDeps = Pick<
+  AppDeps,
+  'catalog' | 'config' | 'engine' | 'log' | 'metrics' | 'openSession' | 'schemas' | 'sessions'
+>;
 
 /** Bytes the socket may hold unsent before the session stops pulling audio (backpressure). */
 const HIGH_WATER_BYTES = 512 * 1024;
@@ -38,54 +43,38 @@ async function pumpAudio(
   q: WsQuery,
   touch: () => void,
 ): Promise<void> {
-  const writer = createChunkAudioWriter(q.format, SAMPLE_RATE_HZ);
-  for await (const ev of session) {
-    if (ws.readyState !== 1) break;
+  const wire = wireEvents(session[Symbol.asyncIterator](), q.format, {
+    stopped: () => ws.readyState !== 1,
+    ended: () => session.isEnded,
+  });
+  for await (const ev of wire) {
     touch();
     if (ev.type === 'audio') {
-      const bytes = await writer.encodeSliced(ev.samples);
       await drained(ws);
-      const header = {
-        type: 'audio',
-        seq: ev.seq,
-        text: ev.text,
-        duration: round(ev.durationS, 3),
-        sample_rate: ev.sampleRateHz,
-        format: q.format,
-        bytes: bytes.byteLength,
-      };
-      if (q.encoding === 'json') sendJson(ws, { ...header, audio_base64: toBase64(bytes) });
-      else {
-        sendJson(ws, header);
-        ws.send(bytes as Uint8Array<ArrayBuffer>);
-      }
-    } else if (ev.type === 'flushed') {
-      sendJson(ws, { type: 'flushed' });
+      sendAudio(ws, q, { type: 'audio', ...ev.header }, ev.bytes);
+    } else if (ev.type === 'audio_end') {
+      sendAudio(ws, q, { type: 'audio_end', format: ev.format }, ev.bytes);
     } else {
-      sendJson(ws, { type: 'error', detail: ev.detail, seq: ev.seq });
+      sendJson(ws, ev);
     }
   }
   if (ws.readyState !== 1 || !session.isEnded) return;
-  const tail = writer.finish();
-  if (tail.byteLength > 0) {
-    if (q.encoding === 'json')
-      sendJson(ws, {
-        type: 'audio_end',
-        format: q.format,
-        bytes: tail.byteLength,
-        audio_base64: toBase64(tail),
-      });
-    else {
-      sendJson(ws, { type: 'audio_end', format: q.format, bytes: tail.byteLength });
-      ws.send(tail as Uint8Array<ArrayBuffer>);
-    }
-  }
   sendJson(ws, { type: 'done' });
   ws.close(1000, 'done');
 }
 
+/** A JSON header with the byte count, then the bytes: a binary frame, or base64 in the header. */
+function sendAudio(ws: Ws, q: WsQuery, header: Record<string, unknown>, bytes: Uint8Array): void {
+  const described = { ...header, bytes: bytes.byteLength };
+  if (q.encoding === 'json') sendJson(ws, { ...described, audio_base64: toBase64(bytes) });
+  else {
+    sendJson(ws, described);
+    if (ws.readyState === 1) ws.send(bytes as Uint8Array<ArrayBuffer>);
+  }
+}
+
 export function streamWsRoutes(
-  deps: AppDeps,
+  deps: WsDeps,
 ): Hono<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }> {
   const { schemas, sessions, openSession, config } = deps;
   const app = new Hono<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }>();
@@ -210,7 +199,7 @@ export function streamWsRoutes(
   return app;
 }
 
-function handleMessage(deps: AppDeps, ws: Ws, session: TtsSession, data: unknown): void {
+function handleMessage(deps: WsDeps, ws: Ws, session: TtsSession, data: unknown): void {
   if (typeof data !== 'string') {
     sendJson(ws, {
       type: 'error',

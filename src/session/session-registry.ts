@@ -1,5 +1,6 @@
 // Streaming sessions by id, for the doors that address one session across requests (REST chunk, SSE):
-// an idle timeout, a cap on how many exist, and nothing left behind when they go.
+// an idle timeout, a cap on how many exist, who may use each (the API key that made it), and
+// nothing left behind when they go.
 import { echo, NotFoundError, ShuttingDownError, TooManyRequestsError } from '../errors.js';
 import type { TtsSession } from './tts-session.js';
 
@@ -42,6 +43,8 @@ interface Entry<S> {
   lastUsedMs: number;
   /** false: the door that holds the session times it out itself (a WebSocket closes its socket). */
   readonly expires: boolean;
+  /** The API key (by id) that made the session; only it may use the session. */
+  readonly owner: string | undefined;
 }
 
 export class SessionRegistry<S extends RegisteredSession = TtsSession> {
@@ -73,9 +76,10 @@ export class SessionRegistry<S extends RegisteredSession = TtsSession> {
 
   /**
    * Registers the session `open()` makes, unless the cap is reached (then open is not called).
-   * `expires: false` leaves its idle timeout to the door holding it (it still counts for the cap).
+   * `expires: false` leaves its idle timeout to the door holding it (it still counts for the cap);
+   * `owner` binds it to the API key that made it (see get()).
    */
-  create(open: () => S, options: { expires?: boolean } = {}): S {
+  create(open: () => S, options: { expires?: boolean; owner?: string } = {}): S {
     if (this.closed) throw new ShuttingDownError();
     if (this.entries.size >= this.maxSessions) this.sweep();
     if (this.entries.size >= this.maxSessions) {
@@ -87,15 +91,20 @@ export class SessionRegistry<S extends RegisteredSession = TtsSession> {
       session,
       lastUsedMs: this.now(),
       expires: options.expires ?? true,
+      owner: options.owner,
     });
     this.timer ??= setInterval(() => this.sweep(), this.sweepIntervalMs).unref();
     return session;
   }
 
-  /** The session with this id, marked as used now; NotFoundError when unknown or expired. */
-  get(id: string): S {
+  /**
+   * The session with this id, marked as used now. NotFoundError when unknown, expired, or owned by
+   * another key than `keyId` (a session made without an owner answers to every caller): another
+   * key's session is indistinguishable from none.
+   */
+  get(id: string, keyId?: string): S {
     const entry = this.entries.get(id);
-    if (!entry || this.expire(entry))
+    if (!entry || (entry.owner !== undefined && entry.owner !== keyId) || this.expire(entry))
       throw new NotFoundError(`Session '${echo(id)}' not found (it may have expired).`);
     entry.lastUsedMs = this.now();
     return entry.session;

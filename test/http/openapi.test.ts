@@ -1,7 +1,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createApp, type AppDeps } from '../../src/app.js';
+import { createApp } from '../../src/http/app.js';
+import type { AppDeps } from '../../src/http/deps.js';
 import { loadConfig } from '../../src/config.js';
 import { createSchemas } from '../../src/http/schemas.js';
 import * as res from '../../src/http/openapi-responses.js';

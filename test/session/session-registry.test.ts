@@ -50,6 +50,18 @@ describe('SessionRegistry', () => {
     }
   });
 
+  it('gives a session made with an owner only to that API key, as if no other key could see it', () => {
+    const registry = new SessionRegistry({ ttlMs: 60_000 });
+    const owned = registry.create(opener(), { owner: 'key-a' });
+    const open = registry.create(opener());
+    expect(registry.get(owned.id, 'key-a')).toBe(owned);
+    expect(() => registry.get(owned.id, 'key-b')).toThrow(NotFoundError);
+    expect(() => registry.get(owned.id)).toThrow(NotFoundError);
+    expect(registry.get(open.id, 'key-b')).toBe(open);
+    expect(registry.get(open.id)).toBe(open);
+    registry.close();
+  });
+
   it('expires sessions idle for ttlMs and touches them on use', () => {
     const clock = manualClock();
     const expired: string[] = [];

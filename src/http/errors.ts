@@ -1,10 +1,19 @@
-// OpenAI's error envelope for the /v1 routes: {"error":{"message","type","param","code"}}. Clients
-// built on OpenAI's SDKs read these fields (the SDK raises BadRequestError etc. from them), so the
-// routes under /v1 answer in this shape instead of the gateway's {detail}.
+// Every error answer of the HTTP layer, in one place. Two envelopes: the gateway's `{detail}` and,
+// under /v1, OpenAI's `{"error":{"message","type","param","code"}}` (clients built on OpenAI's SDKs
+// read those fields: the SDK raises BadRequestError etc. from them). renderError() picks the
+// envelope by path, so a failure in any middleware (401, 413) answers in the door's shape; it also
+// sets Retry-After, logs server errors, and treats a client that went away as no error of ours.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { GatewayError } from '../errors.js';
+import type { Log } from './deps.js';
+
+export function errorResponseBody(err: GatewayError): { detail: string } {
+  return { detail: err.message };
+}
 
 export interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -84,30 +93,61 @@ export function internalErrorBody(): OpenAiErrorBody {
   };
 }
 
-type Log = (level: 'error', msg: string, fields?: Record<string, unknown>) => void;
-
-/**
- * The /v1 counterpart of the app's error hook: same statuses, headers and logging, OpenAI's body.
- * The app-level hook can call it for /v1 paths so middleware failures (401, 413) match too.
- */
-export function renderOpenAiError(err: unknown, c: Context, log?: Log): Response {
+/** The error answer for `err` in the envelope of the request's door (see the file comment). */
+export function renderError(err: unknown, c: Context, log?: Log): Response {
+  // The unread rest of an oversized body would corrupt the next request on this connection.
+  if (err instanceof GatewayError && err.status === 413) c.header('Connection', 'close');
+  const openAi = c.req.path.startsWith('/v1/');
   if (err instanceof GatewayError) {
     if (err.retryAfterS !== undefined) c.header('Retry-After', String(Math.ceil(err.retryAfterS)));
     if (err.status >= 500)
       log?.('error', err.message, { code: err.code, cause: String(err.cause ?? '') });
-    return c.json(openAiErrorBody(err), err.status as ContentfulStatusCode);
+    const body = openAi ? openAiErrorBody(err) : errorResponseBody(err);
+    return c.json(body, err.status as ContentfulStatusCode);
   }
-  if (err instanceof Error && err.name === 'AbortError') {
+  if (isAbort(err)) {
+    // The client went away (mid-body, say): nobody is left to read an answer; not our error.
+    log?.('debug', 'client closed the request', { path: c.req.path, error: String(err) });
+    const detail = 'The client closed the request.';
     const error = {
-      message: 'The client closed the request.',
+      message: detail,
       type: 'invalid_request_error',
       param: null,
       code: 'client_closed',
     };
-    return c.json({ error }, 499 as ContentfulStatusCode);
+    return c.json(openAi ? { error } : { detail }, 499 as ContentfulStatusCode);
   }
   log?.('error', 'unhandled error', {
     error: err instanceof Error ? (err.stack ?? err.message) : String(err),
   });
-  return c.json(internalErrorBody(), 500);
+  return c.json(openAi ? internalErrorBody() : { detail: 'internal error' }, 500);
+}
+
+function isAbort(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: string }).code;
+  // Node's http server fails a body read with ECONNRESET "aborted" when the peer disconnects.
+  return (
+    err.name === 'AbortError' ||
+    code === 'ABORT_ERR' ||
+    (code === 'ECONNRESET' && err.message === 'aborted')
+  );
+}
+
+/**
+ * Writes `res` to a raw socket and closes it: the answer to a refused WebSocket upgrade, which
+ * @hono/node-server would otherwise send with an empty body.
+ */
+export async function writeRawResponse(socket: Duplex, res: Response): Promise<void> {
+  const body = Buffer.from(await res.text());
+  const head = [
+    `HTTP/1.1 ${res.status} ${STATUS_CODES[res.status] ?? ''}`,
+    'Connection: close',
+    `Content-Length: ${body.length}`,
+  ];
+  res.headers.forEach((value, name) => {
+    if (!['connection', 'content-length'].includes(name)) head.push(`${name}: ${value}`);
+  });
+  socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), body]));
+  socket.destroy();
 }

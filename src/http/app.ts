@@ -1,0 +1,99 @@
+// createApp(deps): the Hono application — where every request enters. Request ids and metrics,
+// CORS, body limits, API keys, then the routers of every door, and the one error hook
+// (errors.ts) that turns any failure into its door's error envelope with the right status.
+import type { IncomingMessage } from 'node:http';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { echo, PayloadTooLargeError, ShuttingDownError } from '../errors.js';
+import { apiRoutes } from './api.js';
+import { createAuth } from './auth.js';
+import type { AppDeps } from './deps.js';
+import { renderError, writeRawResponse } from './errors.js';
+import { openaiRoutes } from './openai.js';
+import { OPENAPI_PUBLIC_PATHS, openapiRoutes } from './openapi.js';
+import { PLAYGROUND_PUBLIC_PATHS, playgroundRoutes } from './playground.js';
+import { requestContext } from './request-context.js';
+import { streamRestRoutes } from './stream-rest.js';
+import { streamSseRoutes } from './stream-sse.js';
+import { streamWsRoutes } from './stream-ws.js';
+
+export function createApp(deps: AppDeps): Hono {
+  const { config } = deps;
+  const app = new Hono();
+  app.use('*', requestContext({ metrics: deps.metrics, log: deps.log }));
+  const allowAll = config.corsOrigins.includes('*');
+  app.use(
+    '*',
+    cors({
+      origin: allowAll ? '*' : [...config.corsOrigins],
+      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'Authorization', 'x-api-key'],
+      exposeHeaders: ['x-request-id', 'Retry-After'],
+      credentials: false,
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: config.maxBodyBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(
+          `The request body is larger than ${config.maxBodyBytes} bytes.`,
+        );
+      },
+    }),
+  );
+
+  // The page shell and the API description carry no data; everything they call needs the key.
+  const publicPaths = [
+    ...PLAYGROUND_PUBLIC_PATHS,
+    ...OPENAPI_PUBLIC_PATHS,
+    '/api/health',
+    ...(config.metricsPublic ? ['/metrics'] : []),
+  ];
+  app.use('*', createAuth({ apiKeys: config.apiKeys, publicPaths }).middleware);
+
+  app.get('/metrics', async (c) =>
+    c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }),
+  );
+  app.route('/api', apiRoutes(deps));
+  app.route('/api/stream', streamRestRoutes(deps));
+  app.route('/api', streamSseRoutes(deps));
+  app.route('/api', streamWsRoutes(deps));
+  app.route('/v1', openaiRoutes(deps));
+  app.route('/', openapiRoutes(deps));
+  app.route('/', playgroundRoutes());
+
+  app.notFound((c) => c.json({ detail: `Not found: ${c.req.method} ${echo(c.req.path)}` }, 404));
+  app.onError(async (err, c) => {
+    const res = renderError(err, c, deps.log);
+    // A refused WebSocket upgrade: @hono/node-server would answer with an empty body, but clients
+    // deserve the {detail}, so the answer is written to the raw socket here.
+    const incoming = (c.env as { incoming?: IncomingMessage; outgoing?: unknown } | undefined)
+      ?.incoming;
+    if (
+      incoming &&
+      (c.env as { outgoing?: unknown }).outgoing === undefined &&
+      c.req.header('upgrade')
+    ) {
+      await writeRawResponse(incoming.socket, res.clone());
+    }
+    return res;
+  });
+  return app;
+}
+
+/** While draining, every new request (WebSocket upgrades included) gets 503 in its door's shape. */
+export function createRefusingApp(): Hono {
+  const refuse = new Hono();
+  refuse.all('*', () => {
+    throw new ShuttingDownError();
+  });
+  refuse.onError((err, c) => {
+    c.header('Connection', 'close');
+    return renderError(err instanceof ShuttingDownError ? err : new ShuttingDownError(), c);
+  });
+  return refuse;
+}

@@ -1,0 +1,50 @@
+// What the routers are built from: the gateway's parts, as types only (no runtime import, so no
+// router reaches back into the app that mounts it). Each router takes the fields it uses
+// (`Pick<AppDeps, …>`); gateway.ts builds the whole object once.
+import type { Config } from '../config.js';
+import type { Engine } from '../engine/engine.js';
+import type { GenerationStats } from '../generation-stats.js';
+import type { Metrics } from '../metrics.js';
+import type { SessionRegistry } from '../session/session-registry.js';
+import type { TtsSession, TtsSessionOptions } from '../session/tts-session.js';
+import type { Schemas } from './schemas.js';
+
+export interface ModelListing {
+  id: string;
+  name: string;
+  params: string;
+  size: string;
+  description: string;
+  quality: string;
+  precision: string;
+}
+
+/** What the HTTP layer knows about models: the catalogue and the engine's load state. */
+export interface ModelCatalog {
+  readonly defaultId: string;
+  list(): ModelListing[];
+  ids(): string[];
+  loadedModels(): string[];
+  modelLoadTimes(): Record<string, number>;
+  /** Cached figure; never walks the disk on every call. */
+  cacheSizeBytes(): Promise<number>;
+}
+
+export interface AppDeps {
+  config: Config;
+  engine: Engine;
+  catalog: ModelCatalog;
+  stats: GenerationStats;
+  schemas: Schemas;
+  sessions: SessionRegistry<TtsSession>;
+  /** A new session with the server's limits applied (real-time doors pass admission first). */
+  openSession: (options: TtsSessionOptions, door: 'rest' | 'ws' | 'sse' | 'openai') => TtsSession;
+  metrics: Metrics;
+  log?: (
+    level: 'error' | 'warn' | 'info' | 'debug',
+    msg: string,
+    fields?: Record<string, unknown>,
+  ) => void;
+}
+
+export type Log = NonNullable<AppDeps['log']>;
