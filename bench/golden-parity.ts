@@ -24,7 +24,7 @@ const FIXTURE = path.resolve('test/fixtures/frontend.jsonl');
 
 function runFrontendCommand(input: string, extraArgs: string[]): Promise<string> {
   const tsx = path.resolve('node_modules/.bin/tsx');
-  const child = spawn(tsx, [path.resolve('src/cli.ts'), 'frontend', '--strict', ...extraArgs], {
+  const child = spawn(tsx, [path.resolve('src/cli/index.ts'), 'frontend', '--strict', ...extraArgs], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let out = '';

@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from './index.js';
 import { runFrontend, type FrontendChunk } from '../kitten/frontend.js';
 import { normalizeText } from '../kitten/normalize.js';
 import { createPhonemizer, type Phonemizer, type PhonemizerBackend } from '../kitten/phonemize.js';

@@ -2,7 +2,7 @@
 // whether each is already in the cache (so `serve --offline` can be planned). Also the plain text
 // table the list commands share.
 import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from './index.js';
 import { findCachedModel } from '../kitten/hub.js';
 import { SEED_MODELS } from '../kitten/model-registry.js';
 import { configFromFlags, fail, settingOptions } from './serve.js';

@@ -9,7 +9,7 @@ import {
   isAudioFormat,
   type AudioFormat,
 } from '../audio/stream-encoder.js';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from './index.js';
 import { DEFAULT_MODEL_ID } from '../kitten/model-registry.js';
 import { VOICES, VOICE_KEYS, isKnownVoice } from '../kitten/voices.js';
 import { DEFAULT_LIBRARY_VOICE, KittenTTS } from '../lib/kitten-tts.js';

@@ -2,7 +2,7 @@
 // Also home of the settings flags every command shares: a flag is turned back into its environment
 // variable and handed to loadConfig, so config.ts stays the one place settings are parsed.
 import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from './index.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 
 /** CLI flag → the environment variable of the same meaning (interfaces.md "Settings"). */

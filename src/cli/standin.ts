@@ -1,7 +1,7 @@
 // `kittentts standin --out DIR [--variant tiny|nano|nano-int8] [--seed N]`: writes a stand-in model
 // folder laid out like the Hugging Face repo, for tests, benchmarks and air-gapped trials.
 import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from './index.js';
 import { STANDIN_VARIANTS, writeStandinModel, type StandinVariant } from '../standin/standin.js';
 
 export const help = `Usage: kittentts standin --out DIR [--variant tiny|nano|nano-int8] [--seed N]

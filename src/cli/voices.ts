@@ -1,7 +1,7 @@
 // `kittentts voices [--json]`: the eight voices, by the display name the API and `say --voice` accept
 // and by the expr-voice-* key the model files use.
 import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli.js';
+import type { CliIo } from './index.js';
 import { VOICES } from '../kitten/voices.js';
 import { formatTable } from './models.js';
 import { fail } from './serve.js';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `kittentts` command-line tool: a thin dispatcher; each command lives in src/cli/<name>.ts
-// and is loaded only when used, so `frontend` never pays for onnxruntime and vice versa.
+// The `kittentts` command-line tool (the package's bin): a thin dispatcher; each command lives in
+// its own file in src/cli/ and is loaded only when used, so `frontend` never pays for onnxruntime
+// and vice versa.
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,18 +21,18 @@ export interface CliCommand {
 }
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
-  serve: { summary: 'start the gateway (same as npm start)', load: () => import('./cli/serve.js') },
-  say: { summary: 'synthesize text to a file or stdout', load: () => import('./cli/say.js') },
-  pull: { summary: 'download a model into the cache', load: () => import('./cli/pull.js') },
-  models: { summary: 'list the models', load: () => import('./cli/models.js') },
-  voices: { summary: 'list the voices', load: () => import('./cli/voices.js') },
+  serve: { summary: 'start the gateway (same as npm start)', load: () => import('./serve.js') },
+  say: { summary: 'synthesize text to a file or stdout', load: () => import('./say.js') },
+  pull: { summary: 'download a model into the cache', load: () => import('./pull.js') },
+  models: { summary: 'list the models', load: () => import('./models.js') },
+  voices: { summary: 'list the voices', load: () => import('./voices.js') },
   frontend: {
     summary: 'text → chunks, phonemes, input_ids (JSON Lines)',
-    load: () => import('./cli/frontend.js'),
+    load: () => import('./frontend.js'),
   },
   standin: {
     summary: 'write a stand-in model folder (tests, benchmarks)',
-    load: () => import('./cli/standin.js'),
+    load: () => import('./standin.js'),
   },
 };
 
