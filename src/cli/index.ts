@@ -5,20 +5,7 @@
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-
-export interface CliIo {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  /** The environment settings are read from (config.ts parses it; tests pass their own). */
-  env: Record<string, string | undefined>;
-}
-
-export interface CliCommand {
-  /** One-paragraph usage text printed by `--help`. */
-  readonly help: string;
-  run(argv: string[], io: CliIo): Promise<number>;
-}
+import type { CliCommand, CliIo } from './command.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   serve: { summary: 'start the gateway (same as npm start)', load: () => import('./serve.js') },
