@@ -13,7 +13,7 @@ import { echo, GatewayError, NotFoundError, PayloadTooLargeError } from './error
 import { createAuth } from './http/auth.js';
 import { renderOpenAiError } from './http/openai-errors.js';
 import { openaiRoutes } from './http/openai.js';
-import { OPENAPI_PUBLIC_PATHS, openapiRoutes } from './http/openapi.js';
+import { OPENAPI_PUBLIC_PATHS, openapiRoutes } from './http/openapi/router.js';
 import { PLAYGROUND_PUBLIC_PATHS, playgroundRoutes } from './http/playground.js';
 import { requestContext } from './http/request-context.js';
 import type { Metrics } from './metrics.js';
