@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts', 'workers/**/*.ts'],
-    ignores: ['src/engine/pool.ts', 'src/kitten/onnx.ts', 'src/config.ts', 'src/kitten/phonemize.ts', 'src/cli.ts', 'workers/tts-worker.ts'],
+    ignores: ['src/engine/pool.ts', 'src/kitten/onnx.ts', 'src/config.ts', 'src/kitten/phonemize.ts', 'src/cli/index.ts', 'workers/tts-worker.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

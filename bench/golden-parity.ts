@@ -24,9 +24,13 @@ const FIXTURE = path.resolve('test/fixtures/frontend.jsonl');
 
 function runFrontendCommand(input: string, extraArgs: string[]): Promise<string> {
   const tsx = path.resolve('node_modules/.bin/tsx');
-  const child = spawn(tsx, [path.resolve('src/cli.ts'), 'frontend', '--strict', ...extraArgs], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    tsx,
+    [path.resolve('src/cli/index.ts'), 'frontend', '--strict', ...extraArgs],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
   child.stdin.end(input);

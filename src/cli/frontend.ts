@@ -2,11 +2,11 @@
 // one line per input in the golden-vector schema (id, text, normalized, clean, raw) on stdout.
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli.js';
 import { runFrontend, type FrontendChunk } from '../kitten/frontend.js';
 import { normalizeText } from '../kitten/normalize.js';
 import { createPhonemizer, type Phonemizer, type PhonemizerBackend } from '../kitten/phonemize.js';
+import type { CliIo } from './command.js';
+import { parseFlags } from './flags.js';
 
 export const help = `Usage: kittentts frontend [--strict] [--backend auto|native|wasm] < in.jsonl > out.jsonl
 
@@ -57,20 +57,14 @@ async function processLine(line: string, phonemizer: Phonemizer, strict: boolean
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  let values: { strict?: boolean; backend?: string };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        strict: { type: 'boolean', default: false },
-        backend: { type: 'string', default: 'auto' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    io.stderr.write(`kittentts frontend: ${(err as Error).message}\n`);
-    return 2;
-  }
+  const parsed = parseFlags(argv, io, 'frontend', {
+    options: {
+      strict: { type: 'boolean', default: false },
+      backend: { type: 'string', default: 'auto' },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const backend = values.backend as PhonemizerBackend;
   if (!BACKENDS.includes(backend)) {
     io.stderr.write(

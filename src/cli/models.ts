@@ -1,11 +1,10 @@
 // `kittentts models [--json]`: the four seed models and any KITTENTTS_MODEL_DIRS folders, with
-// whether each is already in the cache (so `serve --offline` can be planned). Also the plain text
-// table the list commands share.
-import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli.js';
+// whether each is already in the cache (so `serve --offline` can be planned).
 import { findCachedModel } from '../kitten/hub.js';
 import { SEED_MODELS } from '../kitten/model-registry.js';
-import { configFromFlags, fail, settingOptions } from './serve.js';
+import type { CliIo } from './command.js';
+import { configFromFlags, fail, parseFlags, settingOptions } from './flags.js';
+import { formatTable } from './table.js';
 
 export interface ModelRow {
   id: string;
@@ -19,20 +18,6 @@ export interface ModelRow {
   repo: string | null;
   /** Where the files are now: the cache snapshot or the local folder; null when not downloaded. */
   path: string | null;
-}
-
-/** Columns padded to their widest cell; the last column is not padded (no trailing blanks). */
-export function formatTable(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return `${[header, ...rows].map(line).join('\n')}\n`;
 }
 
 export const help = `Usage: kittentts models [--json] [--cache-dir DIR] [--model-dirs id=DIR,…]
@@ -84,16 +69,14 @@ export async function listModels(
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
+  const parsed = parseFlags(argv, io, 'models', {
+    options: { ...settingOptions(['cache-dir', 'model-dirs']), json: { type: 'boolean' } },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const json = parsed.values.json === true;
   let rows: ModelRow[];
-  let json: boolean;
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { ...settingOptions(['cache-dir', 'model-dirs']), json: { type: 'boolean' } },
-      strict: true,
-    });
-    const config = configFromFlags(values, io.env);
-    json = values.json === true;
+    const config = configFromFlags(parsed.values, io.env);
     rows = await listModels(config.cacheDir, config.modelDirs);
   } catch (err) {
     return fail(io, 'models', (err as Error).message, 2);

@@ -1,11 +1,10 @@
 // `kittentts pull <model-id>`: downloads a model into the cache (progress on stderr) and prints the
 // snapshot folder on stdout, so scripts can use it: KITTENTTS_MODEL_DIRS=nano=$(kittentts pull nano).
-import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli.js';
 import { downloadModel, findCachedModel } from '../kitten/hub.js';
 import { resolveModelRef } from '../kitten/model-registry.js';
+import type { CliIo } from './command.js';
+import { configFromFlags, fail, parseFlags, settingOptions } from './flags.js';
 import { createProgressRenderer } from './progress.js';
-import { configFromFlags, fail, settingOptions } from './serve.js';
 
 export const help = `Usage: kittentts pull <model-id> [options]
 
@@ -25,21 +24,15 @@ Options:
   --quiet             no progress output`;
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        ...settingOptions(['cache-dir', 'hf-endpoint', 'offline']),
-        revision: { type: 'string' },
-        quiet: { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    return fail(io, 'pull', (err as Error).message, 2);
-  }
+  const parsed = parseFlags(argv, io, 'pull', {
+    options: {
+      ...settingOptions(['cache-dir', 'hf-endpoint', 'offline']),
+      revision: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) return fail(io, 'pull', 'expected exactly one <model-id>', 2);
   let config;

@@ -2,19 +2,18 @@
 // worker-thread engine as the server) into a file, or onto stdout for pipes (`| ffplay -`).
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   AUDIO_FORMATS,
   encodeAudio,
   isAudioFormat,
   type AudioFormat,
 } from '../audio/stream-encoder.js';
-import type { CliIo } from '../cli.js';
 import { DEFAULT_MODEL_ID } from '../kitten/model-registry.js';
 import { VOICES, VOICE_KEYS, isKnownVoice } from '../kitten/voices.js';
 import { DEFAULT_LIBRARY_VOICE, KittenTTS } from '../lib/kitten-tts.js';
+import type { CliIo } from './command.js';
+import { configFromFlags, fail, parseFlags, settingOptions } from './flags.js';
 import { createProgressRenderer } from './progress.js';
-import { configFromFlags, fail, settingOptions } from './serve.js';
 
 // The API's speed range (http/schemas.ts); the CLI may not import http/.
 const SPEED_MIN = 0.25;
@@ -65,32 +64,26 @@ function writeOut(stream: NodeJS.WritableStream, bytes: Uint8Array): Promise<voi
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        ...settingOptions([
-          'cache-dir',
-          'model-dirs',
-          'hf-endpoint',
-          'offline',
-          'threads-per-worker',
-        ]),
-        output: { type: 'string', short: 'o' },
-        format: { type: 'string' },
-        model: { type: 'string', default: DEFAULT_MODEL_ID },
-        voice: { type: 'string', default: DEFAULT_LIBRARY_VOICE },
-        speed: { type: 'string', default: '1' },
-        'no-normalize': { type: 'boolean' },
-        quiet: { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    return fail(io, 'say', (err as Error).message, 2);
-  }
+  const parsed = parseFlags(argv, io, 'say', {
+    options: {
+      ...settingOptions([
+        'cache-dir',
+        'model-dirs',
+        'hf-endpoint',
+        'offline',
+        'threads-per-worker',
+      ]),
+      output: { type: 'string', short: 'o' },
+      format: { type: 'string' },
+      model: { type: 'string', default: DEFAULT_MODEL_ID },
+      voice: { type: 'string', default: DEFAULT_LIBRARY_VOICE },
+      speed: { type: 'string', default: '1' },
+      'no-normalize': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const output = values.output ?? '-';
   const toStdout = output === '-';

@@ -1,52 +1,15 @@
 // `kittentts serve [--port N --host ADDR --workers N …]`: starts the gateway, exactly as `npm start`.
-// Also home of the settings flags every command shares: a flag is turned back into its environment
-// variable and handed to loadConfig, so config.ts stays the one place settings are parsed.
-import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-
-/** CLI flag → the environment variable of the same meaning (interfaces.md "Settings"). */
-export const SETTING_FLAGS = {
-  port: 'PORT',
-  host: 'HOST',
-  workers: 'KITTENTTS_WORKERS',
-  'threads-per-worker': 'KITTENTTS_THREADS_PER_WORKER',
-  'cache-dir': 'KITTENTTS_CACHE_DIR',
-  'model-dirs': 'KITTENTTS_MODEL_DIRS',
-  preload: 'KITTENTTS_PRELOAD',
-  'hf-endpoint': 'HF_ENDPOINT',
-  offline: 'HF_HUB_OFFLINE',
-  'log-level': 'KITTENTTS_LOG_LEVEL',
-} as const;
-
-export type SettingFlag = keyof typeof SETTING_FLAGS;
-
-/** parseArgs options for the named setting flags (`--offline` is a switch, the rest take a value). */
-export function settingOptions(names: readonly SettingFlag[]) {
-  return Object.fromEntries(
-    names.map((n) => [n, { type: n === 'offline' ? ('boolean' as const) : ('string' as const) }]),
-  ) as Record<SettingFlag, { type: 'string' | 'boolean' }>;
-}
-
-/** The environment with the flags given laid over it, parsed by loadConfig (throws ConfigError). */
-export function configFromFlags(
-  values: Readonly<Record<string, string | boolean | undefined>>,
-  env: Readonly<Record<string, string | undefined>>,
-): Config {
-  const overrides: Record<string, string> = {};
-  for (const [flag, name] of Object.entries(SETTING_FLAGS)) {
-    const value = values[flag];
-    if (typeof value === 'string') overrides[name] = value;
-    else if (value === true) overrides[name] = '1';
-  }
-  return loadConfig({ ...env, ...overrides });
-}
-
-/** Writes `kittentts <command>: message` to stderr and returns the exit code. */
-export function fail(io: CliIo, command: string, message: string, code: number): number {
-  io.stderr.write(`kittentts ${command}: ${message}\n`);
-  return code;
-}
+// Every settings flag (flags.ts) is accepted and overrides its environment variable.
+import { ConfigError, type Config } from '../config.js';
+import type { CliIo } from './command.js';
+import {
+  SETTING_FLAGS,
+  configFromFlags,
+  fail,
+  parseFlags,
+  settingOptions,
+  type SettingFlag,
+} from './flags.js';
 
 const SERVE_FLAGS: readonly SettingFlag[] = Object.keys(SETTING_FLAGS) as SettingFlag[];
 
@@ -69,18 +32,16 @@ Options:
   --log-level LEVEL        silent, error, warn, info or debug (KITTENTTS_LOG_LEVEL, default warn)`;
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
+  const parsed = parseFlags(argv, io, 'serve', { options: settingOptions(SERVE_FLAGS) });
+  if (typeof parsed === 'number') return parsed;
   let config: Config;
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: settingOptions(SERVE_FLAGS),
-      strict: true,
-    });
-    config = configFromFlags(values, io.env);
+    config = configFromFlags(parsed.values, io.env);
   } catch (err) {
     return fail(io, 'serve', (err as Error).message, 2);
   }
-  // Loaded here, not at the top: the other commands share this file's helpers without the server.
+  // Loaded only now, for start-up cost: `serve --help` and a bad flag answer without loading the
+  // whole gateway (Hono, the worker pool, the model catalogue). No import circle needs it.
   const { runServer } = await import('../main.js');
   try {
     await runServer(config);

@@ -1,8 +1,8 @@
 // `kittentts standin --out DIR [--variant tiny|nano|nano-int8] [--seed N]`: writes a stand-in model
 // folder laid out like the Hugging Face repo, for tests, benchmarks and air-gapped trials.
-import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli.js';
 import { STANDIN_VARIANTS, writeStandinModel, type StandinVariant } from '../standin/standin.js';
+import type { CliIo } from './command.js';
+import { fail, parseFlags } from './flags.js';
 
 export const help = `Usage: kittentts standin --out DIR [--variant tiny|nano|nano-int8] [--seed N]
 
@@ -18,26 +18,26 @@ Options:
   --seed N         random seed, an integer in [0, 2^32) (default 1); same seed, same bytes`;
 
 function usageError(io: CliIo, message: string): number {
-  io.stderr.write(`kittentts standin: ${message}\nRun "kittentts standin --help" for usage.\n`);
-  return 2;
+  return fail(io, 'standin', `${message}\nRun "kittentts standin --help" for usage.`, 2);
 }
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  let values: { out?: string | undefined; variant?: string | undefined; seed?: string | undefined };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
+  const parsed = parseFlags(
+    argv,
+    io,
+    'standin',
+    {
       options: {
         out: { type: 'string' },
         variant: { type: 'string', default: 'tiny' },
         seed: { type: 'string', default: '1' },
       },
-      strict: true,
       allowPositionals: false,
-    }));
-  } catch (err) {
-    return usageError(io, (err as Error).message);
-  }
+    },
+    (message) => usageError(io, message),
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (!values.out) return usageError(io, '--out DIR is required');
   const variant = values.variant as StandinVariant;
   if (!STANDIN_VARIANTS.includes(variant)) {

@@ -1,10 +1,9 @@
 // `kittentts voices [--json]`: the eight voices, by the display name the API and `say --voice` accept
 // and by the expr-voice-* key the model files use.
-import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli.js';
 import { VOICES } from '../kitten/voices.js';
-import { formatTable } from './models.js';
-import { fail } from './serve.js';
+import type { CliIo } from './command.js';
+import { parseFlags } from './flags.js';
+import { formatTable } from './table.js';
 
 export const help = `Usage: kittentts voices [--json]
 
@@ -14,18 +13,9 @@ Options:
   --json   print a JSON array instead of a table`;
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  let json: boolean;
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { json: { type: 'boolean' } },
-      strict: true,
-    });
-    json = values.json === true;
-  } catch (err) {
-    return fail(io, 'voices', (err as Error).message, 2);
-  }
-  if (json) {
+  const parsed = parseFlags(argv, io, 'voices', { options: { json: { type: 'boolean' } } });
+  if (typeof parsed === 'number') return parsed;
+  if (parsed.values.json === true) {
     io.stdout.write(`${JSON.stringify(VOICES, null, 2)}\n`);
     return 0;
   }

@@ -11,7 +11,7 @@ import { createAuth } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { renderError, writeRawResponse } from './errors.js';
 import { openaiRoutes } from './openai.js';
-import { OPENAPI_PUBLIC_PATHS, openapiRoutes } from './openapi.js';
+import { OPENAPI_PUBLIC_PATHS, openapiRoutes } from './openapi/router.js';
 import { PLAYGROUND_PUBLIC_PATHS, playgroundRoutes } from './playground.js';
 import { requestContext } from './request-context.js';
 import { streamRestRoutes } from './stream-rest.js';

@@ -1,9 +1,9 @@
-// Runs `tsx src/cli.ts <args>` as a real child process and collects its exit code and output.
+// Runs `tsx src/cli/index.ts <args>` as a real child process and collects its exit code and output.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const TSX = path.resolve('node_modules/.bin/tsx');
-export const CLI = path.resolve('src/cli.ts');
+export const CLI = path.resolve('src/cli/index.ts');
 
 export interface CliResult {
   code: number | null;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { main } from '../../src/cli/index.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'standin-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

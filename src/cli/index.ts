@@ -1,37 +1,25 @@
 #!/usr/bin/env node
-// The `kittentts` command-line tool: a thin dispatcher; each command lives in src/cli/<name>.ts
-// and is loaded only when used, so `frontend` never pays for onnxruntime and vice versa.
+// The `kittentts` command-line tool (the package's bin): a thin dispatcher; each command lives in
+// its own file in src/cli/ and is loaded only when used, so `frontend` never pays for onnxruntime
+// and vice versa.
 
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-
-export interface CliIo {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  /** The environment settings are read from (config.ts parses it; tests pass their own). */
-  env: Record<string, string | undefined>;
-}
-
-export interface CliCommand {
-  /** One-paragraph usage text printed by `--help`. */
-  readonly help: string;
-  run(argv: string[], io: CliIo): Promise<number>;
-}
+import type { CliCommand, CliIo } from './command.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
-  serve: { summary: 'start the gateway (same as npm start)', load: () => import('./cli/serve.js') },
-  say: { summary: 'synthesize text to a file or stdout', load: () => import('./cli/say.js') },
-  pull: { summary: 'download a model into the cache', load: () => import('./cli/pull.js') },
-  models: { summary: 'list the models', load: () => import('./cli/models.js') },
-  voices: { summary: 'list the voices', load: () => import('./cli/voices.js') },
+  serve: { summary: 'start the gateway (same as npm start)', load: () => import('./serve.js') },
+  say: { summary: 'synthesize text to a file or stdout', load: () => import('./say.js') },
+  pull: { summary: 'download a model into the cache', load: () => import('./pull.js') },
+  models: { summary: 'list the models', load: () => import('./models.js') },
+  voices: { summary: 'list the voices', load: () => import('./voices.js') },
   frontend: {
     summary: 'text → chunks, phonemes, input_ids (JSON Lines)',
-    load: () => import('./cli/frontend.js'),
+    load: () => import('./frontend.js'),
   },
   standin: {
     summary: 'write a stand-in model folder (tests, benchmarks)',
-    load: () => import('./cli/standin.js'),
+    load: () => import('./standin.js'),
   },
 };
 

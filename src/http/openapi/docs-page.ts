@@ -1,23 +1,9 @@
-// GET /openapi.json (the OpenAPI 3.1 document, built once from the zod schemas) and GET /docs, the
-// same document rendered as one self-contained HTML page: no CDN, no script, works offline.
-import { Hono } from 'hono';
-import type { AppDeps } from './deps.js';
-import { buildOpenApiDocument, type JsonSchema, type OpenApiDocument } from './openapi-document.js';
+// The page GET /docs serves: the OpenAPI document rendered as one self-contained HTML page, with
+// its own style sheet and content security policy: no CDN, no script, works offline.
+import type { JsonSchema, OpenApiDocument } from './document.js';
 
 /** No script at all, no outside origin: the page cannot load anything from elsewhere. */
-const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
-
-/** Readable without a key (the document holds no secret): app.ts lists them as public for the auth. */
-export const OPENAPI_PUBLIC_PATHS: readonly string[] = Object.freeze(['/openapi.json', '/docs']);
-
-export function openapiRoutes(deps: Pick<AppDeps, 'schemas' | 'catalog' | 'config'>): Hono {
-  const doc = buildOpenApiDocument(deps);
-  const html = renderDocs(doc);
-  const app = new Hono();
-  app.get('/openapi.json', (c) => c.json(doc));
-  app.get('/docs', (c) => c.html(html, 200, { 'Content-Security-Policy': DOCS_CSP }));
-  return app;
-}
+export const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 

@@ -110,7 +110,7 @@ export const openAiError = z.object({
   }),
 });
 
-/** The body of POST /v1/audio/speech as OpenAI documents it (validated by openai-schema.ts). */
+/** The body of POST /v1/audio/speech as OpenAI documents it (validated by ../openai-schema.ts). */
 export const openAiSpeechBody = z.strictObject({
   model: z
     .string()

@@ -1,13 +1,15 @@
+// GET /openapi.json and GET /docs (src/http/openapi/): the document validates as OpenAPI 3.1,
+// lists exactly the routes the app registers, and its response schemas fit real answers.
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createApp } from '../../src/http/app.js';
-import type { AppDeps } from '../../src/http/deps.js';
-import { loadConfig } from '../../src/config.js';
-import { createSchemas } from '../../src/http/schemas.js';
-import * as res from '../../src/http/openapi-responses.js';
-import type { OpenApiDocument } from '../../src/http/openapi-document.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { createApp } from '../../../src/http/app.js';
+import type { AppDeps } from '../../../src/http/deps.js';
+import { loadConfig } from '../../../src/config.js';
+import { createSchemas } from '../../../src/http/schemas.js';
+import type { OpenApiDocument } from '../../../src/http/openapi/document.js';
+import * as res from '../../../src/http/openapi/responses.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 
 let gw: TestGateway;
 let doc: OpenApiDocument;

@@ -1,10 +1,11 @@
 // Builds the OpenAPI 3.1 document from the same zod schemas the routes validate with (request side)
-// and the response schemas of openapi-responses.ts, so the description cannot drift from the code.
+// and the response schemas of responses.ts, with the per-route text of paths.ts, so the
+// description cannot drift from the code.
 import { z } from 'zod';
-import type { AppDeps } from './deps.js';
-import { VOICES, VOICE_KEYS } from '../kitten/voices.js';
-import * as res from './openapi-responses.js';
-import { DOCS_PROTOCOLS, FIELD_DOCS, ROUTE_DOCS, type RouteDoc } from './openapi-routes.js';
+import type { AppDeps } from '../deps.js';
+import { VOICES, VOICE_KEYS } from '../../kitten/voices.js';
+import { DOCS_PROTOCOLS, FIELD_DOCS, ROUTE_DOCS, type RouteDoc } from './paths.js';
+import * as res from './responses.js';
 
 export type JsonSchema = Record<string, unknown>;
 
