@@ -5,7 +5,7 @@
 //   workers: a chunk cannot be preempted, so a turn's first chunk must find a worker free rather
 //   than wait for seconds of someone's long one-shot. With no live session, one-shots use them all.
 // - A worker that already has the job's model loaded only breaks ties.
-import type { QueuedJob, WorkerView } from './scheduler.js';
+import type { QueuedJob, WorkerView } from './jobs.js';
 
 export interface PolicyContext {
   readonly now: number;
