@@ -2,7 +2,7 @@
 // voices, stats and one-shot generation returning base64 WAV. Inference happens in the worker
 // pool; this file only validates, encodes and keeps the books. The generate answer holds only its
 // PCM16 audio and is written in pieces (wav-json-body.ts).
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { floatToPcm16 } from '../audio/index.js';
 import { VOICES } from '../kitten/voices.js';
 import { round } from '../generation-stats.js';
@@ -10,10 +10,10 @@ import type { AppDeps } from './deps.js';
 import { parseWith, readJson } from './validate.js';
 import { wavJsonBody } from './wav-json-body.js';
 
-export function apiRoutes(
-  deps: Pick<AppDeps, 'catalog' | 'config' | 'engine' | 'schemas' | 'stats'>,
-): Hono {
-  const { schemas, engine, catalog, stats, config } = deps;
+type ApiDeps = Pick<AppDeps, 'catalog' | 'config' | 'engine' | 'schemas' | 'stats'>;
+
+export function apiRoutes(deps: ApiDeps): Hono {
+  const { catalog, stats, config } = deps;
   const app = new Hono();
 
   app.get('/health', async (c) =>
@@ -55,44 +55,47 @@ export function apiRoutes(
     }),
   );
 
-  app.post('/generate', async (c) => {
-    const t0 = performance.now();
-    const body = parseWith(schemas.generate, await readJson(c));
-    // Each chunk becomes PCM16 as it arrives; the float audio is let go at once (see wav-json-body).
-    const pcm: Int16Array[] = [];
-    let samples = 0;
-    const summary = await engine.synthesizeEach(
-      {
-        modelId: body.model,
-        text: body.text,
-        voice: body.voice,
-        speed: body.speed,
-        signal: c.req.raw.signal,
-      },
-      (chunk) => {
-        pcm.push(floatToPcm16(chunk));
-        samples += chunk.length;
-      },
-    );
-    const { loadS, generationS } = summary.timings;
-    const { body: json, length } = wavJsonBody(pcm, summary.sampleRateHz, {
-      sample_rate: summary.sampleRateHz,
-      duration: round(summary.durationS, 3),
-      debug_info: {
-        model_load_time: round(loadS, 3),
-        generation_time: round(generationS, 3),
-        total_time: round((performance.now() - t0) / 1000, 3),
-        // As in the reference: seconds of audio per second of generation (higher is faster).
-        real_time_factor: generationS > 0 ? round(summary.durationS / generationS, 2) : 0,
-        audio_samples: samples,
-        sample_rate: summary.sampleRateHz,
-      },
-    });
-    return c.body(json, 200, {
-      'Content-Type': 'application/json',
-      'Content-Length': String(length),
-    });
-  });
+  app.post('/generate', async (c) => generate(c, deps));
 
   return app;
+}
+
+/** POST /api/generate: the whole answer as one JSON body, its WAV written in pieces. */
+async function generate(c: Context, { schemas, engine }: ApiDeps): Promise<Response> {
+  const t0 = performance.now();
+  const body = parseWith(schemas.generate, await readJson(c));
+  // Each chunk becomes PCM16 as it arrives; the float audio is let go at once (see wav-json-body).
+  const pcm: Int16Array[] = [];
+  let samples = 0;
+  const summary = await engine.synthesizeEach(
+    {
+      modelId: body.model,
+      text: body.text,
+      voice: body.voice,
+      speed: body.speed,
+      signal: c.req.raw.signal,
+    },
+    (chunk) => {
+      pcm.push(floatToPcm16(chunk));
+      samples += chunk.length;
+    },
+  );
+  const { loadS, generationS } = summary.timings;
+  const { body: json, length } = wavJsonBody(pcm, summary.sampleRateHz, {
+    sample_rate: summary.sampleRateHz,
+    duration: round(summary.durationS, 3),
+    debug_info: {
+      model_load_time: round(loadS, 3),
+      generation_time: round(generationS, 3),
+      total_time: round((performance.now() - t0) / 1000, 3),
+      // As in the reference: seconds of audio per second of generation (higher is faster).
+      real_time_factor: generationS > 0 ? round(summary.durationS / generationS, 2) : 0,
+      audio_samples: samples,
+      sample_rate: summary.sampleRateHz,
+    },
+  });
+  return c.body(json, 200, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(length),
+  });
 }

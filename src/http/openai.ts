@@ -128,35 +128,17 @@ function toReadable(
   });
 }
 
-export function openaiRoutes(
-  deps: Pick<AppDeps, 'catalog' | 'config' | 'engine' | 'log' | 'openSession'>,
-): Hono {
-  const { catalog, config, engine, openSession } = deps;
+type OpenAiDeps = Pick<AppDeps, 'catalog' | 'config' | 'engine' | 'log' | 'openSession'>;
+
+export function openaiRoutes(deps: OpenAiDeps): Hono {
+  const { catalog, config, engine } = deps;
   const app = new Hono();
   const parseSpeech = createSpeechRequestParser({
     modelIds: catalog.ids(),
     defaultModelId: catalog.defaultId,
     maxInputChars: Math.min(OPENAI_MAX_INPUT_CHARS, config.maxTextChars),
   });
-  const logStreamError = (err: unknown) => {
-    if (err instanceof GatewayError && err.status < 500) return;
-    deps.log?.('error', 'openai speech stream failed', {
-      error: err instanceof Error ? err.message : String(err),
-    });
-  };
-
-  const createdS = Math.floor(Date.now() / 1000);
-  const models = () => [
-    ...catalog
-      .ids()
-      .map((id) => ({ id, object: 'model', created: createdS, owned_by: 'kittenml' })),
-    ...OPENAI_MODEL_ALIASES.map((id) => ({
-      id,
-      object: 'model',
-      created: createdS,
-      owned_by: 'kittentts-gateway',
-    })),
-  ];
+  const models = modelList(catalog);
   app.get('/models', (c) => c.json({ object: 'list', data: models() }));
   app.get('/models/:id', (c) => {
     const model = models().find((m) => m.id === c.req.param('id'));
@@ -174,56 +156,8 @@ export function openaiRoutes(
     const req = parseSpeech(await readJson(c));
     // Load failures become an ordinary error response before the first byte.
     if (!catalog.loadedModels().includes(req.modelId)) await engine.ensureModel(req.modelId);
-    return speechResponse(c, req);
+    return speechResponse(c, req, deps);
   });
-
-  async function speechResponse(c: Context, req: SpeechRequest): Promise<Response> {
-    const session = openSession(
-      {
-        modelId: req.modelId,
-        voice: req.voice,
-        speed: req.speed,
-        maxBufferedChars: Math.max(OPENAI_MAX_INPUT_CHARS, req.input.length),
-      },
-      'openai',
-    );
-    const signal = c.req.raw.signal;
-    signal.addEventListener('abort', () => session.close(), { once: true });
-    const it = session[Symbol.asyncIterator]();
-    let first: AudioEvent | undefined;
-    try {
-      session.pushText(req.input);
-      session.end();
-      // Waiting for the first sentence costs no latency and lets its failure be a real status.
-      first = await nextAudio(it);
-    } catch (err) {
-      await it.return?.();
-      session.close();
-      throw err;
-    }
-    const sampleRateHz = first?.sampleRateHz ?? SAMPLE_RATE_HZ;
-    let audio: AsyncGenerator<Uint8Array>;
-    if (req.format === 'flac' && req.streamFormat !== 'sse') {
-      // A FLAC file states its length up front (STREAMINFO), or players show none: wait for all
-      // of it (bounded by the 4096-character input) before the first byte.
-      const events = await allAudio(first, it, session);
-      const totalSamples = events.reduce((n, ev) => n + ev.samples.length, 0);
-      const encoder = createStreamEncoder('flac', { sampleRateHz, totalSamples });
-      audio = encodedAudio(events[0], listIterator(events.slice(1)), encoder, session);
-    } else {
-      audio = encodedAudio(first, it, createStreamEncoder(req.format, { sampleRateHz }), session);
-    }
-    if (req.streamFormat === 'sse') {
-      const body = toReadable(sseEvents(audio, req.input.length, logStreamError), logStreamError);
-      return c.body(body, 200, {
-        'Content-Type': 'text/event-stream',
-        'Cache-Control': 'no-cache',
-      });
-    }
-    return c.body(toReadable(audio, logStreamError), 200, {
-      'Content-Type': contentTypeFor(req.format),
-    });
-  }
 
   app.all('*', () => {
     throw new NotFoundError(
@@ -233,4 +167,74 @@ export function openaiRoutes(
 
   app.onError((err, c) => renderError(err, c, deps.log));
   return app;
+}
+
+/** GET /v1/models: the gateway's models, then the OpenAI names it answers to. */
+function modelList(catalog: OpenAiDeps['catalog']) {
+  const createdS = Math.floor(Date.now() / 1000);
+  return () => [
+    ...catalog
+      .ids()
+      .map((id) => ({ id, object: 'model', created: createdS, owned_by: 'kittenml' })),
+    ...OPENAI_MODEL_ALIASES.map((id) => ({
+      id,
+      object: 'model',
+      created: createdS,
+      owned_by: 'kittentts-gateway',
+    })),
+  ];
+}
+
+async function speechResponse(c: Context, req: SpeechRequest, deps: OpenAiDeps): Promise<Response> {
+  const logStreamError = (err: unknown) => {
+    if (err instanceof GatewayError && err.status < 500) return;
+    deps.log?.('error', 'openai speech stream failed', {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  };
+  const session = deps.openSession(
+    {
+      modelId: req.modelId,
+      voice: req.voice,
+      speed: req.speed,
+      maxBufferedChars: Math.max(OPENAI_MAX_INPUT_CHARS, req.input.length),
+    },
+    'openai',
+  );
+  const signal = c.req.raw.signal;
+  signal.addEventListener('abort', () => session.close(), { once: true });
+  const it = session[Symbol.asyncIterator]();
+  let first: AudioEvent | undefined;
+  try {
+    session.pushText(req.input);
+    session.end();
+    // Waiting for the first sentence costs no latency and lets its failure be a real status.
+    first = await nextAudio(it);
+  } catch (err) {
+    await it.return?.();
+    session.close();
+    throw err;
+  }
+  const sampleRateHz = first?.sampleRateHz ?? SAMPLE_RATE_HZ;
+  let audio: AsyncGenerator<Uint8Array>;
+  if (req.format === 'flac' && req.streamFormat !== 'sse') {
+    // A FLAC file states its length up front (STREAMINFO), or players show none: wait for all
+    // of it (bounded by the 4096-character input) before the first byte.
+    const events = await allAudio(first, it, session);
+    const totalSamples = events.reduce((n, ev) => n + ev.samples.length, 0);
+    const encoder = createStreamEncoder('flac', { sampleRateHz, totalSamples });
+    audio = encodedAudio(events[0], listIterator(events.slice(1)), encoder, session);
+  } else {
+    audio = encodedAudio(first, it, createStreamEncoder(req.format, { sampleRateHz }), session);
+  }
+  if (req.streamFormat === 'sse') {
+    const body = toReadable(sseEvents(audio, req.input.length, logStreamError), logStreamError);
+    return c.body(body, 200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+    });
+  }
+  return c.body(toReadable(audio, logStreamError), 200, {
+    'Content-Type': contentTypeFor(req.format),
+  });
 }

@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { upgradeWebSocket } from '@hono/node-server';
-import type { WSContext } from 'hono/ws';
+import type { WSContext, WSEvents } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import type { AppDeps } from './deps.js';
 import { echo, GatewayError } from '../errors.js';
@@ -73,45 +73,22 @@ function sendAudio(ws: Ws, q: WsQuery, header: Record<string, unknown>, bytes: U
   }
 }
 
-export function streamWsRoutes(
-  deps: WsDeps,
-): Hono<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }> {
-  const { schemas, sessions, openSession, config } = deps;
-  const app = new Hono<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }>();
+type WsEnv = { Variables: { wsQuery: WsQuery; wsSession: TtsSession } };
 
+export function streamWsRoutes(deps: WsDeps): Hono<WsEnv> {
+  const app = new Hono<WsEnv>();
   app.get(
     '/stream/ws',
     async (c, next) => {
-      if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-        throw new GatewayError(
-          426,
-          'bad_request',
-          'This endpoint speaks WebSocket: connect with a WebSocket client (Upgrade: websocket).',
-        );
-      }
-      // CORS does not cover WebSocket: a page from another origin could open one with the
-      // visitor's network position, so the allowed origins are checked here (clients outside a
-      // browser send no Origin and are not affected).
-      const origin = c.req.header('origin');
-      if (
-        origin !== undefined &&
-        !config.corsOrigins.includes('*') &&
-        !config.corsOrigins.includes(origin)
-      ) {
-        throw new GatewayError(
-          403,
-          'forbidden',
-          `WebSocket connections from origin '${echo(origin, 100)}' are not allowed (KITTENTTS_CORS_ORIGINS).`,
-        );
-      }
-      const q = parseWith(schemas.wsQuery, queryObject(c));
+      checkUpgrade(c.req.header('upgrade'), c.req.header('origin'), deps.config.corsOrigins);
+      const q = parseWith(deps.schemas.wsQuery, queryObject(c));
       c.set('wsQuery', q);
       c.set(
         'wsSession',
-        // The socket's own idle timer (below) times the session out, with a message and a close.
-        sessions.create(
+        // The socket's own idle timer (socketHandlers) times the session out, with a message and a close.
+        deps.sessions.create(
           () =>
-            openSession(
+            deps.openSession(
               { modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk },
               'ws',
             ),
@@ -120,83 +97,126 @@ export function streamWsRoutes(
       );
       await next();
     },
-    upgradeWebSocket((c: Context<{ Variables: { wsQuery: WsQuery; wsSession: TtsSession } }>) => {
-      const q = c.get('wsQuery');
-      const session = c.get('wsSession');
-      let windowStart = Date.now();
-      let messagesInWindow = 0;
-      // The idle timeout of every streaming session: a socket that neither sends nor receives for
-      // that long (a forgotten tab, a peer gone without a FIN) gives its session slot back.
-      let lastActiveMs = Date.now();
-      const touch = () => (lastActiveMs = Date.now());
-      let idleTimer: ReturnType<typeof setInterval> | undefined;
-      return {
-        onOpen: (_evt, ws) => {
-          deps.metrics.websockets.inc();
-          const idleCheckMs = Math.min(30_000, Math.max(100, config.sessionTtlMs / 4));
-          idleTimer = setInterval(() => {
-            if (Date.now() - lastActiveMs < config.sessionTtlMs) return;
-            sendJson(ws as Ws, {
-              type: 'error',
-              detail: `Idle for ${Math.round(config.sessionTtlMs / 1000)} s: closing.`,
-            });
-            ws.close(1000, 'idle timeout');
-          }, idleCheckMs).unref();
-          // A model that cannot load fails the socket once, before `ready`, not once per sentence.
-          const loaded = deps.catalog.loadedModels().includes(q.model)
-            ? Promise.resolve(0)
-            : deps.engine.ensureModel(q.model);
-          loaded.then(
-            () => {
-              sendJson(ws as Ws, {
-                type: 'ready',
-                session_id: session.id,
-                model: q.model,
-                voice: q.voice,
-                speed: q.speed,
-                sample_rate: SAMPLE_RATE_HZ,
-                format: q.format,
-              });
-              pumpAudio(ws as Ws, session, q, touch).catch((err: unknown) => {
-                deps.log?.('error', 'websocket stream failed', { error: String(err) });
-                ws.close(1011, 'internal error');
-              });
-            },
-            (err: unknown) => {
-              sendJson(ws as Ws, {
-                type: 'error',
-                detail: err instanceof GatewayError ? err.message : 'internal error',
-              });
-              ws.close(1011, 'model failed to load');
-            },
-          );
-        },
-        onMessage: (evt, ws) => {
-          const now = touch();
-          if (now - windowStart >= 1000) {
-            windowStart = now;
-            messagesInWindow = 0;
-          }
-          if (++messagesInWindow > config.wsMaxMessagesPerS) {
-            sendJson(ws as Ws, {
-              type: 'error',
-              detail: `Too many messages: at most ${config.wsMaxMessagesPerS} per second.`,
-            });
-            if (messagesInWindow > 2 * config.wsMaxMessagesPerS)
-              ws.close(1008, 'message rate limit exceeded');
-            return;
-          }
-          handleMessage(deps, ws as Ws, session, evt.data);
-        },
-        onClose: () => {
-          clearInterval(idleTimer);
-          deps.metrics.websockets.dec();
-          sessions.delete(session.id);
-        },
-      };
-    }),
+    upgradeWebSocket((c: Context<WsEnv>) =>
+      socketHandlers(deps, c.get('wsQuery'), c.get('wsSession')),
+    ),
   );
   return app;
+}
+
+/** Before the upgrade: a WebSocket handshake, from an allowed origin. */
+function checkUpgrade(
+  upgrade: string | undefined,
+  origin: string | undefined,
+  corsOrigins: readonly string[],
+): void {
+  if (upgrade?.toLowerCase() !== 'websocket') {
+    throw new GatewayError(
+      426,
+      'bad_request',
+      'This endpoint speaks WebSocket: connect with a WebSocket client (Upgrade: websocket).',
+    );
+  }
+  // CORS does not cover WebSocket: a page from another origin could open one with the
+  // visitor's network position, so the allowed origins are checked here (clients outside a
+  // browser send no Origin and are not affected).
+  if (origin !== undefined && !corsOrigins.includes('*') && !corsOrigins.includes(origin)) {
+    throw new GatewayError(
+      403,
+      'forbidden',
+      `WebSocket connections from origin '${echo(origin, 100)}' are not allowed (KITTENTTS_CORS_ORIGINS).`,
+    );
+  }
+}
+
+/** One socket's life: ready (once the model is loaded), messages under a rate limit, idle timeout. */
+function socketHandlers(deps: WsDeps, q: WsQuery, session: TtsSession): WSEvents {
+  const { config } = deps;
+  const rate = messageRate(config.wsMaxMessagesPerS);
+  // The idle timeout of every streaming session: a socket that neither sends nor receives for
+  // that long (a forgotten tab, a peer gone without a FIN) gives its session slot back.
+  let lastActiveMs = Date.now();
+  const touch = () => (lastActiveMs = Date.now());
+  let idleTimer: ReturnType<typeof setInterval> | undefined;
+  return {
+    onOpen: (_evt, socket) => {
+      const ws = socket as Ws;
+      deps.metrics.websockets.inc();
+      const idleCheckMs = Math.min(30_000, Math.max(100, config.sessionTtlMs / 4));
+      idleTimer = setInterval(() => {
+        if (Date.now() - lastActiveMs < config.sessionTtlMs) return;
+        sendJson(ws, {
+          type: 'error',
+          detail: `Idle for ${Math.round(config.sessionTtlMs / 1000)} s: closing.`,
+        });
+        ws.close(1000, 'idle timeout');
+      }, idleCheckMs).unref();
+      start(deps, ws, q, session, touch);
+    },
+    onMessage: (evt, socket) => {
+      const ws = socket as Ws;
+      const verdict = rate(touch());
+      if (verdict !== 'ok') {
+        sendJson(ws, {
+          type: 'error',
+          detail: `Too many messages: at most ${config.wsMaxMessagesPerS} per second.`,
+        });
+        if (verdict === 'close') ws.close(1008, 'message rate limit exceeded');
+        return;
+      }
+      handleMessage(deps, ws, session, evt.data);
+    },
+    onClose: () => {
+      clearInterval(idleTimer);
+      deps.metrics.websockets.dec();
+      deps.sessions.delete(session.id);
+    },
+  };
+}
+
+/** Messages per one-second window: over the limit they are refused, over twice it the socket goes. */
+function messageRate(perS: number): (nowMs: number) => 'ok' | 'refuse' | 'close' {
+  let windowStart = Date.now();
+  let inWindow = 0;
+  return (now) => {
+    if (now - windowStart >= 1000) {
+      windowStart = now;
+      inWindow = 0;
+    }
+    if (++inWindow <= perS) return 'ok';
+    return inWindow > 2 * perS ? 'close' : 'refuse';
+  };
+}
+
+/** A model that cannot load fails the socket once, before `ready`, not once per sentence. */
+function start(deps: WsDeps, ws: Ws, q: WsQuery, session: TtsSession, touch: () => void): void {
+  const loaded = deps.catalog.loadedModels().includes(q.model)
+    ? Promise.resolve(0)
+    : deps.engine.ensureModel(q.model);
+  loaded.then(
+    () => {
+      sendJson(ws, {
+        type: 'ready',
+        session_id: session.id,
+        model: q.model,
+        voice: q.voice,
+        speed: q.speed,
+        sample_rate: SAMPLE_RATE_HZ,
+        format: q.format,
+      });
+      pumpAudio(ws, session, q, touch).catch((err: unknown) => {
+        deps.log?.('error', 'websocket stream failed', { error: String(err) });
+        ws.close(1011, 'internal error');
+      });
+    },
+    (err: unknown) => {
+      sendJson(ws, {
+        type: 'error',
+        detail: err instanceof GatewayError ? err.message : 'internal error',
+      });
+      ws.close(1011, 'model failed to load');
+    },
+  );
 }
 
 function handleMessage(deps: WsDeps, ws: Ws, session: TtsSession, data: unknown): void {
