@@ -4,9 +4,13 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli.js';
-import { runFrontend, type FrontendChunk } from '../kitten/frontend.js';
-import { normalizeText } from '../kitten/normalize.js';
-import { createPhonemizer, type Phonemizer, type PhonemizerBackend } from '../kitten/phonemize.js';
+import { runFrontend, type FrontendChunk } from '../kitten/frontend/frontend.js';
+import { normalizeText } from '../kitten/frontend/normalize.js';
+import {
+  createPhonemizer,
+  type Phonemizer,
+  type PhonemizerBackend,
+} from '../kitten/frontend/phonemize.js';
 
 export const help = `Usage: kittentts frontend [--strict] [--backend auto|native|wasm] < in.jsonl > out.jsonl
 

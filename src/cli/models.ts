@@ -3,8 +3,8 @@
 // table the list commands share.
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli.js';
-import { findCachedModel } from '../kitten/hub.js';
-import { SEED_MODELS } from '../kitten/model-registry.js';
+import { findCachedModel } from '../kitten/hub/hub.js';
+import { SEED_MODELS } from '../kitten/hub/model-registry.js';
 import { configFromFlags, fail, settingOptions } from './serve.js';
 
 export interface ModelRow {

@@ -2,8 +2,8 @@
 // snapshot folder on stdout, so scripts can use it: KITTENTTS_MODEL_DIRS=nano=$(kittentts pull nano).
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli.js';
-import { downloadModel, findCachedModel } from '../kitten/hub.js';
-import { resolveModelRef } from '../kitten/model-registry.js';
+import { downloadModel, findCachedModel } from '../kitten/hub/hub.js';
+import { resolveModelRef } from '../kitten/hub/model-registry.js';
 import { createProgressRenderer } from './progress.js';
 import { configFromFlags, fail, settingOptions } from './serve.js';
 

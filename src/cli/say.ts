@@ -10,7 +10,7 @@ import {
   type AudioFormat,
 } from '../audio/stream-encoder.js';
 import type { CliIo } from '../cli.js';
-import { DEFAULT_MODEL_ID } from '../kitten/model-registry.js';
+import { DEFAULT_MODEL_ID } from '../kitten/hub/model-registry.js';
 import { VOICES, VOICE_KEYS, isKnownVoice } from '../kitten/voices.js';
 import { DEFAULT_LIBRARY_VOICE, KittenTTS } from '../lib/kitten-tts.js';
 import { createProgressRenderer } from './progress.js';

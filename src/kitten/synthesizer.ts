@@ -2,10 +2,10 @@
 // front-end per chunk, style row, speed prior, inference, trim, join. Runs inside a worker thread.
 import { readFile } from 'node:fs/promises';
 import type { ChunkInfo, ModelFiles } from '../engine/protocol.js';
-import { concatChunks, trimChunk } from './audio.js';
-import { frontendChunk, planChunks } from './frontend.js';
+import { concatChunks, trimChunk } from './trim.js';
+import { frontendChunk, planChunks } from './frontend/frontend.js';
 import { loadOnnxTtsModel, type OnnxTtsModel } from './onnx.js';
-import type { Phonemizer } from './phonemize.js';
+import type { Phonemizer } from './frontend/phonemize.js';
 import { loadVoiceTables, resolveVoice, styleRow } from './voices.js';
 
 export class SynthesisInputError extends Error {

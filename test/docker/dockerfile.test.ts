@@ -87,8 +87,8 @@ describe('Dockerfile', () => {
       expect(cmd).toContain('rm -rf /var/lib/apt/lists/*');
     }
     const native =
-      existsSync('src/kitten/phonemize.ts') &&
-      readFileSync('src/kitten/phonemize.ts', 'utf8').includes('libespeak-ng');
+      existsSync('src/kitten/frontend/phonemize.ts') &&
+      readFileSync('src/kitten/frontend/phonemize.ts', 'utf8').includes('libespeak-ng');
     expect(runs(runtime!.body).some((c) => /install\b.*\blibespeak-ng1\b/.test(c))).toBe(native);
   });
 

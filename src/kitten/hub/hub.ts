@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ModelLoadError } from '../errors.js';
+import { ModelLoadError } from '../../errors.js';
 import {
   SAFE_NAME_RE,
   fileSize,

@@ -1,7 +1,7 @@
 // The whole KittenTTS text front-end, as workers and the CLI use it:
 // text → (normalize) → chunks → phonemes → input_ids, plus each chunk's style row.
 //
-// Bad input never throws; each case has a defined result (see test/kitten/frontend.test.ts):
+// Bad input never throws; each case has a defined result (see test/kitten/frontend/frontend.test.ts):
 // - empty or whitespace-only text → [] (upstream would have nothing to synthesize either);
 // - text without letters ("...", "?!", "#") → chunks as upstream makes them: marks keep their ids,
 //   symbols espeak reads aloud ("#" → "hash") become words;
