@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts', 'workers/**/*.ts'],
-    ignores: ['src/engine/pool.ts', 'src/kitten/onnx.ts', 'src/config.ts', 'src/kitten/frontend/phonemize.ts', 'src/cli.ts', 'workers/tts-worker.ts'],
+    ignores: ['src/engine/pool.ts', 'src/kitten/onnx.ts', 'src/config.ts', 'src/kitten/frontend/phonemize/espeak-wasm.ts', 'src/cli.ts', 'workers/tts-worker.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -25,7 +25,7 @@ export default tseslint.config(
           paths: [
             only('piscina', 'src/engine/pool.ts'),
             only('onnxruntime-node', 'src/kitten/onnx.ts'),
-            only('phonemizer', 'src/kitten/frontend/phonemize.ts'),
+            only('phonemizer', 'src/kitten/frontend/phonemize/espeak-wasm.ts'),
           ],
         },
       ],
