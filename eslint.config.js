@@ -5,6 +5,17 @@ import tseslint from 'typescript-eslint';
 
 const only = (pkg, owner) => ({ name: pkg, message: `Only ${owner} may import ${pkg}.` });
 
+// kitten/ is the model domain, the bottom layer: transport-free, and it imports nothing from
+// engine/, session/ or http/. A block's no-restricted-imports replaces the one above it for the
+// files it matches, so the kitten blocks repeat the ownership rules (less the file's own package).
+const kittenImports = (...owned) => [
+  'error',
+  {
+    paths: [...['hono', 'ws'].map((p) => ({ name: p, message: 'The pipeline is transport-free.' })), ...owned],
+    patterns: [{ group: ['**/http/*', '**/session/*', '**/engine/*'], message: 'kitten/ imports nothing from engine/, session/ or http/.' }],
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/http/public/**', 'test/artifacts/**'] },
   js.configs.recommended,
@@ -50,7 +61,7 @@ export default tseslint.config(
   {
     // The worker is piscina's entry point: it imports piscina's move() for zero-copy results, and
     // otherwise only the KittenTTS pipeline.
-    files: ['src/kitten/**/*.ts', 'workers/**/*.ts'],
+    files: ['workers/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -59,6 +70,35 @@ export default tseslint.config(
           patterns: [{ group: ['**/http/*', '**/session/*', '**/engine/pool*'], message: 'workers import only the KittenTTS pipeline.' }],
         },
       ],
+    },
+  },
+  {
+    files: ['src/kitten/**/*.ts'],
+    ignores: ['src/kitten/onnx.ts', 'src/kitten/frontend/phonemize/espeak-wasm.ts'],
+    rules: {
+      'no-restricted-imports': kittenImports(
+        only('piscina', 'src/engine/pool.ts'),
+        only('onnxruntime-node', 'src/kitten/onnx.ts'),
+        only('phonemizer', 'src/kitten/frontend/phonemize/espeak-wasm.ts'),
+      ),
+    },
+  },
+  {
+    files: ['src/kitten/onnx.ts'],
+    rules: {
+      'no-restricted-imports': kittenImports(
+        only('piscina', 'src/engine/pool.ts'),
+        only('phonemizer', 'src/kitten/frontend/phonemize/espeak-wasm.ts'),
+      ),
+    },
+  },
+  {
+    files: ['src/kitten/frontend/phonemize/espeak-wasm.ts'],
+    rules: {
+      'no-restricted-imports': kittenImports(
+        only('piscina', 'src/engine/pool.ts'),
+        only('onnxruntime-node', 'src/kitten/onnx.ts'),
+      ),
     },
   },
   {
