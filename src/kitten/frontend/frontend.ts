@@ -1,4 +1,7 @@
-// The whole KittenTTS text front-end, as workers and the CLI use it:
+// kitten/frontend/ is the text front-end: normalize.ts (and normalize/), chunk.ts, phonemize.ts
+// (and phonemize/), tokenize.ts. It knows nothing of model files, downloads or inference.
+//
+// This file is the whole KittenTTS text front-end, as workers and the CLI use it:
 // text → (normalize) → chunks → phonemes → input_ids, plus each chunk's style row.
 //
 // Bad input never throws; each case has a defined result (see test/kitten/frontend/frontend.test.ts):
