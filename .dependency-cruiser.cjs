@@ -24,8 +24,8 @@ module.exports = {
     // The worker is piscina's entry point: it takes piscina's move() for zero-copy results.
     owner('piscina-owner', 'piscina', 'src/engine/pool.ts', 'workers/tts-worker.ts'),
     owner('onnxruntime-owner', 'onnxruntime-node', 'src/kitten/onnx.ts'),
-    owner('phonemizer-owner', 'phonemizer', 'src/kitten/frontend/phonemize/wasm.ts'),
-    owner('koffi-owner', 'koffi', 'src/kitten/frontend/phonemize/native.ts'),
+    owner('phonemizer-owner', 'phonemizer', 'src/kitten/frontend/phonemize/espeak-wasm.ts'),
+    owner('koffi-owner', 'koffi', 'src/kitten/frontend/phonemize/espeak-native.ts'),
     layer(
       'session-is-transport-free',
       'session/ sees only the Engine interface: no HTTP, no threads.',

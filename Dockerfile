@@ -20,8 +20,9 @@ RUN npm run build
 
 # ---- runtime: production dependencies + dist/ only ---------------------------------------------
 FROM node:20-slim AS runtime
-# libespeak-ng1 (+ espeak-ng-data) for the native phonemizer backend (src/kitten/phonemize.ts loads
-# it through koffi); without it the gateway falls back to the slower WASM espeak-ng.
+# libespeak-ng1 (+ espeak-ng-data) for the native phonemizer backend
+# (src/kitten/frontend/phonemize/espeak-native.ts loads it through koffi); without it the gateway
+# falls back to the slower WASM espeak-ng.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libespeak-ng1 \
     && rm -rf /var/lib/apt/lists/*

@@ -1,9 +1,9 @@
 // Question 2: front-end cost. Normalization and phonemization per sentence, timed apart and as the
 // workers run them (runFrontend), with the phonemizer cache cold (cacheEntries 0) and warm, as a
 // share of the raw inference time of the same sentence (one intra-op thread).
-import { runFrontend } from '../src/kitten/frontend.js';
-import { normalizeText } from '../src/kitten/normalize.js';
-import { createPhonemizer } from '../src/kitten/phonemize.js';
+import { runFrontend } from '../src/kitten/frontend/frontend.js';
+import { normalizeText } from '../src/kitten/frontend/normalize.js';
+import { createPhonemizer } from '../src/kitten/frontend/phonemize.js';
 import { loadRawModel } from './lib/raw-model.js';
 import { table, writeResult } from './lib/results.js';
 import { SENTENCE_NAMES, SENTENCES } from './lib/sentences.js';

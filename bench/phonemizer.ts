@@ -10,7 +10,7 @@ import {
   ESPEAK_LIBRARY_CANDIDATES,
   type Phonemizer,
   type PhonemizerBackend,
-} from '../src/kitten/phonemize.js';
+} from '../src/kitten/frontend/phonemize.js';
 
 const INFERENCE_S_PER_AUDIO_S = 0.15;
 const BUDGET_SHARE = 0.05;

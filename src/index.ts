@@ -10,5 +10,5 @@ export { KittenStreamer, type StreamerOptions } from './lib/streamer.js';
 export { startGateway, type Gateway } from './gateway.js';
 export { loadConfig, type Config } from './config.js';
 export { VOICES } from './kitten/voices.js';
-export { SEED_MODELS, DEFAULT_MODEL_ID } from './kitten/model-registry.js';
+export { SEED_MODELS, DEFAULT_MODEL_ID } from './kitten/hub/model-registry.js';
 export { encodeWav, createStreamEncoder, encodeAudio, type AudioFormat } from './audio/index.js';

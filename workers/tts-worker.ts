@@ -11,7 +11,7 @@ import type {
   WorkerData,
   WorkerTask,
 } from '../src/engine/protocol.js';
-import { createPhonemizer, type Phonemizer } from '../src/kitten/phonemize.js';
+import { createPhonemizer, type Phonemizer } from '../src/kitten/frontend/phonemize.js';
 import { KittenSynthesizer, SynthesisInputError } from '../src/kitten/synthesizer.js';
 
 const synthesizers = new Map<string, Promise<KittenSynthesizer>>();

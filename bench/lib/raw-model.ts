@@ -2,11 +2,11 @@
 // fed input_ids prepared ahead of time, so only session.run() is timed (no front-end, no threads,
 // no HTTP). Inputs are made the way the gateway makes them: phonemes → ids, style row, speed prior.
 import { readFile } from 'node:fs/promises';
-import { chunkText } from '../../src/kitten/chunk.js';
-import { readModelDir } from '../../src/kitten/model-store.js';
+import { chunkText } from '../../src/kitten/frontend/chunk.js';
+import { readModelDir } from '../../src/kitten/hub/model-store.js';
 import { loadOnnxTtsModel, type OnnxTtsModel } from '../../src/kitten/onnx.js';
-import { createPhonemizer, type Phonemizer } from '../../src/kitten/phonemize.js';
-import { textToIds } from '../../src/kitten/tokenize.js';
+import { createPhonemizer, type Phonemizer } from '../../src/kitten/frontend/phonemize.js';
+import { textToIds } from '../../src/kitten/frontend/tokenize.js';
 import {
   loadVoiceTables,
   resolveVoice,

@@ -6,8 +6,8 @@ import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { encodeWav } from '../../src/audio/wav-encoder.js';
-import { readModelDir } from '../../src/kitten/model-store.js';
-import { createPhonemizer } from '../../src/kitten/phonemize.js';
+import { readModelDir } from '../../src/kitten/hub/model-store.js';
+import { createPhonemizer } from '../../src/kitten/frontend/phonemize.js';
 import { KittenSynthesizer } from '../../src/kitten/synthesizer.js';
 import { MODEL_ID } from './standin-model.js';
 

@@ -4,9 +4,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readModelDir } from '../../src/kitten/model-store.js';
+import { readModelDir } from '../../src/kitten/hub/model-store.js';
 import { VOICE_KEYS, loadVoiceTables } from '../../src/kitten/voices.js';
-import { SYMBOLS } from '../../src/kitten/tokenize.js';
+import { SYMBOLS } from '../../src/kitten/frontend/tokenize.js';
 import { MODEL_ID } from './standin-model.js';
 
 /** sherpa's speaker order (its generate_voices_bin.py), i.e. sid 0..7. */

@@ -2,9 +2,9 @@
 // one line per input in the golden-vector schema (id, text, normalized, clean, raw) on stdout.
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { runFrontend, type FrontendChunk } from '../kitten/frontend.js';
-import { normalizeText } from '../kitten/normalize.js';
-import { createPhonemizer, type Phonemizer, type PhonemizerBackend } from '../kitten/phonemize.js';
+import { runFrontend, type FrontendChunk } from '../kitten/frontend/frontend.js';
+import { normalizeText } from '../kitten/frontend/normalize.js';
+import { createPhonemizer, type Phonemizer, type PhonemizerBackend } from '../kitten/frontend/phonemize.js';
 import type { CliIo } from './command.js';
 import { parseFlags } from './flags.js';
 

@@ -1,7 +1,7 @@
 // `kittentts models [--json]`: the four seed models and any KITTENTTS_MODEL_DIRS folders, with
 // whether each is already in the cache (so `serve --offline` can be planned).
-import { findCachedModel } from '../kitten/hub.js';
-import { SEED_MODELS } from '../kitten/model-registry.js';
+import { findCachedModel } from '../kitten/hub/hub.js';
+import { SEED_MODELS } from '../kitten/hub/model-registry.js';
 import type { CliIo } from './command.js';
 import { configFromFlags, fail, parseFlags, settingOptions } from './flags.js';
 import { formatTable } from './table.js';

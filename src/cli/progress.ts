@@ -1,7 +1,7 @@
 // Download progress for the CLI: a redrawn bar on a terminal, periodic plain log lines otherwise
 // (CI logs and `docker build` output must not fill with carriage returns). Thirty lines do what a
 // progress-bar package would, so none is added.
-import type { HubProgress } from '../kitten/hub.js';
+import type { HubProgress } from '../kitten/hub/hub.js';
 
 export interface ProgressRendererOptions {
   /** Draw a bar redrawn in place. Default: the stream's own isTTY. */

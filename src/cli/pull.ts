@@ -1,7 +1,7 @@
 // `kittentts pull <model-id>`: downloads a model into the cache (progress on stderr) and prints the
 // snapshot folder on stdout, so scripts can use it: KITTENTTS_MODEL_DIRS=nano=$(kittentts pull nano).
-import { downloadModel, findCachedModel } from '../kitten/hub.js';
-import { resolveModelRef } from '../kitten/model-registry.js';
+import { downloadModel, findCachedModel } from '../kitten/hub/hub.js';
+import { resolveModelRef } from '../kitten/hub/model-registry.js';
 import type { CliIo } from './command.js';
 import { configFromFlags, fail, parseFlags, settingOptions } from './flags.js';
 import { createProgressRenderer } from './progress.js';

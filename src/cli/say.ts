@@ -8,7 +8,7 @@ import {
   isAudioFormat,
   type AudioFormat,
 } from '../audio/stream-encoder.js';
-import { DEFAULT_MODEL_ID } from '../kitten/model-registry.js';
+import { DEFAULT_MODEL_ID } from '../kitten/hub/model-registry.js';
 import { VOICES, VOICE_KEYS, isKnownVoice } from '../kitten/voices.js';
 import { DEFAULT_LIBRARY_VOICE, KittenTTS } from '../lib/kitten-tts.js';
 import type { CliIo } from './command.js';

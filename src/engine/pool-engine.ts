@@ -4,8 +4,8 @@
 // Failures that crossed the thread boundary as data are mapped back to GatewayError classes here.
 import { randomUUID } from 'node:crypto';
 import { errorFromCode } from '../errors.js';
-import { concatChunks } from '../kitten/audio.js';
-import { planChunks } from '../kitten/frontend.js';
+import { concatChunks } from '../kitten/trim.js';
+import { planChunks } from '../kitten/frontend/frontend.js';
 import type {
   ChunkSchedule,
   ChunkSink,

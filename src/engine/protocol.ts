@@ -1,20 +1,12 @@
 // Plain data that crosses the worker-thread boundary. No classes: error classes and prototypes
 // do not survive postMessage, so failures travel as {ok:false, code, detail}.
+import type { ModelFiles } from '../kitten/model-files.js';
+
+// ModelFiles is the model domain's type (kitten/ sits below engine/); tasks carry it, so it is
+// re-exported for the protocol's users.
+export type { ModelFiles };
 
 export const SAMPLE_RATE_HZ = 24_000;
-
-/** A model resolved to local files, as the worker needs it to create a session. */
-export interface ModelFiles {
-  /** Gateway model id, e.g. "kitten-tts-nano". */
-  readonly id: string;
-  /** Absolute path of the .onnx file. */
-  readonly modelPath: string;
-  /** Absolute path of voices.npz. */
-  readonly voicesPath: string;
-  readonly type: 'ONNX1' | 'ONNX2';
-  readonly speedPriors: Readonly<Record<string, number>>;
-  readonly voiceAliases: Readonly<Record<string, string>>;
-}
 
 /** One model chunk: the exact string the model gets (engine-side planChunks already ran). */
 export interface ChunkTask {
@@ -58,13 +50,6 @@ export const FAULT_MARKERS = Object.freeze({
   exit: '\u0000fault:exit\u0000',
   uncaught: '\u0000fault:uncaught\u0000',
 });
-
-export interface ChunkInfo {
-  /** The exact chunk string given to the model (after normalization and chunking). */
-  readonly text: string;
-  /** Samples this chunk contributed after the upstream 5000-sample trim. */
-  readonly samples: number;
-}
 
 export interface SynthesizeOk {
   readonly ok: true;

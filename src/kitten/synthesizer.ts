@@ -1,11 +1,13 @@
 // One loaded KittenTTS model (ONNX session + voice tables) and the text → audio pipeline run on it:
 // front-end per chunk, style row, speed prior, inference, trim, join. Runs inside a worker thread.
+// ChunkInfo, its per-chunk report, is defined here and not in engine/protocol.ts: it never crosses
+// the thread boundary, and kitten/ (the model domain) imports nothing from engine/.
 import { readFile } from 'node:fs/promises';
-import type { ChunkInfo, ModelFiles } from '../engine/protocol.js';
-import { concatChunks, trimChunk } from './audio.js';
-import { frontendChunk, planChunks } from './frontend.js';
+import { frontendChunk, planChunks } from './frontend/frontend.js';
+import type { Phonemizer } from './frontend/phonemize.js';
+import type { ModelFiles } from './model-files.js';
 import { loadOnnxTtsModel, type OnnxTtsModel } from './onnx.js';
-import type { Phonemizer } from './phonemize.js';
+import { concatChunks, trimChunk } from './trim.js';
 import { loadVoiceTables, resolveVoice, styleRow } from './voices.js';
 
 export class SynthesisInputError extends Error {
@@ -14,6 +16,13 @@ export class SynthesisInputError extends Error {
     super(message);
     this.code = code;
   }
+}
+
+export interface ChunkInfo {
+  /** The exact chunk string given to the model (after normalization and chunking). */
+  readonly text: string;
+  /** Samples this chunk contributed after the upstream 5000-sample trim. */
+  readonly samples: number;
 }
 
 export interface SynthesisOutput {

@@ -9,9 +9,9 @@ import { loadConfig } from '../config.js';
 import { PoolEngine } from '../engine/pool-engine.js';
 import { WorkerPool } from '../engine/pool.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
-import type { HubOptions } from '../kitten/hub.js';
-import { DEFAULT_MODEL_ID } from '../kitten/model-registry.js';
-import { createModelStore } from '../kitten/model-store.js';
+import type { HubOptions } from '../kitten/hub/hub.js';
+import { DEFAULT_MODEL_ID } from '../kitten/hub/model-registry.js';
+import { createModelStore } from '../kitten/hub/model-store.js';
 import { VOICES } from '../kitten/voices.js';
 import { DEFAULT_LIBRARY_VOICE, KittenStreamer, type StreamerOptions } from './streamer.js';
 

@@ -1,6 +1,11 @@
 // The streaming sentence segmenter: text arrives in arbitrary pieces (LLM tokens) and leaves as the
 // sentences upstream KittenTTS `chunk_text` would cut from the whole text, each as soon as it is certain.
-import { chunkText, isSentenceBoundary, MAX_CHUNK_CHARS, pyStrip } from '../kitten/chunk.js';
+import {
+  chunkText,
+  isSentenceBoundary,
+  MAX_CHUNK_CHARS,
+  pyStrip,
+} from '../kitten/frontend/chunk.js';
 import { breakOverlongRuns, dropWords, joinWords, PY_SPACE_CHAR, wordCount } from './text-runs.js';
 
 /**

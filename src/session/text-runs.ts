@@ -1,6 +1,6 @@
 // Word-level helpers for the segmenter: counting, dropping and re-joining whitespace-separated words,
 // and breaking runs that have no whitespace at all. Whitespace is Python's, as in the chunker.
-import { PY_WHITESPACE_CLASS } from '../kitten/chunk.js';
+import { PY_WHITESPACE_CLASS } from '../kitten/frontend/chunk.js';
 
 const WORD = new RegExp(`[^${PY_WHITESPACE_CLASS}]+`, 'gu');
 /** One Python whitespace character. */

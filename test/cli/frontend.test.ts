@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ESPEAK_LIBRARY_CANDIDATES } from '../../src/kitten/phonemize.js';
+import { ESPEAK_LIBRARY_CANDIDATES } from '../../src/kitten/frontend/phonemize.js';
 import { runCli } from './run-cli.js';
 
 const HAS_NATIVE = ESPEAK_LIBRARY_CANDIDATES.some((p) => existsSync(p));

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_MODELS } from '../../src/kitten/model-registry.js';
+import { SEED_MODELS } from '../../src/kitten/hub/model-registry.js';
 import { runCli } from './run-cli.js';
 
 describe('kittentts models', () => {

@@ -86,9 +86,8 @@ describe('Dockerfile', () => {
       expect(cmd).toContain('--no-install-recommends');
       expect(cmd).toContain('rm -rf /var/lib/apt/lists/*');
     }
-    const native =
-      existsSync('src/kitten/phonemize.ts') &&
-      readFileSync('src/kitten/phonemize.ts', 'utf8').includes('libespeak-ng');
+    const backend = 'src/kitten/frontend/phonemize/espeak-native.ts';
+    const native = existsSync(backend) && readFileSync(backend, 'utf8').includes('libespeak-ng');
     expect(runs(runtime!.body).some((c) => /install\b.*\blibespeak-ng1\b/.test(c))).toBe(native);
   });
 

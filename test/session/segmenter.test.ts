@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { chunkText, MAX_CHUNK_CHARS } from '../../src/kitten/chunk.js';
+import { chunkText, MAX_CHUNK_CHARS } from '../../src/kitten/frontend/chunk.js';
 import { Segmenter, splitSentences, type SegmenterOptions } from '../../src/session/segmenter.js';
 
 /** Feeds `tokens` one by one, then flushes; returns every sentence in order. */

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BadRequestError } from '../errors.js';
+import { BadRequestError } from '../../errors.js';
 
 export interface SeedModel {
   readonly id: string;

@@ -5,11 +5,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ModelLoadError } from '../../src/errors.js';
-import type { HubOptions } from '../../src/kitten/hub.js';
-import { createModelStore } from '../../src/kitten/model-store.js';
-import { writeNpz } from '../../src/kitten/npz.js';
-import { DEFAULT_ALIASES, VOICE_KEYS } from '../../src/kitten/voices.js';
+import { ModelLoadError } from '../../../src/errors.js';
+import type { HubOptions } from '../../../src/kitten/hub/hub.js';
+import { createModelStore } from '../../../src/kitten/hub/model-store.js';
+import { writeNpz } from '../../../src/kitten/npz.js';
+import { DEFAULT_ALIASES, VOICE_KEYS } from '../../../src/kitten/voices.js';
 
 const COMMIT = 'c'.repeat(40);
 const config = (extra: object = {}) =>

@@ -6,7 +6,7 @@ import {
   isSentenceBoundary,
   MAX_CHUNK_CHARS,
   pyStrip,
-} from '../../src/kitten/chunk.js';
+} from '../../../src/kitten/frontend/chunk.js';
 
 describe('ensurePunctuation', () => {
   it('appends a comma when the text does not end in . ! ? , ; :', () => {

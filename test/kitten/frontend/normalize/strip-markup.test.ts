@@ -5,7 +5,7 @@ import {
   removeEmails,
   removeHtmlTags,
   removeUrls,
-} from '../../../src/kitten/normalize/strip-markup.js';
+} from '../../../../src/kitten/frontend/normalize/strip-markup.js';
 import { itNormalizes } from './normalize-cases.js';
 
 describe('removeHtmlTags', () => {

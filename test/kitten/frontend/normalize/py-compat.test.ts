@@ -12,7 +12,7 @@ import {
   pyStrip,
   pySub,
   trailingCommas,
-} from '../../../src/kitten/normalize/py-compat.js';
+} from '../../../../src/kitten/frontend/normalize/py-compat.js';
 
 describe('pyRe', () => {
   it('gives \\w, \\d and \\b their Unicode (Python) meaning', () => {

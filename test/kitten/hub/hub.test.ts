@@ -21,11 +21,11 @@ import {
   findCachedModel,
   type HubOptions,
   type HubProgress,
-} from '../../src/kitten/hub.js';
-import { directorySizeBytes, withCacheLock } from '../../src/kitten/hub-cache.js';
-import { ModelConfigError } from '../../src/kitten/model-config.js';
-import { writeNpz } from '../../src/kitten/npz.js';
-import { VOICE_KEYS } from '../../src/kitten/voices.js';
+} from '../../../src/kitten/hub/hub.js';
+import { directorySizeBytes, withCacheLock } from '../../../src/kitten/hub/hub-cache.js';
+import { ModelConfigError } from '../../../src/kitten/hub/model-config.js';
+import { writeNpz } from '../../../src/kitten/npz.js';
+import { VOICE_KEYS } from '../../../src/kitten/voices.js';
 
 const REPO = 'KittenML/kitten-tts-nano-0.8-fp32';
 const COMMIT = 'a'.repeat(40);

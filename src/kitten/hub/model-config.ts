@@ -2,7 +2,7 @@
 // speed_priors and voice_aliases (pipeline spec §1), so those are checked and the rest ignored.
 import path from 'node:path';
 import { z } from 'zod';
-import { ModelLoadError } from '../errors.js';
+import { ModelLoadError } from '../../errors.js';
 
 export interface ModelConfig {
   readonly type: 'ONNX1' | 'ONNX2';

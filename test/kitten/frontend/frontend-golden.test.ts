@@ -3,12 +3,12 @@
 // exactly; input_ids on at least 99.5% of chunks, with every other chunk listed here with its cause.
 import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runFrontend, type FrontendChunk } from '../../src/kitten/frontend.js';
+import { runFrontend, type FrontendChunk } from '../../../src/kitten/frontend/frontend.js';
 import {
   createPhonemizer,
   ESPEAK_LIBRARY_CANDIDATES,
   type Phonemizer,
-} from '../../src/kitten/phonemize.js';
+} from '../../../src/kitten/frontend/phonemize.js';
 
 interface GoldenChunk {
   text: string;
@@ -31,7 +31,7 @@ interface Mismatch {
 }
 
 const ROWS: GoldenRow[] = readFileSync(
-  new URL('../fixtures/frontend.jsonl', import.meta.url),
+  new URL('../../fixtures/frontend.jsonl', import.meta.url),
   'utf8',
 )
   .trim()

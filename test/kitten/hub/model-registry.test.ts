@@ -8,7 +8,7 @@ import {
   SEED_MODELS,
   findSeedModel,
   resolveModelRef,
-} from '../../src/kitten/model-registry.js';
+} from '../../../src/kitten/hub/model-registry.js';
 
 describe('SEED_MODELS', () => {
   it('is the seed /api/models table, in the seed order', () => {

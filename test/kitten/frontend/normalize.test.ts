@@ -7,7 +7,7 @@ import {
   DEFAULT_NORMALIZE_OPTIONS,
   NORMALIZER_FIXES,
   normalizeText,
-} from '../../src/kitten/normalize.js';
+} from '../../../src/kitten/frontend/normalize.js';
 
 interface GoldenCase {
   id: string;
@@ -16,7 +16,7 @@ interface GoldenCase {
 }
 
 function loadGolden(name: string): GoldenCase[] {
-  return readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')
+  return readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as GoldenCase);

@@ -1,23 +1,11 @@
-// Downloads a KittenTTS model repo from a Hugging Face hub into the shared hub cache: config.json,
-// then model_file, then voices, each streamed to a `.incomplete` file, checked, and renamed into place.
+// The HTTP side of the Hugging Face hub: a file's metadata via HEAD (the hub's headers), its blob via
+// GET with resume, streamed into the cache and checked. Every failure is a HubError that says what
+// to do about it. hub.ts decides what to fetch; this file only talks to the hub.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ModelLoadError } from '../errors.js';
-import {
-  SAFE_NAME_RE,
-  fileSize,
-  findCachedSnapshot,
-  hashFile,
-  linkSnapshotFile,
-  repoCachePaths,
-  withCacheLock,
-  writeBody,
-  writeRef,
-  type CachedSnapshot,
-  type RepoCachePaths,
-} from './hub-cache.js';
-import { parseModelConfigText } from './model-config.js';
+import { ModelLoadError } from '../../errors.js';
+import { SAFE_NAME_RE, fileSize, hashFile, writeBody, type RepoCachePaths } from './hub-cache.js';
 
 export interface HubProgress {
   readonly file: string;
@@ -25,15 +13,11 @@ export interface HubProgress {
   readonly totalBytes: number | null;
 }
 
-export interface HubOptions {
+/** What the client needs of HubOptions (hub.ts). */
+export interface HubClientOptions {
   /** Hub base URL without a trailing slash, e.g. https://huggingface.co. */
   endpoint: string;
   token?: string | undefined;
-  /** Never touch the network: use the cache or fail. */
-  offline: boolean;
-  cacheDir: string;
-  /** Branch, tag or commit. Default 'main'. */
-  revision?: string | undefined;
   fetch?: typeof fetch | undefined;
   /** Called as bytes arrive: once at the start and end of each file, and at most every ~100 ms between. */
   onProgress?: ((p: HubProgress) => void) | undefined;
@@ -41,79 +25,7 @@ export interface HubOptions {
   idleTimeoutMs?: number | undefined;
 }
 
-export type DownloadedModel = CachedSnapshot;
-
 export class HubError extends ModelLoadError {}
-
-const inflight = new Map<string, Promise<DownloadedModel>>();
-
-/**
- * Ensures a model repo is in the cache and returns its snapshot. The cache is read first and the
- * network used only when it misses; concurrent calls for one repo share a single download.
- */
-export function downloadModel(repoId: string, options: HubOptions): Promise<DownloadedModel> {
-  const revision = options.revision ?? 'main';
-  const key = `${path.resolve(options.cacheDir)}\0${repoId}\0${revision}`;
-  let pending = inflight.get(key);
-  if (!pending) {
-    pending = ensureModel(repoId, revision, options).finally(() => inflight.delete(key));
-    inflight.set(key, pending);
-  }
-  return pending;
-}
-
-/** The cached snapshot of a repo, without touching the network. */
-export function findCachedModel(
-  repoId: string,
-  options: { cacheDir: string; revision?: string | undefined },
-): Promise<DownloadedModel | undefined> {
-  return findCachedSnapshot(repoCachePaths(options.cacheDir, repoId), options.revision ?? 'main');
-}
-
-async function ensureModel(repoId: string, revision: string, options: HubOptions) {
-  const paths = repoCachePaths(options.cacheDir, repoId);
-  const cached = await findCachedSnapshot(paths, revision);
-  if (cached) return cached;
-  if (options.offline) {
-    throw new HubError(
-      `Model ${repoId} (revision ${revision}) is not in the cache at ${paths.root} and ` +
-        `HF_HUB_OFFLINE is set; run \`kittentts pull ${repoId}\` with network access, or set ` +
-        `KITTENTTS_MODEL_DIRS=<id>=<folder> to serve it from a local folder laid out like the hub repo.`,
-    );
-  }
-  try {
-    return await withCacheLock(paths.lockFile, async () => {
-      // Another process may have finished it while we waited for the lock.
-      const done = await findCachedSnapshot(paths, revision);
-      return done ?? (await fetchSnapshot(repoId, revision, paths, new HubClient(options)));
-    });
-  } catch (err) {
-    if (err instanceof ModelLoadError) throw err;
-    throw new HubError(`downloading ${repoId} failed: ${(err as Error).message}`, err);
-  }
-}
-
-async function fetchSnapshot(
-  repoId: string,
-  revision: string,
-  paths: RepoCachePaths,
-  client: HubClient,
-): Promise<DownloadedModel> {
-  const first = await client.metadata(repoId, revision, 'config.json');
-  const commit = first.commit;
-  const blobs = new Map([['config.json', await client.ensureBlob(paths, first)]]);
-  const configText = await readFile(path.join(paths.blobs, first.etag), 'utf8');
-  const config = parseModelConfigText(configText, `${repoId}/config.json`);
-  // Pin the other files to the commit config.json came from, so the snapshot is consistent.
-  for (const file of [config.modelFile, config.voices]) {
-    if (blobs.has(file)) continue;
-    blobs.set(file, await client.ensureBlob(paths, await client.metadata(repoId, commit, file)));
-  }
-  // Links and the ref come last: until every file is verified the snapshot does not exist.
-  for (const [file, blob] of blobs) await linkSnapshotFile(paths, commit, file, blob);
-  await writeRef(paths, revision, commit);
-  return { dir: path.join(paths.snapshots, commit), config, revision: commit };
-}
 
 interface FileMetadata {
   readonly name: string;
@@ -132,12 +44,12 @@ const isRedirect = (res: Response) =>
   res.status >= 300 && res.status < 400 && res.headers.has('location');
 
 /** HTTP side: metadata via HEAD (hub headers), blob via GET with resume, every failure a HubError. */
-class HubClient {
+export class HubClient {
   private readonly fetch: typeof fetch;
   private readonly idleMs: number;
   private readonly origin: string;
 
-  constructor(private readonly options: HubOptions) {
+  constructor(private readonly options: HubClientOptions) {
     this.fetch = options.fetch ?? globalThis.fetch;
     this.idleMs = options.idleTimeoutMs ?? 60_000;
     this.origin = new URL(options.endpoint).origin;

@@ -1,6 +1,9 @@
 // Currency and percent families of the normalizer.
 import { describe, expect, it } from 'vitest';
-import { expandCurrency, expandPercentages } from '../../../src/kitten/normalize/expand-money.js';
+import {
+  expandCurrency,
+  expandPercentages,
+} from '../../../../src/kitten/frontend/normalize/expand-money.js';
 import { itNormalizes } from './normalize-cases.js';
 
 describe('expandCurrency', () => {

@@ -7,7 +7,7 @@ import {
   postprocessEspeak,
   preservePunctuation,
   restorePunctuation,
-} from '../../src/kitten/phonemize.js';
+} from '../../../src/kitten/frontend/phonemize.js';
 
 const NATIVE_LIBRARY = ESPEAK_LIBRARY_CANDIDATES.find((p) => existsSync(p));
 if (NATIVE_LIBRARY === undefined) {
@@ -150,12 +150,12 @@ describe('createPhonemizer backend choice', () => {
 // libespeak-ng is all global state: worker threads must not share one copy of it.
 describe.skipIf(NATIVE_LIBRARY === undefined)('native phonemizer in worker threads', () => {
   it('gives the golden phonemes from several threads at once', async () => {
-    const rows = readFileSync(new URL('../fixtures/frontend.jsonl', import.meta.url), 'utf8')
+    const rows = readFileSync(new URL('../../fixtures/frontend.jsonl', import.meta.url), 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { raw: { text: string; phonemes: string }[] });
     const chunks = rows.flatMap((r) => r.raw.map((c) => ({ text: c.text, phonemes: c.phonemes })));
-    const moduleUrl = new URL('../../src/kitten/phonemize.ts', import.meta.url).href;
+    const moduleUrl = new URL('../../../src/kitten/frontend/phonemize.ts', import.meta.url).href;
     const code = `
       const { parentPort, workerData } = require('node:worker_threads');
       (async () => {

@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_FRONTEND_OPTIONS, runFrontend, styleRowFor } from '../../src/kitten/frontend.js';
-import { createPhonemizer, type Phonemizer } from '../../src/kitten/phonemize.js';
+import {
+  DEFAULT_FRONTEND_OPTIONS,
+  runFrontend,
+  styleRowFor,
+} from '../../../src/kitten/frontend/frontend.js';
+import { createPhonemizer, type Phonemizer } from '../../../src/kitten/frontend/phonemize.js';
 
 let phonemizer: Phonemizer;
 beforeAll(async () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { retokenize, SYMBOLS, symbolsToIds, textToIds } from '../../src/kitten/tokenize.js';
+import {
+  retokenize,
+  SYMBOLS,
+  symbolsToIds,
+  textToIds,
+} from '../../../src/kitten/frontend/tokenize.js';
 
 describe('SYMBOLS', () => {
   it('has the 178 upstream positions with pad, letters and IPA where upstream puts them', () => {

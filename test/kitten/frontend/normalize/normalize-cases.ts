@@ -2,7 +2,7 @@
 // upstream's output (verified with upstream's Python) and in the default mode, which equals strict
 // unless a third column names the fixed output.
 import { expect, it } from 'vitest';
-import { normalizeText } from '../../../src/kitten/normalize.js';
+import { normalizeText } from '../../../../src/kitten/frontend/normalize.js';
 
 /** [input, upstream (strict) output, default output when a fix changes it]. */
 export type NormalizeCase = readonly [input: string, strict: string, fixed?: string];

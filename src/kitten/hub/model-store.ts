@@ -2,13 +2,13 @@
 // the hub cache (downloading once). Shared by the gateway and the library; also sizes the cache.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelFiles } from '../engine/protocol.js';
-import { ModelLoadError } from '../errors.js';
+import { ModelLoadError } from '../../errors.js';
+import type { ModelFiles } from '../model-files.js';
+import { DEFAULT_ALIASES } from '../voices.js';
 import { directorySizeBytes, fileSize } from './hub-cache.js';
 import { downloadModel, type HubOptions } from './hub.js';
 import { parseModelConfigText, type ModelConfig } from './model-config.js';
 import { SEED_MODELS, resolveModelRef } from './model-registry.js';
-import { DEFAULT_ALIASES } from './voices.js';
 
 export interface ModelStoreOptions {
   hub: HubOptions;

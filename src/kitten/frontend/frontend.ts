@@ -1,7 +1,10 @@
-// The whole KittenTTS text front-end, as workers and the CLI use it:
+// kitten/frontend/ is the text front-end: normalize.ts (and normalize/), chunk.ts, phonemize.ts
+// (and phonemize/), tokenize.ts. It knows nothing of model files, downloads or inference.
+//
+// This file is the whole KittenTTS text front-end, as workers and the CLI use it:
 // text → (normalize) → chunks → phonemes → input_ids, plus each chunk's style row.
 //
-// Bad input never throws; each case has a defined result (see test/kitten/frontend.test.ts):
+// Bad input never throws; each case has a defined result (see test/kitten/frontend/frontend.test.ts):
 // - empty or whitespace-only text → [] (upstream would have nothing to synthesize either);
 // - text without letters ("...", "?!", "#") → chunks as upstream makes them: marks keep their ids,
 //   symbols espeak reads aloud ("#" → "hash") become words;

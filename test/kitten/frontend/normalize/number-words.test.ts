@@ -5,8 +5,8 @@ import {
   numberToWords,
   ordinalWords,
   spellDigits,
-} from '../../../src/kitten/normalize/number-words.js';
-import { PyValueError } from '../../../src/kitten/normalize/py-compat.js';
+} from '../../../../src/kitten/frontend/normalize/number-words.js';
+import { PyValueError } from '../../../../src/kitten/frontend/normalize/py-compat.js';
 
 describe('numberToWords', () => {
   it.each([

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ModelLoadError } from '../../src/errors.js';
+import { ModelLoadError } from '../../../src/errors.js';
 import {
   ModelConfigError,
   parseModelConfig,
   parseModelConfigText,
-} from '../../src/kitten/model-config.js';
+} from '../../../src/kitten/hub/model-config.js';
 
 // The nano 0.8 config.json as published (pipeline spec §1 and §3).
 const NANO = {
