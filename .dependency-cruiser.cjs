@@ -36,7 +36,14 @@ module.exports = {
       'pipeline-is-transport-free',
       'The KittenTTS pipeline and the worker import only the pipeline: no HTTP, sessions or pool.',
       { path: ['^src/kitten/', '^workers/'] },
-      { path: ['^src/http/', '^src/session/', '^src/engine/(?!protocol)', '^node_modules/(hono|ws)/'] },
+      {
+        path: [
+          '^src/http/',
+          '^src/session/',
+          '^src/engine/(?!protocol)',
+          '^node_modules/(hono|ws)/',
+        ],
+      },
     ),
     layer(
       'kitten-below-engine',

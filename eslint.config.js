@@ -32,13 +32,24 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Only src/config.ts reads the environment.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Only src/config.ts reads the environment.',
+        },
       ],
     },
   },
   {
     files: ['examples/**/*.mjs', 'scripts/**/*.mjs'],
     languageOptions: { globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly' } },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly' },
+    },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],

@@ -4,7 +4,9 @@ import { KittenTTS } from 'kittentts-gateway';
 
 const tts = await KittenTTS.load('kitten-tts-nano'); // or a hub repo id, or a local folder
 const samples = await tts.generate('Hello world! This is a test.', { voice: 'Jasper', speed: 1.0 });
-console.log(`${samples.length} samples, ${(samples.length / tts.sampleRateHz).toFixed(2)} s at ${tts.sampleRateHz} Hz`);
+console.log(
+  `${samples.length} samples, ${(samples.length / tts.sampleRateHz).toFixed(2)} s at ${tts.sampleRateHz} Hz`,
+);
 
 await tts.generateToFile('Hello world!', 'output.wav', { voice: 'Jasper' });
 console.log('voices:', tts.availableVoices.join(', '));

@@ -4,7 +4,11 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { runFrontend, type FrontendChunk } from '../kitten/frontend/frontend.js';
 import { normalizeText } from '../kitten/frontend/normalize.js';
-import { createPhonemizer, type Phonemizer, type PhonemizerBackend } from '../kitten/frontend/phonemize.js';
+import {
+  createPhonemizer,
+  type Phonemizer,
+  type PhonemizerBackend,
+} from '../kitten/frontend/phonemize.js';
 import type { CliIo } from './command.js';
 import { parseFlags } from './flags.js';
 

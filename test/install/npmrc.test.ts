@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const npm = (...args: string[]) =>
-  spawnSync('npm', args, { encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'warn' } });
+  spawnSync('npm', args, {
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_loglevel: 'warn' },
+  });
 
 describe('the project .npmrc', () => {
   it('lets npm run a command without any warning', () => {
@@ -16,9 +19,9 @@ describe('the project .npmrc', () => {
   });
 
   it('turns off dependency install scripts, so onnxruntime-node downloads nothing', () => {
-    expect(execFileSync('npm', ['config', 'get', 'ignore-scripts'], { encoding: 'utf8' }).trim()).toBe(
-      'true',
-    );
+    expect(
+      execFileSync('npm', ['config', 'get', 'ignore-scripts'], { encoding: 'utf8' }).trim(),
+    ).toBe('true');
   });
 
   it('holds only keys npm knows', () => {
