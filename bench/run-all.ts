@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { format } from 'prettier';
 import { machineInfo, RESULTS_DIR, table, type BenchResult } from './lib/results.js';
 import { ensureNano } from './lib/standin-model.js';
 
@@ -118,12 +119,12 @@ const readme = existsSync(README)
   : `# Benchmarks\n\n${START}\n${END}\n`;
 const at = readme.indexOf(START);
 const end = readme.indexOf(END);
-writeFileSync(
-  README,
+// Formatted as `prettier --check` (part of npm test) expects it.
+const updated =
   at >= 0 && end > at
     ? readme.slice(0, at) + block + readme.slice(end + END.length)
-    : `${readme}\n${block}\n`,
-);
+    : `${readme}\n${block}\n`;
+writeFileSync(README, await format(updated, { parser: 'markdown', filepath: README }));
 console.log(`\n${block}`);
 if (failed.length) process.exitCode = 1;
 
