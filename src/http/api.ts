@@ -1,4 +1,4 @@
-// The seed REST API (shared/spec kittentts-api-reference.md), exact shapes: health, models,
+// The seed REST API (README "API"; the reference server's routes), exact shapes: health, models,
 // voices, stats and one-shot generation returning base64 WAV. Inference happens in the worker
 // pool; this file only validates, encodes and keeps the books. The generate answer holds only its
 // PCM16 audio and is written in pieces (wav-json-body.ts).

@@ -1,5 +1,5 @@
 // The only importer of onnxruntime-node. Wraps one KittenTTS ONNX session behind the graph contract
-// (pipeline spec §6: input_ids int64 [1,T], style f32 [1,256], speed f32 [1] → waveform f32 [N],
+// (the graphs upstream publishes: input_ids int64 [1,T], style f32 [1,256], speed f32 [1] → waveform f32 [N],
 // duration int64 [T]) and refuses, with a message naming the problem, files that do not fit it.
 // session.run() blocks its thread for the whole inference: production code calls this from workers.
 import * as ort from 'onnxruntime-node';

@@ -1,5 +1,5 @@
 // Upstream's per-chunk audio post-processing: drop the last 5000 samples of every chunk's waveform
-// and join chunks with no crossfade, no gap and no per-chunk normalization (pipeline spec §6).
+// and join chunks with no crossfade, no gap and no per-chunk normalization (as upstream's onnx_model.py).
 
 /** Samples upstream (≥ 0.8) drops from the end of every chunk (≈ 0.208 s at 24 kHz). */
 export const TRIM_TAIL_SAMPLES = 5000;

@@ -1,5 +1,6 @@
 // The eight KittenTTS voices: display names, voice resolution (alias → key → speed prior) and the
-// style tables of voices.npz with the per-chunk style row rule (pipeline spec §2–§3).
+// style tables of voices.npz with the per-chunk style row rule (upstream's onnx_model.py:
+// row = min(len(chunk text), rows − 1)).
 import { readNpz } from './npz.js';
 
 export interface VoiceInfo {

@@ -7,7 +7,7 @@ import { applyDense, conv, dense, type Dense } from './weighted-layers.js';
 import { STYLE_HALF, biLstm, gelu, layerNorm, leakyRelu, swapLastAxes } from './layers.js';
 import type { StandinShape } from './standin-shape.js';
 
-/** Size of the KittenTTS symbol table (pipeline spec §5). */
+/** Size of the KittenTTS symbol table (upstream's TextCleaner: pad, punctuation, letters, IPA). */
 export const SYMBOL_COUNT = 178;
 
 export interface TokenSide {

@@ -36,7 +36,7 @@ const VOICE_ROWS = 400;
 // The stand-in carries exactly the voice table every real 0.8 config.json carries.
 const VOICE_ALIASES = DEFAULT_ALIASES;
 
-/** The real nano 0.8 config.json (pipeline spec §1), plus a `standin` block saying what this is. */
+/** The real nano 0.8 config.json, plus a `standin` block saying what this is. */
 export function standinConfig(variant: StandinVariant, seed: number): Record<string, unknown> {
   return {
     name: 'Kitten TTS Nano',

@@ -1,5 +1,5 @@
 // config.json of a KittenTTS model repo, validated: upstream reads only type, model_file, voices,
-// speed_priors and voice_aliases (pipeline spec §1), so those are checked and the rest ignored.
+// speed_priors and voice_aliases (upstream's get_model.py reads only these), so those are checked and the rest ignored.
 import path from 'node:path';
 import { z } from 'zod';
 import { ModelLoadError } from '../../errors.js';

@@ -6,7 +6,7 @@ import {
   parseModelConfigText,
 } from '../../../src/kitten/hub/model-config.js';
 
-// The nano 0.8 config.json as published (pipeline spec §1 and §3).
+// The nano 0.8 config.json as published (as published on the hub).
 const NANO = {
   name: 'Kitten TTS Nano',
   version: '0.8',
