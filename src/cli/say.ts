@@ -2,6 +2,7 @@
 // worker-thread engine as the server) into a file, or onto stdout for pipes (`| ffplay -`).
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
 import {
   AUDIO_FORMATS,
   encodeAudio,
@@ -63,85 +64,109 @@ function writeOut(stream: NodeJS.WritableStream, bytes: Uint8Array): Promise<voi
   });
 }
 
+const OPTIONS = {
+  ...settingOptions(['cache-dir', 'model-dirs', 'hf-endpoint', 'offline', 'threads-per-worker']),
+  output: { type: 'string', short: 'o' },
+  format: { type: 'string' },
+  model: { type: 'string', default: DEFAULT_MODEL_ID },
+  voice: { type: 'string', default: DEFAULT_LIBRARY_VOICE },
+  speed: { type: 'string', default: '1' },
+  'no-normalize': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  const parsed = parseFlags(argv, io, 'say', {
-    options: {
-      ...settingOptions([
-        'cache-dir',
-        'model-dirs',
-        'hf-endpoint',
-        'offline',
-        'threads-per-worker',
-      ]),
-      output: { type: 'string', short: 'o' },
-      format: { type: 'string' },
-      model: { type: 'string', default: DEFAULT_MODEL_ID },
-      voice: { type: 'string', default: DEFAULT_LIBRARY_VOICE },
-      speed: { type: 'string', default: '1' },
-      'no-normalize': { type: 'boolean' },
-      quiet: { type: 'boolean' },
-    },
-    allowPositionals: true,
-  });
+  const parsed = parseFlags(argv, io, 'say', { options: OPTIONS, allowPositionals: true });
   if (typeof parsed === 'number') return parsed;
-  const { values, positionals } = parsed;
+  const request = await sayRequest(parsed.values as SayValues, parsed.positionals, io);
+  if (typeof request === 'string') return fail(io, 'say', request, 2);
+  return speak(request, io);
+}
+
+interface SayRequest {
+  text: string;
+  format: AudioFormat;
+  output: string;
+  toStdout: boolean;
+  model: string;
+  voice: string;
+  speed: number;
+  normalize: boolean;
+  quiet: boolean;
+  config: ReturnType<typeof configFromFlags>;
+}
+
+/** The parsed flags (the setting flags, strings, pass through to configFromFlags). */
+interface SayValues {
+  [flag: string]: string | boolean | undefined;
+  output?: string;
+  format?: string;
+  model: string;
+  voice: string;
+  speed: string;
+  'no-normalize'?: boolean;
+  quiet?: boolean;
+}
+
+/** The flags and text checked and resolved, or what is wrong with them (exit code 2). */
+async function sayRequest(
+  values: SayValues,
+  positionals: string[],
+  io: CliIo,
+): Promise<SayRequest | string> {
   const output = values.output ?? '-';
   const toStdout = output === '-';
   const ext = path.extname(output).toLowerCase();
   const format = values.format ?? (toStdout || ext === '' ? 'wav' : EXTENSIONS[ext]);
-  if (format === undefined) {
-    return fail(
-      io,
-      'say',
-      `cannot tell the audio format from '${ext}'; pass --format (${AUDIO_FORMATS.join(', ')})`,
-      2,
-    );
-  }
-  if (!isAudioFormat(format)) {
-    return fail(
-      io,
-      'say',
-      `unknown format '${format}'; choose one of ${AUDIO_FORMATS.join(', ')}`,
-      2,
-    );
-  }
+  if (format === undefined)
+    return `cannot tell the audio format from '${ext}'; pass --format (${AUDIO_FORMATS.join(', ')})`;
+  if (!isAudioFormat(format))
+    return `unknown format '${format}'; choose one of ${AUDIO_FORMATS.join(', ')}`;
   const speed = Number(values.speed);
-  if (!Number.isFinite(speed) || speed < SPEED_MIN || speed > SPEED_MAX) {
-    return fail(io, 'say', `--speed must be a number between ${SPEED_MIN} and ${SPEED_MAX}`, 2);
-  }
+  if (!Number.isFinite(speed) || speed < SPEED_MIN || speed > SPEED_MAX)
+    return `--speed must be a number between ${SPEED_MIN} and ${SPEED_MAX}`;
   if (!isKnownVoice(values.voice)) {
     const choices = [...VOICES.map((v) => v.name), ...VOICE_KEYS].join(', ');
-    return fail(io, 'say', `unknown voice '${values.voice}'; choose one of ${choices}`, 2);
+    return `unknown voice '${values.voice}'; choose one of ${choices}`;
   }
-  if (toStdout && (io.stdout as { isTTY?: boolean }).isTTY) {
-    return fail(
-      io,
-      'say',
-      'refusing to write audio to a terminal; pass -o FILE or pipe the output',
-      2,
-    );
-  }
+  if (toStdout && (io.stdout as { isTTY?: boolean }).isTTY)
+    return 'refusing to write audio to a terminal; pass -o FILE or pipe the output';
   let config;
   try {
     config = configFromFlags(values, io.env);
   } catch (err) {
-    return fail(io, 'say', (err as Error).message, 2);
+    return (err as Error).message;
   }
   const fromStdin =
     positionals.length === 0 || (positionals.length === 1 && positionals[0] === '-');
   const text = (fromStdin ? await readAll(io.stdin) : positionals.join(' ')).trim();
-  if (text === '') return fail(io, 'say', 'no text to say', 2);
+  if (text === '') return 'no text to say';
+  return {
+    text,
+    format,
+    output,
+    toStdout,
+    model: values.model,
+    voice: values.voice,
+    speed,
+    normalize: values['no-normalize'] !== true,
+    quiet: values.quiet === true,
+    config,
+  };
+}
 
-  const quiet = values.quiet === true;
-  const progress = quiet ? undefined : createProgressRenderer(io.stderr);
+/** Loads the model, synthesizes, writes the file (or stdout); exit code 1 on failure. */
+async function speak(req: SayRequest, io: CliIo): Promise<number> {
+  const { config } = req;
+  const progress = req.quiet ? undefined : createProgressRenderer(io.stderr);
   // A KITTENTTS_MODEL_DIRS id is served from its folder, as the gateway does.
-  const modelDir = Object.hasOwn(config.modelDirs, values.model)
-    ? config.modelDirs[values.model]
+  const modelDir = Object.hasOwn(config.modelDirs, req.model)
+    ? config.modelDirs[req.model]
     : undefined;
   let tts: KittenTTS | undefined;
   try {
     const startMs = performance.now();
-    tts = await KittenTTS.load(modelDir ?? values.model, {
+    tts = await KittenTTS.load(modelDir ?? req.model, {
       cacheDir: config.cacheDir,
       hfEndpoint: config.hfEndpoint,
       hfToken: config.hfToken,
@@ -151,20 +176,20 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       onProgress: progress?.update,
     });
     progress?.finish();
-    const samples = await tts.generate(text, {
-      voice: values.voice,
-      speed,
-      normalize: values['no-normalize'] !== true,
+    const samples = await tts.generate(req.text, {
+      voice: req.voice,
+      speed: req.speed,
+      normalize: req.normalize,
     });
-    const bytes = encodeAudio(format, samples, tts.sampleRateHz);
-    if (toStdout) await writeOut(io.stdout, bytes);
-    else await writeFile(output, bytes);
-    if (!quiet) {
+    const bytes = encodeAudio(req.format, samples, tts.sampleRateHz);
+    if (req.toStdout) await writeOut(io.stdout, bytes);
+    else await writeFile(req.output, bytes);
+    if (!req.quiet) {
       const audioS = samples.length / tts.sampleRateHz;
       const tookS = (performance.now() - startMs) / 1000;
-      const where = toStdout ? 'stdout' : output;
+      const where = req.toStdout ? 'stdout' : req.output;
       io.stderr.write(
-        `wrote ${audioS.toFixed(2)} s of ${format} audio to ${where} in ${tookS.toFixed(2)} s\n`,
+        `wrote ${audioS.toFixed(2)} s of ${req.format} audio to ${where} in ${tookS.toFixed(2)} s\n`,
       );
     }
     return 0;
