@@ -42,6 +42,8 @@ const envSchema = z.object({
   KITTENTTS_MAX_QUEUE: int(64, 1),
   KITTENTTS_MAX_REALTIME_SESSIONS: int(0, 0),
   KITTENTTS_ONESHOT_SLACK_MS: int(2000, 0, 600_000),
+  KITTENTTS_SYNTH_CACHE_MB: num(64, 0, 1_000_000),
+  KITTENTTS_SYNTH_CACHE_WARMUP: z.string().optional(),
   KITTENTTS_WS_MAX_MESSAGE_BYTES: int(65_536, 256),
   KITTENTTS_WS_MAX_MESSAGES_PER_S: int(200, 1),
   KITTENTTS_API_KEYS: list,
@@ -78,6 +80,10 @@ export interface Config {
   readonly maxRealtimeSessions: number;
   /** A one-shot's first chunk is due this long after arrival; later chunks at its audio's pace. */
   readonly oneshotSlackMs: number;
+  /** Bytes of chunk audio the synthesis cache may hold (0: off). */
+  readonly synthCacheBytes: number;
+  /** A JSON-lines file of phrases synthesized into the cache at start-up (README "Synthesis cache"). */
+  readonly synthCacheWarmup: string | undefined;
   readonly wsMaxMessageBytes: number;
   readonly wsMaxMessagesPerS: number;
   readonly apiKeys: readonly string[];
@@ -146,6 +152,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxQueue: e.KITTENTTS_MAX_QUEUE,
     maxRealtimeSessions: e.KITTENTTS_MAX_REALTIME_SESSIONS,
     oneshotSlackMs: e.KITTENTTS_ONESHOT_SLACK_MS,
+    synthCacheBytes: Math.round(e.KITTENTTS_SYNTH_CACHE_MB * 1024 * 1024),
+    synthCacheWarmup: e.KITTENTTS_SYNTH_CACHE_WARMUP || undefined,
     wsMaxMessageBytes: e.KITTENTTS_WS_MAX_MESSAGE_BYTES,
     wsMaxMessagesPerS: e.KITTENTTS_WS_MAX_MESSAGES_PER_S,
     apiKeys: Object.freeze(e.KITTENTTS_API_KEYS),

@@ -22,6 +22,7 @@ import { RealtimeAdmission } from './session/admission.js';
 import { TtsSession } from './session/tts-session.js';
 import type { SchedulingPolicy } from './engine/edf-policy.js';
 import { createShutdown, trackTraffic } from './shutdown.js';
+import { readWarmupFile, warmCache } from './cache-warmup.js';
 
 export interface Gateway {
   readonly url: string;
@@ -43,6 +44,11 @@ export interface GatewayOptions {
 
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.log ?? createLogger(config.logLevel);
+  // A bad warm-up file stops the start before anything runs.
+  const warmup =
+    config.synthCacheWarmup && config.synthCacheBytes > 0
+      ? readWarmupFile(config.synthCacheWarmup, DEFAULT_MODEL_ID)
+      : [];
   const parts = wireParts(config, options, log);
   const { engine, pool, sessions, stats } = parts;
   const app = createApp(parts.deps);
@@ -66,6 +72,20 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     threadsPerWorker: config.threadsPerWorker,
   });
   preload(config, engine, log);
+  const warming = new AbortController();
+  if (warmup.length > 0) {
+    void warmCache(
+      engine,
+      warmup,
+      (entry, text, err) =>
+        log.warn('synthesis cache warm-up failed', {
+          model: entry.model,
+          text,
+          error: String(err),
+        }),
+      warming.signal,
+    ).then((phrases) => log.info('synthesis cache warmed', { phrases }));
+  }
   const close = createShutdown({
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     log,
@@ -77,6 +97,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     pool,
     startDraining: () => {
       draining = true;
+      warming.abort();
     },
   });
   return { url, port, server, engine, stats, close };
@@ -102,6 +123,7 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     workers: () => pool.size,
     liveSessions: () => liveSessions(),
     modelLoadTimes: () => engine.modelLoadTimes(),
+    cache: () => engine.cacheStats(),
   });
   const engine = new PoolEngine({
     pool,
@@ -109,6 +131,7 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     threadsPerWorker: config.threadsPerWorker,
     maxQueued: config.maxQueue,
     oneshotSlackMs: config.oneshotSlackMs,
+    cacheBytes: config.synthCacheBytes,
     policy: options.policy,
     onChunk: (report) => metrics.recordChunk(report),
     onSynthesis: (req, result) => {

@@ -2,6 +2,7 @@
 // (tests, benchmarks) never share counters. The only importer of prom-client.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ChunkReport } from './engine/pool-engine.js';
+import type { CacheStats } from './engine/synthesis-cache.js';
 
 export interface MetricsSources {
   queueDepth(): number;
@@ -9,6 +10,8 @@ export interface MetricsSources {
   workers(): number;
   liveSessions(): number;
   modelLoadTimes(): Record<string, number>;
+  /** The synthesis cache's counts (absent: no cache metrics). */
+  cache?(): CacheStats;
 }
 
 const LATENCY_BUCKETS_S = [
@@ -136,6 +139,7 @@ export class Metrics {
         for (const [model, s] of Object.entries(sources.modelLoadTimes())) this.set({ model }, s);
       },
     });
+    if (sources.cache) registerCacheMetrics(sources.cache, registers);
   }
 
   recordSynthesis(model: string, audioS: number, generationS: number): void {
@@ -158,4 +162,41 @@ export class Metrics {
   get contentType(): string {
     return this.registry.contentType;
   }
+}
+
+/** The synthesis cache's own counts, read from it at each scrape. */
+function registerCacheMetrics(cache: () => CacheStats, registers: Registry[]): void {
+  const counter = (name: string, help: string, read: (s: CacheStats) => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read(cache()));
+      },
+    });
+  counter(
+    'kittentts_synthesis_cache_hits_total',
+    'Chunks served from the synthesis cache (or a synthesis already running for the same chunk).',
+    (s) => s.hits,
+  );
+  counter(
+    'kittentts_synthesis_cache_misses_total',
+    'Chunks the synthesis cache did not hold: synthesized.',
+    (s) => s.misses,
+  );
+  counter(
+    'kittentts_synthesis_cache_evictions_total',
+    'Chunks evicted from the synthesis cache to stay within its size.',
+    (s) => s.evictions,
+  );
+  new Gauge({
+    name: 'kittentts_synthesis_cache_bytes',
+    help: 'Bytes of audio the synthesis cache holds.',
+    registers,
+    collect() {
+      this.set(cache().bytes);
+    },
+  });
 }

@@ -34,6 +34,8 @@ export function gatewayEnv(options: GatewayEnvOptions = {}): Record<string, stri
     KITTENTTS_MAX_QUEUE: '1024',
     KITTENTTS_MAX_SESSIONS: '1024',
     KITTENTTS_METRICS_PUBLIC: '1',
+    // Off, so figures compare with earlier runs; bench/synthesis-cache.ts turns it on.
+    KITTENTTS_SYNTH_CACHE_MB: '0',
     ...options.extra,
   };
 }

@@ -2,6 +2,7 @@
 // pool behind it (engine/scheduler.ts, engine/pool.ts) are implementation details; nothing above
 // this interface knows about threads.
 import type { JobKind } from './scheduler.js';
+import type { CacheStats } from './synthesis-cache.js';
 
 export type { JobKind } from './scheduler.js';
 
@@ -95,5 +96,7 @@ export interface Engine extends SessionEngine {
   /** Audio seconds all workers make per second, as measured (undefined before any synthesis). */
   measuredAudioSPerS(): number | undefined;
   stats(): EngineStats;
+  /** The synthesis cache's counts (all zero when it is off). */
+  cacheStats(): CacheStats;
   close(): Promise<void>;
 }

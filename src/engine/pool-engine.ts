@@ -20,6 +20,7 @@ import type { WorkerPool } from './pool.js';
 import { SAMPLE_RATE_HZ, type ModelFiles, type SynthesizeResult } from './protocol.js';
 import { Scheduler } from './scheduler.js';
 import { SpeedEstimator } from './speed-estimator.js';
+import { chunkKey, SynthesisCache, type CacheStats } from './synthesis-cache.js';
 
 export interface ResolvedModel {
   files: ModelFiles;
@@ -50,6 +51,8 @@ export interface PoolEngineOptions {
   /** Called after every successful synthesis (stats, metrics). */
   onSynthesis?: (request: SynthesisRequest, result: SynthesisSummary) => void;
   onChunk?: (report: ChunkReport) => void;
+  /** Bytes of chunk audio the synthesis cache may hold (0 or unset: no cache). */
+  cacheBytes?: number;
 }
 
 export const DEFAULT_ONESHOT_SLACK_MS = 2000;
@@ -63,12 +66,23 @@ interface ChunkOutcome {
   queueMs: number;
 }
 
+/** How one chunk of a request is scheduled. */
+interface ChunkJob {
+  schedule: ChunkSchedule;
+  group: string;
+  signal: AbortSignal;
+  deadlineMs: () => number;
+  first: boolean;
+}
+
 export class PoolEngine implements Engine {
   readonly scheduler: Scheduler;
   private readonly loadTimes = new Map<string, number>();
   private readonly speed = new SpeedEstimator();
+  private readonly cache: SynthesisCache;
 
   constructor(private readonly options: PoolEngineOptions) {
+    this.cache = new SynthesisCache(options.cacheBytes ?? 0);
     this.scheduler = new Scheduler({
       workers: options.pool.size,
       maxQueued: options.maxQueued,
@@ -100,6 +114,10 @@ export class PoolEngine implements Engine {
 
   loadedModels(): string[] {
     return [...this.loadTimes.keys()];
+  }
+
+  cacheStats(): CacheStats {
+    return this.cache.stats();
   }
 
   async synthesize(request: SynthesisRequest): Promise<Synthesis> {
@@ -245,13 +263,26 @@ export class PoolEngine implements Engine {
     request: SynthesisRequest,
     files: ModelFiles,
     text: string,
-    job: {
-      schedule: ChunkSchedule;
-      group: string;
-      signal: AbortSignal;
-      deadlineMs: () => number;
-      first: boolean;
-    },
+    job: ChunkJob,
+  ): Promise<Omit<ChunkOutcome, 'samples'> & { audio: Float32Array }> {
+    // A cached chunk (or one already being made for someone else) never waits for a worker.
+    const key = this.cache.enabled
+      ? chunkKey({ files, voice: request.voice, speed: request.speed, text })
+      : undefined;
+    let outcome = { loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0 };
+    const { audio } = await this.cache.get(key, async () => {
+      const made = await this.runOnWorker(request, files, text, job);
+      outcome = made;
+      return made.audio;
+    });
+    return { ...outcome, audio };
+  }
+
+  private async runOnWorker(
+    request: SynthesisRequest,
+    files: ModelFiles,
+    text: string,
+    job: ChunkJob,
   ): Promise<Omit<ChunkOutcome, 'samples'> & { audio: Float32Array }> {
     const opensTurn = job.first && job.schedule.opensTurn === true;
     const task = {

@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono';
 import { floatToPcm16 } from '../audio/index.js';
 import { VOICES } from '../kitten/voices.js';
 import { round } from '../generation-stats.js';
+import type { CacheStats } from '../engine/synthesis-cache.js';
 import type { AppDeps } from './deps.js';
 import { parseWith, readJson } from './validate.js';
 import { wavJsonBody } from './wav-json-body.js';
@@ -13,7 +14,7 @@ import { wavJsonBody } from './wav-json-body.js';
 type ApiDeps = Pick<AppDeps, 'catalog' | 'config' | 'engine' | 'schemas' | 'stats'>;
 
 export function apiRoutes(deps: ApiDeps): Hono {
-  const { catalog, stats, config } = deps;
+  const { catalog, stats, config, engine } = deps;
   const app = new Hono();
 
   app.get('/health', async (c) =>
@@ -52,6 +53,8 @@ export function apiRoutes(deps: ApiDeps): Hono {
       },
       available_models: catalog.ids(),
       available_voices: VOICES.map((v) => v.id),
+      // Added to the seed's shape: how often a chunk's audio came from the synthesis cache.
+      synthesis_cache: cacheReport(engine.cacheStats()),
     }),
   );
 
@@ -98,4 +101,16 @@ async function generate(c: Context, { schemas, engine }: ApiDeps): Promise<Respo
     'Content-Type': 'application/json',
     'Content-Length': String(length),
   });
+}
+
+function cacheReport(s: CacheStats) {
+  const asked = s.hits + s.misses;
+  return {
+    hits: s.hits,
+    misses: s.misses,
+    hit_ratio: asked > 0 ? round(s.hits / asked, 4) : 0,
+    evictions: s.evictions,
+    entries: s.entries,
+    size_mb: round(s.bytes / 1e6, 3),
+  };
 }

@@ -1,5 +1,5 @@
-// Starts a real gateway on port 0 with the tiny stand-in model served as kitten-tts-nano, and an
-// empty offline cache so no test can reach a network.
+// Starts a real gateway on port 0 with the tiny stand-in model served as kitten-tts-nano, an
+// empty offline cache so no test can reach a network, and the synthesis cache off (unless asked).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,8 @@ export async function startTestGateway(
     KITTENTTS_MODEL_DIRS: `kitten-tts-nano=${TINY_DIR}`,
     KITTENTTS_WORKERS: '2',
     KITTENTTS_LOG_LEVEL: 'silent',
+    // Off unless a test turns it on: many tests repeat a sentence to keep workers busy.
+    KITTENTTS_SYNTH_CACHE_MB: '0',
     ...env,
   });
   const gateway = await startGateway(config, options);

@@ -241,10 +241,12 @@ describe('GET /api/stats', () => {
     await post('/api/generate', { text: 'Counting this one.' });
     const body = await (await fetch(`${gw.url}/api/stats`)).json();
     expect(body.generation_stats.total_requests).toBe(before + 1);
+    // The seed's keys, plus the synthesis cache's (an added field, the seed's shape kept).
     expect(Object.keys(body).sort()).toEqual([
       'available_models',
       'available_voices',
       'generation_stats',
+      'synthesis_cache',
       'system',
     ]);
     expect(Object.keys(body.generation_stats).sort()).toEqual(

@@ -36,6 +36,9 @@ class FakeAppEngine extends FakeEngine implements Engine {
   stats() {
     return { workers: 1, busyWorkers: 0, queued: 0, completed: this.calls.length };
   }
+  cacheStats() {
+    return { hits: 3, misses: 1, evictions: 0, bytes: 0, entries: 1 };
+  }
   async close(): Promise<void> {}
 }
 
@@ -157,6 +160,15 @@ describe('the app in process', () => {
     expect(sessions.size).toBe(1);
     expect((await end('key-a')).status).toBe(200);
     expect(sessions.size).toBe(0);
+  });
+});
+
+describe('/api/stats in process', () => {
+  it("adds the synthesis cache's hit ratio to the seed's shape", async () => {
+    const { app } = inProcessApp();
+    const body = (await (await app.request('/api/stats')).json()) as Record<string, unknown>;
+    expect(body.synthesis_cache).toMatchObject({ hits: 3, misses: 1, hit_ratio: 0.75 });
+    expect(body).toHaveProperty('generation_stats');
   });
 });
 

@@ -54,6 +54,16 @@ export const statsResponse = z.object({
   }),
   available_models: z.array(z.string()),
   available_voices: z.array(z.string()),
+  synthesis_cache: z
+    .object({
+      hits: z.number().int(),
+      misses: z.number().int(),
+      hit_ratio: z.number().describe('hits / (hits + misses), 0 before any chunk'),
+      evictions: z.number().int(),
+      entries: z.number().int(),
+      size_mb: z.number(),
+    })
+    .describe('Added to the seed shape: the synthesis cache (README "Synthesis cache").'),
 });
 
 export const generateResponse = z.object({

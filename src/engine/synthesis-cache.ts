@@ -1,0 +1,127 @@
+// The synthesis cache: audio of model chunks already made, so a phrase that comes back ("One
+// moment, please.", a greeting) costs no inference. A bounded LRU by bytes, and single flight:
+// identical chunks asked for at the same time run once and every asker gets the result.
+//
+// The key holds everything that changes the audio: the model (id, and its .onnx and voices.npz
+// by path, size and modification time), the voice key and speed after the model's aliases and
+// priors (what the graph receives), the chunk's exact text as the phonemizer gets it (normalized or
+// not: planChunks already did that), and the trim rule. With the real models, whose graphs hold
+// random operations, a cached phrase therefore sounds the same every time.
+import { statSync } from 'node:fs';
+import { LRUCache } from 'lru-cache';
+import type { ModelFiles } from '../kitten/model-files.js';
+import { TRIM_TAIL_SAMPLES } from '../kitten/trim.js';
+import { resolveVoice } from '../kitten/voices.js';
+
+export interface CacheStats {
+  readonly hits: number;
+  readonly misses: number;
+  readonly evictions: number;
+  readonly bytes: number;
+  readonly entries: number;
+}
+
+export interface ChunkKeyParts {
+  readonly files: ModelFiles;
+  readonly voice: string;
+  readonly speed: number;
+  readonly text: string;
+}
+
+/** The cache key, or undefined when the voice does not resolve (the worker will say why). */
+export function chunkKey({ files, voice, speed, text }: ChunkKeyParts): string | undefined {
+  let resolved: { key: string; speed: number };
+  try {
+    resolved = resolveVoice(voice, files.voiceAliases, files.speedPriors, speed);
+  } catch {
+    return undefined;
+  }
+  return JSON.stringify([
+    files.id,
+    fileIdentity(files.modelPath),
+    fileIdentity(files.voicesPath),
+    resolved.key,
+    resolved.speed,
+    `trim:${TRIM_TAIL_SAMPLES}`,
+    text,
+  ]);
+}
+
+function fileIdentity(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${path}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return path;
+  }
+}
+
+export class SynthesisCache {
+  private readonly lru: LRUCache<string, Float32Array> | undefined;
+  private readonly flights = new Map<string, Promise<Float32Array>>();
+  private counts = { hits: 0, misses: 0, evictions: 0 };
+
+  /** `maxBytes` 0 turns the cache (and single flight) off. */
+  constructor(readonly maxBytes: number) {
+    this.lru =
+      maxBytes > 0
+        ? new LRUCache<string, Float32Array>({
+            maxSize: maxBytes,
+            sizeCalculation: (audio) => Math.max(1, audio.byteLength),
+            dispose: (_audio, _key, reason) => {
+              if (reason === 'evict') this.counts.evictions++;
+            },
+          })
+        : undefined;
+  }
+
+  get enabled(): boolean {
+    return this.lru !== undefined;
+  }
+
+  /**
+   * The chunk's audio: from the cache (a copy: callers may hand it on or transfer it), from a
+   * synthesis of the same chunk already running, or from `make()`, whose result is then kept.
+   * `hit` says whether any inference ran for this call.
+   */
+  async get(
+    key: string | undefined,
+    make: () => Promise<Float32Array>,
+  ): Promise<{ audio: Float32Array; hit: boolean }> {
+    if (!this.lru || key === undefined) return { audio: await make(), hit: false };
+    const cached = this.lru.get(key);
+    if (cached) {
+      this.counts.hits++;
+      return { audio: cached.slice(), hit: true };
+    }
+    const flight = this.flights.get(key);
+    if (flight) {
+      const audio = await flight.catch(() => undefined);
+      // The first asker's synthesis failed (it was aborted, say): this one makes its own.
+      if (audio) {
+        this.counts.hits++;
+        return { audio: audio.slice(), hit: true };
+      }
+      return this.get(key, make);
+    }
+    this.counts.misses++;
+    const made = make().then((audio) => {
+      if (audio.byteLength <= this.maxBytes) this.lru!.set(key, audio.slice());
+      return audio;
+    });
+    this.flights.set(key, made);
+    try {
+      return { audio: await made, hit: false };
+    } finally {
+      this.flights.delete(key);
+    }
+  }
+
+  stats(): CacheStats {
+    return {
+      ...this.counts,
+      bytes: this.lru?.calculatedSize ?? 0,
+      entries: this.lru?.size ?? 0,
+    };
+  }
+}

@@ -1,0 +1,70 @@
+// The synthesis cache on its own: the byte bound, LRU order, single flight, and "off".
+import { describe, expect, it } from 'vitest';
+import { SynthesisCache } from '../../src/engine/synthesis-cache.js';
+
+const audio = (n: number, value = 0.5) => new Float32Array(n).fill(value);
+
+describe('SynthesisCache', () => {
+  it('keeps its bytes within the bound under a stream of distinct phrases, evicting the oldest', async () => {
+    const cache = new SynthesisCache(4000); // ten 100-sample (400-byte) chunks
+    for (let i = 0; i < 100; i++) {
+      await cache.get(`phrase ${i}`, async () => audio(100, i));
+      expect(cache.stats().bytes).toBeLessThanOrEqual(4000);
+    }
+    expect(cache.stats()).toMatchObject({ entries: 10, evictions: 90, misses: 100, hits: 0 });
+    // The newest stayed, the oldest went.
+    let made = 0;
+    await cache.get('phrase 99', async () => (made++, audio(100)));
+    await cache.get('phrase 0', async () => (made++, audio(100)));
+    expect(made).toBe(1);
+  });
+
+  it('returns a copy equal to what the miss made, which the caller may change freely', async () => {
+    const cache = new SynthesisCache(1 << 20);
+    const first = await cache.get('k', async () => Float32Array.of(1, 2, 3));
+    first.audio.fill(0);
+    const second = await cache.get('k', async () => Float32Array.of(9));
+    expect(second).toEqual({ audio: Float32Array.of(1, 2, 3), hit: true });
+  });
+
+  it('runs identical chunks asked for at once a single time and gives every asker the audio', async () => {
+    const cache = new SynthesisCache(1 << 20);
+    let runs = 0;
+    let finish: (a: Float32Array) => void = () => {};
+    const make = () => {
+      runs++;
+      return new Promise<Float32Array>((r) => (finish = r));
+    };
+    const askers = Array.from({ length: 20 }, () => cache.get('same sentence', make));
+    finish(Float32Array.of(0.25, 0.5));
+    const results = await Promise.all(askers);
+    expect(runs).toBe(1);
+    expect(results.map((r) => [...r.audio])).toEqual(Array(20).fill([0.25, 0.5]));
+    expect(results.filter((r) => !r.hit)).toHaveLength(1);
+  });
+
+  it('lets a waiter make its own audio when the synthesis it waited on failed', async () => {
+    const cache = new SynthesisCache(1 << 20);
+    let fail: (e: Error) => void = () => {};
+    const first = cache.get('k', () => new Promise<Float32Array>((_, reject) => (fail = reject)));
+    const second = cache.get('k', async () => Float32Array.of(7));
+    fail(new Error('aborted'));
+    await expect(first).rejects.toThrow('aborted');
+    expect(await second).toEqual({ audio: Float32Array.of(7), hit: false });
+  });
+
+  it('does nothing when off (0 bytes): every ask makes its audio, nothing is held', async () => {
+    const cache = new SynthesisCache(0);
+    let runs = 0;
+    await Promise.all([1, 2, 3].map(() => cache.get('k', async () => (runs++, audio(10)))));
+    expect(runs).toBe(3);
+    expect(cache.enabled).toBe(false);
+    expect(cache.stats()).toEqual({ hits: 0, misses: 0, evictions: 0, bytes: 0, entries: 0 });
+  });
+
+  it('never holds a chunk larger than the whole bound', async () => {
+    const cache = new SynthesisCache(100);
+    await cache.get('big', async () => audio(1000));
+    expect(cache.stats().entries).toBe(0);
+  });
+});
