@@ -19,6 +19,7 @@ import { SENTENCES } from './lib/sentences.js';
 import { startServerProcess, type ServerProcess, type ServerSpec } from './lib/server-process.js';
 import { ensureNano, gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js';
 import { percentile, round } from './lib/stats.js';
+import { postJson } from '../test/helpers/http.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -151,10 +152,10 @@ async function warmUp(
   if (gateway)
     await Promise.all(
       Array.from({ length: cores * 2 }, () =>
-        fetch(`${server.url}/api/generate`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ text: SENTENCES.short, model: MODEL_ID, voice: VOICE }),
+        postJson(`${server.url}/api/generate`, {
+          text: SENTENCES.short,
+          model: MODEL_ID,
+          voice: VOICE,
         }).then((r) => r.arrayBuffer()),
       ),
     );
@@ -225,10 +226,10 @@ async function gatewayExtras(soloP90Ms: number) {
       'The quick brown fox jumps over the lazy dog while the farmer watches from the porch. ';
     const long = words.repeat(Math.ceil(20_000 / words.length)).slice(0, 20_000);
     const t0 = performance.now();
-    const oneshot = fetch(`${server.url}/api/generate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: long, model: MODEL_ID, voice: VOICE }),
+    const oneshot = postJson(`${server.url}/api/generate`, {
+      text: long,
+      model: MODEL_ID,
+      voice: VOICE,
     }).then(async (r) => ({
       status: r.status,
       s: (await r.arrayBuffer(), (performance.now() - t0) / 1000),

@@ -2,13 +2,14 @@
 // workers, queue never empty) and its RSS over 2,000 mixed requests: one-shot generation, one-shot
 // SSE and WebSocket sessions (one in ten), cheap GETs and rejected bodies. Growth is measured from the RSS after
 // the first 200 requests (warm-up: models, caches, JIT) to the end.
-import WebSocket from 'ws';
 import { closedLoop, generateOnce } from './lib/load.js';
 import { table, writeResult } from './lib/results.js';
 import { SENTENCES } from './lib/sentences.js';
 import { startServerProcess } from './lib/server-process.js';
 import { ensureNano, gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js';
 import { round } from './lib/stats.js';
+import { postJson } from '../test/helpers/http.js';
+import { wsClient } from '../test/helpers/ws-client.js';
 
 const CLIENTS = 8;
 const SATURATION_REQUESTS = 24;
@@ -18,29 +19,25 @@ const SAMPLE_EVERY = 100;
 const tiny = { text: 'Hi there.', model: MODEL_ID, voice: VOICE, speed: 1 };
 
 async function wsSession(url: string): Promise<void> {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/stream/ws?voice=${VOICE}&format=pcm`);
-  await new Promise<void>((resolve, reject) => {
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
-      const msg = JSON.parse(String(data)) as { type: string };
-      if (msg.type === 'ready') {
-        ws.send(JSON.stringify({ type: 'text', text: 'Okay. ' }));
-        ws.send(JSON.stringify({ type: 'end' }));
-      } else if (msg.type === 'done') resolve();
-    });
-    ws.once('error', reject);
-    ws.once('close', () => resolve());
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const client = wsClient(url, {
+    query: { voice: VOICE, format: 'pcm' },
+    record: false,
+    onJson: (msg) => {
+      if (msg.type === 'done') done();
+    },
   });
-  ws.close();
+  await client.ready;
+  client.send({ type: 'text', text: 'Okay. ' });
+  client.send({ type: 'end' });
+  await Promise.race([finished, client.closed]);
+  if (client.error) throw client.error;
+  client.ws.close();
 }
 
 async function mixed(url: string, i: number): Promise<void> {
-  const json = (path: string, body: unknown) =>
-    fetch(`${url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  const json = (path: string, body: unknown) => postJson(`${url}${path}`, body);
   // One request in ten synthesizes (one-shot, SSE or a WebSocket session); the rest are cheap.
   switch (i % 40) {
     case 0:

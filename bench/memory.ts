@@ -15,6 +15,7 @@ import { table, writeResult, type Target } from './lib/results.js';
 import { startServerProcess } from './lib/server-process.js';
 import { ensureNano, gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js';
 import { percentile, round } from './lib/stats.js';
+import { postJson } from '../test/helpers/http.js';
 
 const TEXT = 'word '.repeat(4000);
 const LONGEST_CHUNK = 'word '.repeat(80); // planChunks cuts "word …" at 400 characters
@@ -66,11 +67,7 @@ const server = await startServerProcess({ kind: 'gateway', env: gatewayEnv({ wor
 const rssNow = () => procStatus(server.pid, 'VmRSS');
 const settle = () => new Promise((r) => setTimeout(r, 5000));
 const post = (text: string) =>
-  fetch(`${server.url}/api/generate`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text, model: MODEL_ID, voice: VOICE }),
-  });
+  postJson(`${server.url}/api/generate`, { text, model: MODEL_ID, voice: VOICE });
 try {
   await Promise.all([post('Warm up.'), post('Warm up.')].map(async (r) => (await r).arrayBuffer()));
   await settle();

@@ -6,9 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import WebSocket from 'ws';
 import { startServerProcess } from './lib/server-process.js';
 import { ensureNano, gatewayEnv } from './lib/standin-model.js';
+import { postJson } from '../test/helpers/http.js';
+import { wsClient } from '../test/helpers/ws-client.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,12 +52,7 @@ async function expectOk(res: Response, what: string): Promise<Response> {
   return res;
 }
 const post = (url: string, body?: unknown) =>
-  fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(60_000),
-  });
+  postJson(url, body, { signal: AbortSignal.timeout(60_000) });
 
 const ops: Record<Kind, (base: string) => Promise<void>> = {
   async generate(base) {
@@ -82,30 +78,31 @@ const ops: Record<Kind, (base: string) => Promise<void>> = {
     await expectOk(await fetch(`${base}/api/stream/end/${id}`, { method: 'DELETE' }), 'stream end');
     if (chunks < 2) throw new Error(`rest stream: ${chunks} chunks`);
   },
-  websocket(base) {
-    return new Promise<void>((resolve, reject) => {
-      const ws = new WebSocket(`${base.replace('http', 'ws')}/api/stream/ws`);
-      let audio = 0;
-      const timer = setTimeout(
-        () => (ws.terminate(), reject(new Error('websocket: timeout'))),
-        60_000,
-      );
-      ws.on('message', (data, isBinary) => {
-        if (isBinary) return;
-        const msg = JSON.parse(String(data)) as { type: string; detail?: string };
+  async websocket(base) {
+    let audio = 0;
+    let failure: string | undefined;
+    const client = wsClient(base, {
+      record: false,
+      onJson: (msg) => {
         if (msg.type === 'ready') {
-          ws.send(JSON.stringify({ type: 'text', text: text(2) }));
-          ws.send(JSON.stringify({ type: 'end' }));
+          client.send({ type: 'text', text: text(2) });
+          client.send({ type: 'end' });
         } else if (msg.type === 'audio') audio++;
-        else if (msg.type === 'error') reject(new Error(`websocket: ${msg.detail}`));
-      });
-      ws.on('close', (code) => {
-        clearTimeout(timer);
-        if (code === 1000 && audio >= 2) resolve();
-        else reject(new Error(`websocket: closed ${code} after ${audio} chunks`));
-      });
-      ws.on('error', (err) => reject(new Error(`websocket: ${err.message}`)));
+        else if (msg.type === 'error') failure ??= String(msg.detail);
+      },
     });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      client.ws.terminate();
+    }, 60_000);
+    const code = await client.closed;
+    clearTimeout(timer);
+    if (failure !== undefined) throw new Error(`websocket: ${failure}`);
+    if (timedOut) throw new Error('websocket: timeout');
+    if (client.error) throw new Error(`websocket: ${client.error.message}`);
+    if (code !== 1000 || audio < 2)
+      throw new Error(`websocket: closed ${code} after ${audio} chunks`);
   },
   async sse(base) {
     const res = await expectOk(

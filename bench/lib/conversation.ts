@@ -2,7 +2,8 @@
 // armchair, Riva's perf client): each turn streams an LLM-like reply at a fixed token rate, flushes,
 // plays the audio in real time as it arrives, then "thinks" (exponential, mean 1.5 s) once playback
 // has ended, and starts the next turn. Records time to first audio and underruns per turn.
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { wsClient } from '../../test/helpers/ws-client.js';
 import { llmTokens } from './sentences.js';
 import { VOICE } from './standin-model.js';
 
@@ -52,31 +53,29 @@ interface TurnState {
 
 export async function runConversation(options: ConversationOptions): Promise<ConversationResult> {
   const started = performance.now();
-  const q = new URLSearchParams({ voice: VOICE, format: 'pcm', ...options.query });
-  const ws = new WebSocket(`${options.url.replace(/^http/, 'ws')}/api/stream/ws?${q}`);
   const result: ConversationResult = { turns: [], refusedWith: undefined, audioS: 0, wallS: 0 };
   let turn: TurnState | undefined;
-  const ready = new Promise<boolean>((resolve) => {
-    ws.once('unexpected-response', (_req, res) => {
-      result.refusedWith = res.statusCode;
-      resolve(false);
-    });
-    ws.once('error', () => resolve(false));
-    ws.on('message', (data, isBinary) => {
-      const at = performance.now();
-      if (isBinary) return turn && onAudio(turn, at);
-      const msg = JSON.parse(String(data)) as { type: string; duration?: number };
-      if (msg.type === 'ready') resolve(true);
-      else if (!turn) return;
-      else if (msg.type === 'audio') {
+  const client = wsClient(options.url, {
+    query: { voice: VOICE, format: 'pcm', ...options.query },
+    record: false,
+    onBinary: (_data, at) => turn && onAudio(turn, at),
+    onJson: (msg, at) => {
+      if (!turn) return;
+      if (msg.type === 'audio') {
         if (Number.isNaN(turn.record.ttfaMs)) turn.record.ttfaMs = at - turn.firstTokenAt;
-        turn.header = { duration: msg.duration ?? 0 };
+        turn.header = { duration: (msg.duration as number | undefined) ?? 0 };
       } else if (msg.type === 'flushed') turn.flushed();
       else if (msg.type === 'error') turn.record.errors++;
-    });
+    },
   });
-  const closed = new Promise<void>((r) => ws.once('close', () => r()));
-  if (await ready) {
+  const ws = client.ws;
+  const closed = client.closed.then(() => undefined);
+  const ready = await client.ready.then(
+    () => true,
+    () => false,
+  );
+  result.refusedWith = client.rejectedWith;
+  if (ready) {
     const minTurns = options.minTurns ?? 1;
     for (
       let i = options.firstReply;

@@ -1,5 +1,6 @@
 // HTTP load for the benchmarks: closed-loop clients (each sends its next request when the previous
 // answer arrives) and a periodic prober for cheap requests, with per-request latencies.
+import { postJson } from '../../test/helpers/http.js';
 export interface LoadResult {
   latenciesMs: number[];
   elapsedMs: number;
@@ -23,11 +24,7 @@ export async function generateOnce(
   for (let attempt = 0; ; attempt++) {
     const t0 = performance.now();
     try {
-      const res = await fetch(`${url}/api/generate`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+      const res = await postJson(`${url}/api/generate`, body);
       const json = (await res.json()) as { duration?: number };
       return { ms: performance.now() - t0, durationS: json.duration ?? 0, ok: res.ok };
     } catch (err) {

@@ -1,7 +1,8 @@
 // Token-fed streaming clients for the three doors (WebSocket, REST session + SSE subscriber, REST
 // chunk calls). Each feeds LLM-like tokens on a fixed schedule (tokensPerS) and records when each
 // token went out and when each chunk's audio arrived, so latencies can be taken from any token.
-import WebSocket from 'ws';
+import { postJson } from '../../test/helpers/http.js';
+import { wsClient } from '../../test/helpers/ws-client.js';
 import { VOICE } from './standin-model.js';
 
 export type Door = 'ws' | 'sse' | 'rest';
@@ -71,52 +72,35 @@ async function runWs(
   trace: StreamTrace,
   timeout: AbortSignal,
 ): Promise<void> {
-  const q = new URLSearchParams({
-    voice: VOICE,
-    format: 'pcm',
-    first_chunk: options.firstChunk ?? 'sentence',
-  });
-  const ws = new WebSocket(`${options.url.replace(/^http/, 'ws')}/api/stream/ws?${q}`);
   let header: { text: string; duration: number; at: number } | undefined;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
-  const ready = new Promise<void>((resolve, reject) => {
-    ws.once('error', reject);
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) {
-        const arrivedAt = performance.now();
-        trace.chunks.push({
-          text: header?.text ?? '',
-          durationS: header?.duration ?? 0,
-          firstByteAt: header?.at ?? arrivedAt,
-          arrivedAt,
-        });
-        if (options.untilFirstAudio) done();
-        return;
-      }
-      const at = performance.now();
-      const msg = JSON.parse(String(data)) as { type: string; text: string; duration: number };
-      if (msg.type === 'ready') resolve();
-      else if (msg.type === 'audio') header = { ...msg, at };
+  const client = wsClient(options.url, {
+    query: { voice: VOICE, format: 'pcm', first_chunk: options.firstChunk ?? 'sentence' },
+    record: false,
+    onBinary: (_data, arrivedAt) => {
+      trace.chunks.push({
+        text: header?.text ?? '',
+        durationS: header?.duration ?? 0,
+        firstByteAt: header?.at ?? arrivedAt,
+        arrivedAt,
+      });
+      if (options.untilFirstAudio) done();
+    },
+    onJson: (msg, at) => {
+      if (msg.type === 'audio')
+        header = { text: msg.text as string, duration: msg.duration as number, at };
       else if (msg.type === 'done') done();
-    });
+    },
   });
-  ws.once('close', () => done());
+  void client.closed.then(() => done());
   timeout.addEventListener('abort', () => done());
-  await ready;
+  await client.ready;
   const stop = () => options.untilFirstAudio === true && trace.chunks.length > 0;
-  await feed(options, trace, async (text) => ws.send(JSON.stringify({ type: 'text', text })), stop);
-  if (!stop()) ws.send(JSON.stringify({ type: 'end' }));
+  await feed(options, trace, async (text) => client.send({ type: 'text', text }), stop);
+  if (!stop()) client.send({ type: 'end' });
   await finished;
-  ws.close();
-}
-
-async function post(url: string, body: unknown): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  client.ws.close();
 }
 
 /** REST session; with door 'sse' an SSE subscriber receives the audio, else each chunk call does. */
@@ -126,7 +110,7 @@ async function runRest(
   timeout: AbortSignal,
 ): Promise<void> {
   const start = (await (
-    await post(`${options.url}/api/stream/start?voice=${VOICE}`, {})
+    await postJson(`${options.url}/api/stream/start?voice=${VOICE}`, {})
   ).json()) as { session_id: string };
   const id = start.session_id;
   const stop = () => options.untilFirstAudio === true && trace.chunks.length > 0;
@@ -144,7 +128,7 @@ async function runRest(
     options,
     trace,
     async (text) => {
-      const res = await post(`${options.url}/api/stream/chunk?session_id=${id}`, { text });
+      const res = await postJson(`${options.url}/api/stream/chunk?session_id=${id}`, { text });
       const firstByteAt = performance.now();
       const body = await res.text();
       const arrivedAt = performance.now();
@@ -162,9 +146,10 @@ async function runRest(
     () => stop() || timeout.aborted,
   );
   if (!stop())
-    await post(`${options.url}/api/stream/chunk?session_id=${id}`, { text: '', flush: true }).then(
-      (r) => r.json(),
-    );
+    await postJson(`${options.url}/api/stream/chunk?session_id=${id}`, {
+      text: '',
+      flush: true,
+    }).then((r) => r.json());
   if (options.door === 'sse' && !stop()) {
     await Promise.race([subscriber, new Promise((r) => timeout.addEventListener('abort', r))]);
   }

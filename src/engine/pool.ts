@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import { InferenceError } from '../errors.js';
+import { InferenceError, ShuttingDownError } from '../errors.js';
 import type { WorkerData, WorkerResult, WorkerTask } from './protocol.js';
 
 export interface WorkerPoolOptions {
@@ -42,6 +42,8 @@ function defaultWorkerFile(): { filename: string; execArgv: string[] } {
 
 export class WorkerPool {
   private readonly threads: ThreadState[];
+  /** Set when destroy() begins: a task sent after that is refused, never given a new thread. */
+  private stopping = false;
 
   constructor(options: WorkerPoolOptions = {}) {
     const workers = Math.max(1, options.workers ?? 1);
@@ -74,6 +76,7 @@ export class WorkerPool {
   async run<T extends WorkerResult>(worker: number, task: WorkerTask): Promise<T> {
     const thread = this.threads[worker];
     if (!thread) throw new RangeError(`no worker ${worker}`);
+    if (this.stopping) throw new ShuttingDownError();
     thread.running++;
     try {
       return (await thread.piscina.run(task)) as T;
@@ -97,6 +100,7 @@ export class WorkerPool {
    * addon): a ping is answered only once that load is over.
    */
   async destroy(options: { runningGraceMs?: number } = {}): Promise<void> {
+    this.stopping = true;
     const until = Date.now() + (options.runningGraceMs ?? 30_000);
     while (this.busy && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     await Promise.all(

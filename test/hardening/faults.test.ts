@@ -10,20 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_MARKERS } from '../../src/engine/protocol.js';
-import {
-  postJson,
-  sentences,
-  startLiveGateway,
-  TINY_DIR,
-  waitFor,
-  wsClient,
-  type LiveGateway,
-} from './live-gateway.js';
+import { sentences, startTestGateway, type TestGateway, TINY_DIR } from '../helpers/gateway.js';
+import { postJson } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
+import { wsClient } from '../helpers/ws-client.js';
 
 describe('worker faults', () => {
-  let gw: LiveGateway;
+  let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startLiveGateway({}, { faultInjection: true });
+    gw = await startTestGateway({}, { faultInjection: true });
     expect((await postJson(`${gw.url}/api/generate`, { text: 'Warm up both.' })).status).toBe(200);
   });
   afterAll(async () => {
@@ -76,9 +71,9 @@ describe('worker faults', () => {
 });
 
 describe('client that vanishes mid-stream', () => {
-  let gw: LiveGateway;
+  let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startLiveGateway();
+    gw = await startTestGateway();
     await postJson(`${gw.url}/api/generate`, { text: 'Warm up.' });
   });
   afterAll(async () => {
@@ -123,7 +118,7 @@ describe('client that vanishes mid-stream', () => {
 });
 
 describe('corrupt model files', () => {
-  let gw: LiveGateway;
+  let gw: TestGateway;
   let dir: string;
   const onnx = 'kitten_tts_nano_v0_8.onnx';
   beforeAll(async () => {
@@ -131,7 +126,7 @@ describe('corrupt model files', () => {
     for (const f of ['config.json', 'voices.npz', onnx])
       copyFileSync(path.join(TINY_DIR, f), path.join(dir, f));
     truncateSync(path.join(dir, onnx), 1000);
-    gw = await startLiveGateway({ KITTENTTS_MODEL_DIRS: `kitten-tts-nano=${dir}` });
+    gw = await startTestGateway({ KITTENTTS_MODEL_DIRS: `kitten-tts-nano=${dir}` });
   });
   afterAll(async () => {
     await gw?.cleanup();

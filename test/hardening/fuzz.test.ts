@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { Logger } from '../../src/logger.js';
-import { postJson, startLiveGateway, wsClient, type LiveGateway } from './live-gateway.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { postJson } from '../helpers/http.js';
+import { wsClient } from '../helpers/ws-client.js';
 
 // Thousands of generated bad (and some good) requests against a live server: every answer is a
 // status below 500 with a {detail} body (OpenAI's envelope under /v1), in time, and the server is
@@ -16,10 +17,10 @@ const recordingLog: Logger = {
   debug: () => {},
 };
 
-let gw: LiveGateway;
+let gw: TestGateway;
 let liveSession = '';
 beforeAll(async () => {
-  gw = await startLiveGateway(
+  gw = await startTestGateway(
     { KITTENTTS_MAX_TEXT_CHARS: '400', KITTENTTS_MAX_SESSIONS: '10000' },
     { log: recordingLog },
   );
@@ -351,9 +352,9 @@ describe('WebSocket fuzzing', () => {
 });
 
 describe('hostile browsers and overload', () => {
-  let strict: LiveGateway;
+  let strict: TestGateway;
   beforeAll(async () => {
-    strict = await startLiveGateway(
+    strict = await startTestGateway(
       {
         KITTENTTS_CORS_ORIGINS: 'http://app.example',
         KITTENTTS_MAX_SESSIONS: '3',
@@ -377,13 +378,9 @@ describe('hostile browsers and overload', () => {
         ),
         async (origin) => {
           fc.pre(origin !== 'http://app.example');
-          const ws = new WebSocket(`${strict.url.replace('http', 'ws')}/api/stream/ws`, { origin });
-          const status = await new Promise<number>((resolve) => {
-            ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-            ws.on('open', () => resolve(101));
-            ws.on('error', () => resolve(-1));
-          });
-          ws.terminate();
+          const c = wsClient(strict.url, { ws: { origin } });
+          const status = await c.upgrade.catch(() => -1);
+          c.ws.terminate();
           expect(status, origin).toBe(403);
         },
       ),

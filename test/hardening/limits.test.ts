@@ -1,14 +1,9 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import {
-  postJson,
-  sentences,
-  startLiveGateway,
-  waitFor,
-  wsClient,
-  type LiveGateway,
-} from './live-gateway.js';
+import { sentences, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { postJson } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
+import { wsClient } from '../helpers/ws-client.js';
 
 /** A JSON body for /api/generate padded with spaces to exactly `bytes` bytes. */
 function paddedBody(bytes: number): string {
@@ -23,9 +18,9 @@ async function detailOf(res: Response): Promise<string> {
 }
 
 describe('request limits', () => {
-  let gw: LiveGateway;
+  let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startLiveGateway({
+    gw = await startTestGateway({
       KITTENTTS_MAX_BODY_BYTES: '2048',
       KITTENTTS_MAX_TEXT_CHARS: '50',
       KITTENTTS_MAX_SESSIONS: '2',
@@ -192,9 +187,9 @@ describe('request limits', () => {
 });
 
 describe('what error messages repeat of the input', () => {
-  let gw: LiveGateway;
+  let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startLiveGateway();
+    gw = await startTestGateway();
   });
   afterAll(async () => {
     await gw?.cleanup();
@@ -243,9 +238,9 @@ describe('what error messages repeat of the input', () => {
 });
 
 describe('synthesis queue limit', () => {
-  let gw: LiveGateway;
+  let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startLiveGateway({ KITTENTTS_WORKERS: '1', KITTENTTS_MAX_QUEUE: '1' });
+    gw = await startTestGateway({ KITTENTTS_WORKERS: '1', KITTENTTS_MAX_QUEUE: '1' });
     await postJson(`${gw.url}/api/generate`, { text: 'Warm up.' });
   });
   afterAll(async () => {
@@ -273,9 +268,9 @@ describe('synthesis queue limit', () => {
 });
 
 describe('timeouts and origins', () => {
-  let gw: LiveGateway;
+  let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startLiveGateway({
+    gw = await startTestGateway({
       KITTENTTS_HEADERS_TIMEOUT_S: '0.5',
       KITTENTTS_REQUEST_TIMEOUT_S: '1',
       KITTENTTS_CORS_ORIGINS: 'http://app.example',
@@ -315,32 +310,20 @@ describe('timeouts and origins', () => {
   });
 
   it('refuses a WebSocket from an origin outside the allowed list with 403, and admits an allowed one', async () => {
-    const hostile = new WebSocket(`${gw.url.replace('http', 'ws')}/api/stream/ws`, {
-      origin: 'http://evil.example',
-    });
-    const status = await new Promise<number>((resolve) => {
-      hostile.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-      hostile.on('open', () => resolve(101));
-      hostile.on('error', () => undefined);
-    });
-    expect(status).toBe(403);
-    const friendly = new WebSocket(`${gw.url.replace('http', 'ws')}/api/stream/ws`, {
-      origin: 'http://app.example',
-    });
-    await new Promise<void>((resolve, reject) => {
-      friendly.on('open', () => resolve());
-      friendly.on('unexpected-response', () => reject(new Error('allowed origin refused')));
-    });
-    friendly.close();
+    const hostile = wsClient(gw.url, { ws: { origin: 'http://evil.example' } });
+    expect(await hostile.upgrade).toBe(403);
+    const friendly = wsClient(gw.url, { ws: { origin: 'http://app.example' } });
+    expect(await friendly.upgrade, 'allowed origin refused').toBe(101);
+    friendly.ws.close();
   });
 });
 
 describe('a client that drops mid-body', () => {
   const logged: Array<[string, string]> = [];
-  let gw: LiveGateway;
+  let gw: TestGateway;
   beforeAll(async () => {
     const at = (level: string) => (msg: string) => void logged.push([level, msg]);
-    gw = await startLiveGateway(
+    gw = await startTestGateway(
       {},
       { log: { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') } },
     );

@@ -2,14 +2,10 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  postJson,
-  sentences,
-  startLiveGateway,
-  TINY_DIR,
-  waitFor,
-  wsClient,
-} from './live-gateway.js';
+import { sentences, startTestGateway, TINY_DIR } from '../helpers/gateway.js';
+import { postJson } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
+import { wsClient } from '../helpers/ws-client.js';
 
 /** A raw request on a given agent (fetch cannot pin a kept-alive socket). */
 function request(
@@ -40,7 +36,7 @@ function request(
 
 describe('graceful shutdown', () => {
   it('stops accepting, finishes in-flight requests and streams, closes idle sockets with 1001', async () => {
-    const gw = await startLiveGateway({ KITTENTTS_SHUTDOWN_TIMEOUT_S: '20' });
+    const gw = await startTestGateway({ KITTENTTS_SHUTDOWN_TIMEOUT_S: '20' });
     await postJson(`${gw.url}/api/generate`, { text: 'Warm up.' });
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const idle = wsClient(gw.url);
@@ -91,7 +87,7 @@ describe('graceful shutdown', () => {
   });
 
   it('closes what is still running at the deadline without taking the process down', async () => {
-    const gw = await startLiveGateway({
+    const gw = await startTestGateway({
       KITTENTTS_SHUTDOWN_TIMEOUT_S: '0.3',
       KITTENTTS_WORKERS: '1',
     });
@@ -111,7 +107,7 @@ describe('graceful shutdown', () => {
   });
 
   it('answers a request still waiting for chunks at the deadline with a complete 503 {detail}', async () => {
-    const gw = await startLiveGateway({
+    const gw = await startTestGateway({
       KITTENTTS_SHUTDOWN_TIMEOUT_S: '0.3',
       KITTENTTS_WORKERS: '1',
     });

@@ -72,3 +72,7 @@ export function parseWav(bytes: Uint8Array): {
   }
   throw new Error('no data chunk');
 }
+
+/** `n` numbered sentences of text: one model chunk each. */
+export const sentences = (n: number, prefix = 'Sentence') =>
+  Array.from({ length: n }, (_, i) => `${prefix} number ${i + 1} is spoken here.`).join(' ');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { postJson } from '../helpers/http.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -9,16 +10,8 @@ afterAll(async () => {
   await gw?.cleanup();
 });
 
-const post = (
-  path: string,
-  body: unknown,
-  headers: Record<string, string> = { 'content-type': 'application/json' },
-) =>
-  fetch(gw.url + path, {
-    method: 'POST',
-    headers,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+const post = (path: string, body: unknown, headers?: Record<string, string>) =>
+  postJson(gw.url + path, body, headers ? { headers } : {});
 
 async function expectDetail(res: Response, status: number, pattern: RegExp): Promise<void> {
   expect(res.status).toBe(status);
@@ -140,20 +133,8 @@ describe('POST /api/generate', () => {
   it('reports model load time only on the request that paid it', async () => {
     const fresh = await startTestGateway({ KITTENTTS_WORKERS: '1' });
     try {
-      const first = await (
-        await fetch(`${fresh.url}/api/generate`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ text: 'One.' }),
-        })
-      ).json();
-      const second = await (
-        await fetch(`${fresh.url}/api/generate`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ text: 'Two.' }),
-        })
-      ).json();
+      const first = await (await postJson(`${fresh.url}/api/generate`, { text: 'One.' })).json();
+      const second = await (await postJson(`${fresh.url}/api/generate`, { text: 'Two.' })).json();
       expect(first.debug_info.model_load_time).toBeGreaterThan(0);
       expect(second.debug_info.model_load_time).toBe(0);
       expect(second.debug_info.total_time).toBeLessThan(first.debug_info.total_time + 1);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { wsClient } from '../helpers/ws-client.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -74,18 +74,10 @@ describe('API keys', () => {
   });
 
   it('accepts the key as a query parameter on the WebSocket, and refuses the upgrade without it', async () => {
-    const wsUrl = `${gw.url.replace('http', 'ws')}/api/stream/ws`;
-    const refused = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(wsUrl);
-      ws.on('unexpected-response', (_req, r) => resolve(r.statusCode ?? 0));
-      ws.on('open', () => resolve(101));
-    });
-    expect(refused).toBe(401);
-    const ws = new WebSocket(`${wsUrl}?api_key=key-two`);
-    const first = await new Promise<Record<string, unknown>>((resolve) =>
-      ws.once('message', (d) => resolve(JSON.parse(String(d)))),
-    );
-    expect(first.type).toBe('ready');
-    ws.close();
+    expect(await wsClient(gw.url).upgrade).toBe(401);
+    const c = wsClient(gw.url, '?api_key=key-two');
+    await c.until(() => c.json.length >= 1);
+    expect(c.json[0]!.type).toBe('ready');
+    c.ws.close();
   });
 });

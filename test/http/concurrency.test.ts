@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DispatchInfo } from '../../src/engine/scheduler.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { postJson } from '../helpers/http.js';
 
 let gw: TestGateway;
 let dispatched: Array<DispatchInfo & { busy: number }> = [];
@@ -24,13 +25,7 @@ const longText = sentence.repeat(24);
 
 async function generate(texts: string[]): Promise<void> {
   const results = await Promise.all(
-    texts.map((text) =>
-      fetch(`${gw.url}/api/generate`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text }),
-      }),
-    ),
+    texts.map((text) => postJson(`${gw.url}/api/generate`, { text })),
   );
   for (const r of results) expect(r.status).toBe(200);
   await Promise.all(results.map((r) => r.json()));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { postJson } from '../helpers/http.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -32,17 +33,9 @@ const sum = (samples: Map<string, number>, prefix: string) =>
 describe('GET /metrics', () => {
   it('parses as Prometheus text and moves as requests are served', async () => {
     const before = parsePrometheus(await (await fetch(`${gw.url}/metrics`)).text());
-    const res = await fetch(`${gw.url}/api/generate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'Metrics should move now.' }),
-    });
+    const res = await postJson(`${gw.url}/api/generate`, { text: 'Metrics should move now.' });
     expect(res.status).toBe(200);
-    await fetch(`${gw.url}/api/generate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{',
-    });
+    await postJson(`${gw.url}/api/generate`, '{');
     const after = parsePrometheus(await (await fetch(`${gw.url}/metrics`)).text());
     expect(sum(after, 'kittentts_synthesis_seconds_count')).toBe(
       sum(before, 'kittentts_synthesis_seconds_count') + 1,

@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import type { SpeechCreateParams } from 'openai/resources/audio/speech';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { postJson } from '../helpers/http.js';
 
 let gw: TestGateway;
 let client: OpenAI;
@@ -227,11 +228,7 @@ describe('POST /v1/audio/speech errors', () => {
   ];
   for (const [what, body, param] of bad) {
     it(`answers ${what} with 400 in openai's envelope`, async () => {
-      const res = await fetch(`${gw.url}/v1/audio/speech`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+      const res = await postJson(`${gw.url}/v1/audio/speech`, body);
       expect(res.status).toBe(400);
       const json = await res.json();
       expect(Object.keys(json)).toEqual(['error']);
@@ -249,11 +246,7 @@ describe('POST /v1/audio/speech errors', () => {
   });
 
   it('answers malformed json and unknown /v1 routes in the envelope', async () => {
-    const malformed = await fetch(`${gw.url}/v1/audio/speech`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{nope',
-    });
+    const malformed = await postJson(`${gw.url}/v1/audio/speech`, '{nope');
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).error.type).toBe('invalid_request_error');
     const missing = await fetch(`${gw.url}/v1/audio/nothing`);

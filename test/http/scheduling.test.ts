@@ -2,10 +2,10 @@
 // a WebSocket turn that starts while a long one-shot runs is served before the one-shot's later
 // chunks, and streamed audio still joins to exactly the one-piece samples. Order, never time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { DispatchInfo } from '../../src/engine/scheduler.js';
-import { wsClient } from '../hardening/live-gateway.js';
 import { parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { postJson } from '../helpers/http.js';
+import { wsClient } from '../helpers/ws-client.js';
 
 let gw: TestGateway;
 let dispatched: DispatchInfo[] = [];
@@ -17,32 +17,8 @@ afterAll(async () => {
   await gw?.cleanup();
 });
 
-/** A WebSocket session; resolves `ready` once the server announced it, collects binary audio. */
-function openWs(query: string) {
-  const ws = new WebSocket(`${gw.url.replace('http', 'ws')}/api/stream/ws?${query}`);
-  const audio: Buffer[] = [];
-  const json: Array<Record<string, unknown>> = [];
-  const ready = new Promise<void>((resolve, reject) => {
-    ws.once('error', reject);
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) audio.push(data as Buffer);
-      else {
-        json.push(JSON.parse(String(data)));
-        if (json.at(-1)!.type === 'ready') resolve();
-      }
-    });
-  });
-  const closed = new Promise<void>((r) => ws.on('close', () => r()));
-  const send = (msg: unknown) => ws.send(JSON.stringify(msg));
-  return { ws, audio, json, ready, closed, send };
-}
-
 async function generate(text: string): Promise<Int16Array> {
-  const res = await fetch(`${gw.url}/api/generate`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ text }),
-  });
+  const res = await postJson(`${gw.url}/api/generate`, { text });
   expect(res.status).toBe(200);
   const body = (await res.json()) as { audio_base64: string };
   return parseWav(Buffer.from(body.audio_base64, 'base64')).samples;
@@ -56,22 +32,18 @@ const untilTrue = async (pred: () => boolean) => {
 describe('the deadline scheduler behind the doors', () => {
   it('serves a WebSocket turn that starts during a long one-shot before the one-shot’s later chunks', async () => {
     await generate('Warm up.');
-    const c = openWs('format=pcm');
+    const c = wsClient(gw.url, 'format=pcm');
     await c.ready;
     dispatched = [];
     // Twelve model chunks at half speed: each holds the single worker for a while.
     const long =
       'This long request is cut into chunks that each hold the worker for a while. '.repeat(48);
-    const oneshot = fetch(`${gw.url}/api/generate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: long, speed: 0.5 }),
-    });
+    const oneshot = postJson(`${gw.url}/api/generate`, { text: long, speed: 0.5 });
     await untilTrue(() => dispatched.length > 0); // the one-shot's first chunk is running
     c.send({ type: 'text', text: 'Hello there, this is the voice agent.' });
     c.send({ type: 'flush' });
     expect((await oneshot).status).toBe(200);
-    await untilTrue(() => c.audio.length > 0);
+    await untilTrue(() => c.binary.length > 0);
     const kinds = dispatched.map((d) => d.job.kind);
     const oneshots = kinds.filter((k) => k === 'oneshot').length;
     expect(oneshots).toBeGreaterThanOrEqual(12);
@@ -87,12 +59,12 @@ describe('the deadline scheduler behind the doors', () => {
       'A second one follows it.',
       'And the third one ends the turn.',
     ];
-    const c = openWs('format=pcm');
+    const c = wsClient(gw.url, 'format=pcm');
     await c.ready;
     for (const s of sentences) c.send({ type: 'text', text: `${s} ` });
     c.send({ type: 'end' });
     await c.closed;
-    const streamed = Buffer.concat(c.audio);
+    const streamed = Buffer.concat(c.binary);
     const whole = await generate(sentences.join(' '));
     expect(c.json.filter((m) => m.type === 'audio').map((m) => m.text)).toEqual(sentences);
     expect(streamed.equals(Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength))).toBe(
@@ -101,7 +73,7 @@ describe('the deadline scheduler behind the doors', () => {
   });
 
   it('accepts playback reports and refuses malformed ones with a clear error', async () => {
-    const c = openWs('format=pcm');
+    const c = wsClient(gw.url, 'format=pcm');
     await c.ready;
     c.send({ type: 'text', text: 'Hello there. ' });
     c.send({ type: 'playback', played_s: 0.25 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { postJson } from '../helpers/http.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -18,11 +19,7 @@ async function start(query = 'voice=Jasper&speed=1.0'): Promise<string> {
 }
 
 async function chunk(id: string, text: string, flush = false) {
-  const res = await fetch(`${gw.url}/api/stream/chunk?session_id=${id}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ text, flush }),
-  });
+  const res = await postJson(`${gw.url}/api/stream/chunk?session_id=${id}`, { text, flush });
   return { status: res.status, body: await res.json() };
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { postJson } from '../helpers/http.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -42,11 +43,7 @@ const text = 'The quick brown fox jumps. Dr. Smith paid $3.50 at 10 a.m. today. 
 
 describe('POST /api/generate/stream', () => {
   it('sends one audio event per chunk, then done', async () => {
-    const res = await fetch(`${gw.url}/api/generate/stream`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text, voice: 'Kiki' }),
-    });
+    const res = await postJson(`${gw.url}/api/generate/stream`, { text, voice: 'Kiki' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const events: SseEvent[] = [];
@@ -64,19 +61,9 @@ describe('POST /api/generate/stream', () => {
   });
 
   it('joins to the same samples as one-shot /api/generate', async () => {
-    const one = await (
-      await fetch(`${gw.url}/api/generate`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text }),
-      })
-    ).json();
+    const one = await (await postJson(`${gw.url}/api/generate`, { text })).json();
     const whole = parseWav(Buffer.from(one.audio_base64, 'base64')).samples;
-    const res = await fetch(`${gw.url}/api/generate/stream`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text }),
-    });
+    const res = await postJson(`${gw.url}/api/generate/stream`, { text });
     const parts: Int16Array[] = [];
     for await (const ev of readSse(res)) {
       if (ev.event === 'audio')
@@ -92,11 +79,7 @@ describe('POST /api/generate/stream', () => {
   });
 
   it('answers validation errors as plain HTTP before streaming', async () => {
-    const res = await fetch(`${gw.url}/api/generate/stream`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'Hi.', format: 'ogg' }),
-    });
+    const res = await postJson(`${gw.url}/api/generate/stream`, { text: 'Hi.', format: 'ogg' });
     expect(res.status).toBe(400);
     expect((await res.json()).detail).toMatch(/format/);
   });
@@ -112,11 +95,7 @@ describe('GET /api/stream/events', () => {
     const events = readSse(res);
     const push = async (t: string, flush = false) =>
       (
-        await fetch(`${gw.url}/api/stream/chunk?session_id=${session_id}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ text: t, flush }),
-        })
+        await postJson(`${gw.url}/api/stream/chunk?session_id=${session_id}`, { text: t, flush })
       ).json();
     await new Promise((r) => setTimeout(r, 100));
     const r1 = await push('Hello there! How are');
@@ -152,10 +131,9 @@ describe('GET /api/stream/events', () => {
     ac.abort();
     await new Promise((r) => setTimeout(r, 200));
     const r = await (
-      await fetch(`${gw.url}/api/stream/chunk?session_id=${session_id}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: 'Back to REST.', flush: true }),
+      await postJson(`${gw.url}/api/stream/chunk?session_id=${session_id}`, {
+        text: 'Back to REST.',
+        flush: true,
       })
     ).json();
     expect(r.audio_chunks).toHaveLength(1);
@@ -203,13 +181,7 @@ describe('streaming sessions and idle clients', () => {
     for await (const ev of readSse(res)) events.push(ev.event);
     expect(events).toEqual(['ended']);
     expect(
-      (
-        await fetch(`${idle.url}/api/stream/chunk?session_id=${id}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ text: 'Hi.' }),
-        })
-      ).status,
+      (await postJson(`${idle.url}/api/stream/chunk?session_id=${id}`, { text: 'Hi.' })).status,
     ).toBe(404);
   });
 
@@ -220,10 +192,9 @@ describe('streaming sessions and idle clients', () => {
       (_, i) =>
         `Sentence number ${i + 1} is here to keep the single worker busy for a while longer.`,
     ).join(' ');
-    const pending = fetch(`${idle.url}/api/stream/chunk?session_id=${id}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: long, flush: true }),
+    const pending = postJson(`${idle.url}/api/stream/chunk?session_id=${id}`, {
+      text: long,
+      flush: true,
     });
     await new Promise((r) => setTimeout(r, 150));
     await fetch(`${idle.url}/api/stream/end/${id}`, { method: 'DELETE' });

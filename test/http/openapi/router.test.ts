@@ -10,6 +10,7 @@ import { createSchemas } from '../../../src/http/schemas.js';
 import type { OpenApiDocument } from '../../../src/http/openapi/document.js';
 import * as res from '../../../src/http/openapi/responses.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { fetchJson } from '../../helpers/http.js';
 
 let gw: TestGateway;
 let doc: OpenApiDocument;
@@ -58,13 +59,8 @@ function documented(): Set<string> {
   );
 }
 
-async function getJson(
-  path: string,
-  init?: RequestInit,
-): Promise<{ status: number; body: unknown }> {
-  const r = await fetch(`${gw.url}${path}`, init);
-  return { status: r.status, body: await r.json() };
-}
+const getJson = (path: string, init?: RequestInit & { json?: unknown }) =>
+  fetchJson(`${gw.url}${path}`, init);
 
 function expectShape(schema: z.ZodType, body: unknown): void {
   const parsed = schema.safeParse(body);
@@ -134,11 +130,7 @@ describe('openapiRoutes', () => {
       expect(r.status, path).toBe(200);
       expectShape(schema, r.body);
     }
-    const json = { method: 'POST', headers: { 'Content-Type': 'application/json' } };
-    const gen = await getJson('/api/generate', {
-      ...json,
-      body: JSON.stringify({ text: 'Hello there.' }),
-    });
+    const gen = await getJson('/api/generate', { json: { text: 'Hello there.' } });
     expectShape(res.generateResponse, gen.body);
     const stats = await getJson('/api/stats');
     expectShape(res.statsResponse, stats.body);
@@ -146,8 +138,7 @@ describe('openapiRoutes', () => {
     expectShape(res.streamStartResponse, start.body);
     const id = (start.body as { session_id: string }).session_id;
     const chunk = await getJson(`/api/stream/chunk?session_id=${id}`, {
-      ...json,
-      body: JSON.stringify({ text: 'One. Two', flush: true }),
+      json: { text: 'One. Two', flush: true },
     });
     expectShape(res.streamChunkResponse, chunk.body);
     expectShape(
@@ -157,10 +148,7 @@ describe('openapiRoutes', () => {
     const missing = await getJson('/api/stream/end/nope', { method: 'DELETE' });
     expect(missing.status).toBe(404);
     expectShape(res.errorResponse, missing.body);
-    const oaiBad = await getJson('/v1/audio/speech', {
-      ...json,
-      body: JSON.stringify({ model: 'tts-1', voice: 'alloy' }),
-    });
+    const oaiBad = await getJson('/v1/audio/speech', { json: { model: 'tts-1', voice: 'alloy' } });
     expect(oaiBad.status).toBe(400);
     expectShape(res.openAiError, oaiBad.body);
   });
