@@ -20,6 +20,7 @@ const SCRIPTS = [
   'encode',
   'memory',
   'main-thread',
+  'synthesis-cache',
 ];
 const README = path.resolve('bench', 'README.md');
 const START = '<!-- results:start -->';

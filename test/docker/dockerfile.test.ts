@@ -163,7 +163,7 @@ describe('compose.yaml', () => {
   const compose = readFileSync('compose.yaml', 'utf8');
 
   it('publishes port 7860 and keeps the model cache in a named volume', () => {
-    expect(compose).toMatch(/^\s+- "7860:7860"$/m);
+    expect(compose).toMatch(/^\s+- ['"]7860:7860['"]$/m);
     expect(compose).toMatch(/^\s+- kittentts-cache:\/home\/node\/\.cache\/kittentts$/m);
     expect(compose).toMatch(/^volumes:\n\s+kittentts-cache:/m);
   });

@@ -576,3 +576,50 @@ describe('PoolEngine.close', () => {
     ]);
   });
 });
+
+describe('PoolEngine with the synthesis cache', () => {
+  // FILES has no aliases, so these requests name voices by key (the worker resolves the same way).
+  const key = { voice: 'expr-voice-5-m' };
+  it('gives a repeated chunk the same audio without a worker task', async () => {
+    const pool = new FakePool(2);
+    const { engine } = engineOn(pool, { cacheBytes: 1 << 20 });
+    const first = await engine.synthesize(request('One moment, please.', key));
+    const again = await engine.synthesize(request('One moment, please.', key));
+    expect(pool.chunkTexts()).toEqual(['one moment, please.']); // normalized
+    expect(again.samples).toEqual(first.samples);
+    expect(engine.cacheStats()).toMatchObject({ hits: 1, misses: 1, entries: 1 });
+  });
+
+  it('keys on the text the model gets: normalized and raw are different chunks', async () => {
+    const pool = new FakePool(2);
+    const { engine } = engineOn(pool, { cacheBytes: 1 << 20 });
+    await engine.synthesize(request('I have 2 cats.', key));
+    await engine.synthesize(request('I have 2 cats.', { ...key, normalize: false }));
+    await engine.synthesize(request('I have 2 cats.', { ...key, normalize: false }));
+    expect(pool.chunkTexts()).toEqual(['i have two cats.', 'I have 2 cats.']);
+  });
+
+  it('keys on the voice and speed the graph receives, after the model’s aliases and priors', async () => {
+    const pool = new FakePool(2);
+    const { engine } = engineOn(pool, { cacheBytes: 1 << 20 });
+    const aliased = { ...FILES, voiceAliases: { Bella: 'expr-voice-2-f' } };
+    (engine as unknown as { options: PoolEngineOptions }).options.resolveModel = async () => ({
+      files: aliased,
+      loadS: 0,
+    });
+    await engine.synthesize(request('Hello there.', { voice: 'Bella' }));
+    await engine.synthesize(request('Hello there.', { voice: 'expr-voice-2-f' })); // same voice
+    await engine.synthesize(request('Hello there.', { voice: 'expr-voice-3-m' }));
+    await engine.synthesize(request('Hello there.', { voice: 'Bella', speed: 1.5 }));
+    expect(pool.chunkTexts()).toHaveLength(3);
+  });
+
+  it('sends every chunk to a worker when the cache is off', async () => {
+    const pool = new FakePool(2);
+    const { engine } = engineOn(pool);
+    await engine.synthesize(request('One moment, please.', key));
+    await engine.synthesize(request('One moment, please.', key));
+    expect(pool.chunkTexts()).toHaveLength(2);
+    expect(engine.cacheStats().entries).toBe(0);
+  });
+});
