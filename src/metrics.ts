@@ -98,47 +98,7 @@ export class Metrics {
       help: 'Open WebSocket connections.',
       registers,
     });
-    new Gauge({
-      name: 'kittentts_queue_depth',
-      help: 'Syntheses waiting for a worker.',
-      registers,
-      collect() {
-        this.set(sources.queueDepth());
-      },
-    });
-    new Gauge({
-      name: 'kittentts_busy_workers',
-      help: 'Workers running a synthesis.',
-      registers,
-      collect() {
-        this.set(sources.busyWorkers());
-      },
-    });
-    new Gauge({
-      name: 'kittentts_workers',
-      help: 'Inference worker threads.',
-      registers,
-      collect() {
-        this.set(sources.workers());
-      },
-    });
-    new Gauge({
-      name: 'kittentts_live_sessions',
-      help: 'Open streaming sessions (REST, SSE, WebSocket).',
-      registers,
-      collect() {
-        this.set(sources.liveSessions());
-      },
-    });
-    new Gauge({
-      name: 'kittentts_model_load_seconds',
-      help: 'Seconds the first load of each model took (download + session creation).',
-      labelNames: ['model'],
-      registers,
-      collect() {
-        for (const [model, s] of Object.entries(sources.modelLoadTimes())) this.set({ model }, s);
-      },
-    });
+    registerSourceGauges(sources, registers);
     if (sources.cache) registerCacheMetrics(sources.cache, registers);
   }
 
@@ -197,6 +157,51 @@ function registerCacheMetrics(cache: () => CacheStats, registers: Registry[]): v
     registers,
     collect() {
       this.set(cache().bytes);
+    },
+  });
+}
+
+/** Gauges read from the gateway's parts at each scrape. */
+function registerSourceGauges(sources: MetricsSources, registers: Registry[]): void {
+  new Gauge({
+    name: 'kittentts_queue_depth',
+    help: 'Syntheses waiting for a worker.',
+    registers,
+    collect() {
+      this.set(sources.queueDepth());
+    },
+  });
+  new Gauge({
+    name: 'kittentts_busy_workers',
+    help: 'Workers running a synthesis.',
+    registers,
+    collect() {
+      this.set(sources.busyWorkers());
+    },
+  });
+  new Gauge({
+    name: 'kittentts_workers',
+    help: 'Inference worker threads.',
+    registers,
+    collect() {
+      this.set(sources.workers());
+    },
+  });
+  new Gauge({
+    name: 'kittentts_live_sessions',
+    help: 'Open streaming sessions (REST, SSE, WebSocket).',
+    registers,
+    collect() {
+      this.set(sources.liveSessions());
+    },
+  });
+  new Gauge({
+    name: 'kittentts_model_load_seconds',
+    help: 'Seconds the first load of each model took (download + session creation).',
+    labelNames: ['model'],
+    registers,
+    collect() {
+      for (const [model, s] of Object.entries(sources.modelLoadTimes())) this.set({ model }, s);
     },
   });
 }
