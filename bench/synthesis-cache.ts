@@ -124,7 +124,7 @@ async function runLevel(server: ServerProcess, c: number): Promise<Level> {
         tokensPerS: 30,
         thinkMeanS: 1.5,
         untilMs,
-        minTurns: Math.ceil(12 / c),
+        minTurns: Math.ceil(8 / c),
         random: rng(1000 + i),
       });
     }),
@@ -193,7 +193,11 @@ function rssOf(pid: number): number {
 
 /** Caches `n` distinct sentences; returns cache bytes and RSS growth per cached audio-second. */
 async function memoryPerAudioSecond(server: ServerProcess, n: number) {
-  const before = rssOf(server.pid);
+  type Stats = { synthesis_cache: { size_mb: number; entries: number } };
+  const cacheNow = async () =>
+    (await fetchJson<Stats>(`${server.url}/api/stats`)).body.synthesis_cache;
+  const cacheBefore = await cacheNow();
+  const rssBefore = rssOf(server.pid);
   let audioS = 0;
   for (let i = 0; i < n; i += 4) {
     const batch = Array.from({ length: Math.min(4, n - i) }, (_, k) =>
@@ -209,14 +213,12 @@ async function memoryPerAudioSecond(server: ServerProcess, n: number) {
     audioS += answers.reduce((s, a) => s + a.body.duration, 0);
   }
   await new Promise((r) => setTimeout(r, 2000));
-  const { body } = await fetchJson<{ synthesis_cache: { size_mb: number; entries: number } }>(
-    `${server.url}/api/stats`,
-  );
+  const cacheAfter = await cacheNow();
   return {
     audioS,
-    entries: body.synthesis_cache.entries,
-    cacheKBPerS: (body.synthesis_cache.size_mb * 1e6) / 1024 / audioS,
-    rssKBPerS: (rssOf(server.pid) - before) / 1024 / audioS,
+    entries: cacheAfter.entries - cacheBefore.entries,
+    cacheKBPerS: ((cacheAfter.size_mb - cacheBefore.size_mb) * 1e6) / 1024 / audioS,
+    rssKBPerS: (rssOf(server.pid) - rssBefore) / 1024 / audioS,
   };
 }
 
@@ -226,7 +228,7 @@ writeFileSync(warmFile, `${JSON.stringify({ model: MODEL_ID, voice: VOICE, texts
 const systems = {
   on: gatewayEnv({
     workers: cores,
-    extra: { KITTENTTS_SYNTH_CACHE_MB: '256', KITTENTTS_SYNTH_CACHE_WARMUP: warmFile },
+    extra: { KITTENTTS_SYNTH_CACHE_MB: '1024', KITTENTTS_SYNTH_CACHE_WARMUP: warmFile },
   }),
   off: gatewayEnv({ workers: cores }),
 };
@@ -249,7 +251,7 @@ for (const [name, env] of Object.entries(systems)) {
     const wireMs = await onTheWire(server, 20);
     console.log(`${name}: on the wire p50 ${percentile(wireMs, 50)} ms`);
     runs[name] = { ...(await ladder(server)), wireMs };
-    if (name === 'on') memory = await memoryPerAudioSecond(server, 200);
+    if (name === 'on') memory = await memoryPerAudioSecond(server, 100);
   } finally {
     await server.close();
   }
