@@ -18,7 +18,7 @@ import { table, writeResult, type Target } from './lib/results.js';
 import { SENTENCES } from './lib/sentences.js';
 import { startServerProcess, type ServerProcess, type ServerSpec } from './lib/server-process.js';
 import { ensureNano, gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js';
-import { percentile, round } from './lib/stats.js';
+import { percentile, rng, round } from './lib/stats.js';
 import { postJson } from '../test/helpers/http.js';
 
 const { values: args } = parseArgs({
@@ -77,15 +77,6 @@ interface Level {
 }
 
 /** A deterministic PRNG (mulberry32), so think times repeat from run to run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function runLevel(
   server: ServerProcess,

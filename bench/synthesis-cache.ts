@@ -18,7 +18,7 @@ import { runConversation, type TurnRecord } from './lib/conversation.js';
 import { table, writeResult, type Target } from './lib/results.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
 import { ensureNano, gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js';
-import { percentile, round } from './lib/stats.js';
+import { percentile, rng, round } from './lib/stats.js';
 import { fetchJson, postJson } from '../test/helpers/http.js';
 import { wsClient } from '../test/helpers/ws-client.js';
 
@@ -89,16 +89,6 @@ function repliesFor(c: number, turns = 60): string[] {
     const body = [0, 1, 2].map((k) => uniqueSentence(base + k)).join(' ');
     return `${STOCK[(c + t) % STOCK.length]} ${body}`;
   });
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Level {

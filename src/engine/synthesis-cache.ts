@@ -37,14 +37,25 @@ export function chunkKey({ files, voice, speed, text }: ChunkKeyParts): string |
     return undefined;
   }
   return JSON.stringify([
-    files.id,
-    fileIdentity(files.modelPath),
-    fileIdentity(files.voicesPath),
+    modelIdentity(files),
     resolved.key,
     resolved.speed,
     `trim:${TRIM_TAIL_SAMPLES}`,
     text,
   ]);
+}
+
+// The model store resolves each id once and hands out the same ModelFiles from then on (a worker
+// loads it once too), so the files are looked at once per resolution, not once per chunk.
+const identities = new WeakMap<ModelFiles, string>();
+
+function modelIdentity(files: ModelFiles): string {
+  let identity = identities.get(files);
+  if (identity === undefined) {
+    identity = [files.id, fileIdentity(files.modelPath), fileIdentity(files.voicesPath)].join('|');
+    identities.set(files, identity);
+  }
+  return identity;
 }
 
 function fileIdentity(path: string): string {

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { GatewayError } from '../errors.js';
 import type { Log } from './deps.js';
 
-export function errorResponseBody(err: GatewayError): { detail: string } {
+function errorResponseBody(err: GatewayError): { detail: string } {
   return { detail: err.message };
 }
 
