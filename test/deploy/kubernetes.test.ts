@@ -203,6 +203,9 @@ describe('deploy/kubernetes', () => {
     expect(mounted).toContain(config.cacheDir);
     expect(mounted).toContain('/tmp');
     expect(dockerfileRuntimeEnv().KITTENTTS_CACHE_DIR).toBe(config.cacheDir);
+    // Nothing but the manifests adds to the environment the settings are read from.
+    expect(pod.enableServiceLinks).toBe(false);
+    expect(pod.automountServiceAccountToken).toBe(false);
   });
 
   it('leaves the replica count to an autoscaler that targets the Deployment', () => {

@@ -29,6 +29,8 @@ export interface Container {
 export interface PodSpec {
   containers: Container[];
   terminationGracePeriodSeconds?: number;
+  enableServiceLinks?: boolean;
+  automountServiceAccountToken?: boolean;
   securityContext?: Record<string, unknown>;
   topologySpreadConstraints?: { labelSelector: LabelSelector }[];
 }
