@@ -29,6 +29,7 @@ import {
 import { gatewayPod, type Container, type PodSpec, type Probe } from './pod.js';
 
 const DIR = path.join('deploy', 'kubernetes');
+const KUBECTL = spawnSync('kubectl', ['version', '--client']).status === 0;
 const objects = loadKustomization(DIR);
 const find = (kind: string, name: string) => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -78,8 +79,8 @@ describe('deploy/kubernetes', () => {
     expect(() => validate(broken)).toThrow(/containerPort must be integer/);
   });
 
-  it.skipIf(spawnSync('kubectl', ['version', '--client']).status !== 0)(
-    'renders with kubectl kustomize to the same objects, the image mapped by images:',
+  it.skipIf(!KUBECTL)(
+    `renders with kubectl kustomize to the same objects, the image mapped by images:${KUBECTL ? '' : ' (skipped: kubectl is not installed)'}`,
     () => {
       const run = spawnSync('kubectl', ['kustomize', DIR], { encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(0);
