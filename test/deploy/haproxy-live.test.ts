@@ -92,7 +92,8 @@ describe.skipIf(!HAPROXY)(
       for (;;) {
         const states = await serverStates(socket).catch(() => new Map<string, string>());
         if (names.every((n) => states.get(n)?.startsWith('UP L7OK'))) break;
-        if (Date.now() > deadline) {
+        const refused = [...states.values()].some((v) => /\/4\d\d$/.test(v)); // no such route, key
+        if (refused || Date.now() > deadline) {
           throw new Error(
             `not every server passed its check: ${JSON.stringify(Object.fromEntries(states))}\n${log}`,
           );
