@@ -1,0 +1,140 @@
+// deploy/haproxy.cfg run for real in front of three real gateways on 127.0.0.1: only the addresses
+// change (compose's names become 127.0.0.1 ports) and a stats socket is added to see the health
+// checks; balancing, timeouts and the check on the readiness route are the file's own.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { wsClient } from '../helpers/ws-client.js';
+
+const HAPROXY = ['haproxy', '/usr/sbin/haproxy'].find((bin) => spawnSync(bin, ['-v']).status === 0);
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** The deploy config with its bind and server addresses replaced, plus a stats socket. */
+function localConfig(ports: Map<string, number>, bindPort: number, socket: string): string {
+  let text = readFileSync(path.join('deploy', 'haproxy.cfg'), 'utf8')
+    .replace(/^(\s+bind\s+)\S+/m, `$1127.0.0.1:${bindPort}`)
+    .replace(/^(global\n)/m, `$1    stats socket ${socket} level admin\n`);
+  for (const [name, port] of ports) {
+    text = text.replace(new RegExp(`^(\\s+server ${name}) \\S+`, 'm'), `$1 127.0.0.1:${port}`);
+  }
+  return text;
+}
+
+/** `show stat` over the stats socket: server name → status and last check result. */
+async function serverStates(socket: string): Promise<Map<string, string>> {
+  const csv = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const c = net.connect(socket, () => c.write('show stat\n'));
+    c.on('data', (d) => (out += d))
+      .on('end', () => resolve(out))
+      .on('error', reject);
+  });
+  const [header, ...rows] = csv.replace(/^# /, '').trim().split('\n');
+  const cols = header!.split(',');
+  const col = (row: string[], name: string) => row[cols.indexOf(name)] ?? '';
+  return new Map(
+    rows
+      .map((r) => r.split(','))
+      .filter((r) => !['FRONTEND', 'BACKEND'].includes(col(r, 'svname')))
+      .map((r) => [
+        col(r, 'svname'),
+        `${col(r, 'status')} ${col(r, 'check_status')}/${col(r, 'check_code')}`,
+      ]),
+  );
+}
+
+/** Requests a gateway answered on one route, from its own /metrics. */
+async function answered(gw: TestGateway, route: string): Promise<number> {
+  const text = await (await fetch(`${gw.url}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('kittentts_http_requests_total{') && l.includes(`"${route}"`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
+describe.skipIf(!HAPROXY)(
+  `deploy/haproxy.cfg in front of three gateways${HAPROXY ? '' : ' (skipped: haproxy is not installed; .ci/run installs the Debian package)'}`,
+  () => {
+    const names = ['gateway-1', 'gateway-2', 'gateway-3'];
+    const gateways = new Map<string, TestGateway>();
+    let dir: string;
+    let balancer: ChildProcess;
+    let url: string;
+    let log = '';
+
+    beforeAll(async () => {
+      for (const name of names) {
+        gateways.set(name, await startTestGateway({ KITTENTTS_WORKERS: '1' }));
+      }
+      dir = mkdtempSync(path.join(os.tmpdir(), 'kitten-haproxy-'));
+      const socket = path.join(dir, 'stats.sock');
+      const port = await freePort();
+      const ports = new Map(names.map((n) => [n, Number(new URL(gateways.get(n)!.url).port)]));
+      writeFileSync(path.join(dir, 'haproxy.cfg'), localConfig(ports, port, socket));
+      balancer = spawn(HAPROXY!, ['-db', '-f', path.join(dir, 'haproxy.cfg')]);
+      balancer.stdout!.on('data', (d) => (log += d));
+      balancer.stderr!.on('data', (d) => (log += d));
+      url = `http://127.0.0.1:${port}`;
+      // Every server has passed its health check on the readiness route (the wait only guards
+      // against a hang).
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const states = await serverStates(socket).catch(() => new Map<string, string>());
+        if (names.every((n) => states.get(n)?.startsWith('UP L7OK'))) break;
+        const refused = [...states.values()].some((v) => /\/4\d\d$/.test(v)); // no such route, key
+        if (refused || Date.now() > deadline) {
+          throw new Error(
+            `not every server passed its check: ${JSON.stringify(Object.fromEntries(states))}\n${log}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    });
+
+    afterAll(async () => {
+      balancer?.kill();
+      for (const gw of gateways.values()) await gw.cleanup();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('serves the playground through the balancer', async () => {
+      const res = await fetch(`${url}/`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await res.text()).toMatch(/<html/i);
+    });
+
+    it('spreads requests round robin over every replica', async () => {
+      const before = await Promise.all(names.map((n) => answered(gateways.get(n)!, '/api/voices')));
+      for (let i = 0; i < 2 * names.length; i++) {
+        expect((await fetch(`${url}/api/voices`)).status).toBe(200);
+      }
+      const after = await Promise.all(names.map((n) => answered(gateways.get(n)!, '/api/voices')));
+      expect(after.map((a, i) => a - before[i]!)).toEqual(names.map(() => 2));
+    });
+
+    it('passes a WebSocket session through, audio and all, in order', async () => {
+      const client = wsClient(url, 'voice=Jasper');
+      await client.ready;
+      client.send({ type: 'text', text: 'Hello through the balancer. And a second sentence.' });
+      client.send({ type: 'end' });
+      expect(await client.closed).toBe(1000);
+      const types = client.types();
+      expect(types.filter((t) => t === 'audio')).toHaveLength(2);
+      expect(client.binary).toHaveLength(2);
+      expect(types.at(-1)).toBe('done');
+      expect(client.json.filter((m) => m.type === 'audio').map((m) => m.seq)).toEqual([0, 1]);
+    });
+  },
+);
