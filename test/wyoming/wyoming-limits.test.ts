@@ -134,6 +134,21 @@ describe('Wyoming door idle timeout', () => {
   });
 });
 
+describe('Wyoming door start-up', () => {
+  it('refuses to start, saying why, when the Wyoming port is taken', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = String((blocker.address() as net.AddressInfo).port);
+    try {
+      await expect(startTestGateway({ KITTENTTS_WYOMING_PORT: port })).rejects.toThrow(
+        /Cannot listen for Wyoming on 127\.0\.0\.1:\d+: the port is already in use/,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
 describe('Wyoming door shutdown', () => {
   it('lets a synthesis in flight finish, then closes its connection and accepts no new ones', async () => {
     const gw = await startTestGateway({ KITTENTTS_WYOMING_PORT: '0' });
