@@ -19,6 +19,7 @@ describe('Wyoming door limits', () => {
       KITTENTTS_MAX_BODY_BYTES: '1024',
       KITTENTTS_MAX_SESSIONS: '2',
       KITTENTTS_MAX_REALTIME_SESSIONS: '1',
+      KITTENTTS_MAX_TEXT_CHARS: '40',
     });
   });
   afterAll(async () => {
@@ -33,6 +34,33 @@ describe('Wyoming door limits', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
   };
+
+  it('serves a data part of exactly the limit and a text of exactly KITTENTTS_MAX_TEXT_CHARS, refuses one more', async () => {
+    const c = await connect();
+    const padded = (bytes: number) => {
+      const data = { text: '' };
+      data.text = 'x'.repeat(bytes - JSON.stringify(data).length);
+      return data;
+    };
+    c.send('ping', padded(1024));
+    expect((await c.next()).type).toBe('pong');
+    c.send('ping', padded(1025));
+    expect(String((await c.next()).data.text)).toMatch(/data_length of 1025 bytes/);
+    const forty = 'Forty characters of text are fine here..';
+    expect(forty).toHaveLength(40);
+    c.send('synthesize', { text: forty });
+    expect((await c.until('audio-stop')).map((e) => e.type)).toEqual([
+      'audio-start',
+      'audio-chunk',
+      'audio-stop',
+    ]);
+    c.send('synthesize', { text: `${forty}!` });
+    expect(await c.next()).toMatchObject({
+      type: 'error',
+      data: { text: 'synthesize: the text has 41 characters; the limit is 40.' },
+    });
+    c.close();
+  });
 
   it('refuses a data_length or payload_length over the limit, skips those bytes and stays usable', async () => {
     const c = await connect();
