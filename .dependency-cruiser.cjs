@@ -7,7 +7,8 @@ const owner = (name, pkg, ...paths) => ({
   comment: `Only ${paths.join(' and ')} may import ${pkg}.`,
   severity: 'error',
   from: { pathNot: paths.map((p) => `^${p.replace(/\./g, '\\.')}$`) },
-  to: { path: `^node_modules/${pkg}/` },
+  // (^|/): a node_modules reached through a symlink (a git worktree's) resolves to a path outside.
+  to: { path: `(^|/)node_modules/${pkg}/` },
 });
 
 const layer = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
