@@ -10,6 +10,11 @@ import type { WyomingEvent } from './event.js';
 export interface EventParserOptions {
   /** Largest header line, data part and payload, each in bytes. */
   maxPartBytes: number;
+  /**
+   * false: payloads are dropped as they arrive, never held, and events come without them (a TTS
+   * server reads no payload: no event it answers has one). Default true.
+   */
+  keepPayloads?: boolean;
 }
 
 export type ParsedItem =
@@ -103,9 +108,12 @@ export class EventParser {
       if (!bytes) return undefined;
       p.data_ = bytes;
     }
-    const payload = p.payloadLength > 0 ? this.take(p.payloadLength) : undefined;
-    if (p.payloadLength > 0 && !payload) return undefined;
-    this.pending = undefined;
+    const keep = this.options.keepPayloads !== false;
+    const payload = p.payloadLength > 0 && keep ? this.take(p.payloadLength) : undefined;
+    if (p.payloadLength > 0 && keep && !payload) return undefined;
+    // A payload not kept is skipped as it comes, after its event is handed over.
+    this.pending =
+      keep || p.payloadLength === 0 ? undefined : { ...emptyHeader, skip: p.payloadLength };
     let data = p.data;
     if (p.data_) {
       const merged = parseObject(p.data_.toString('utf8'));

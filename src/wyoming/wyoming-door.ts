@@ -30,6 +30,12 @@ export async function startWyomingDoor(
     },
     { host: config.wyomingHost, port: config.wyomingPort },
   );
+  if (config.wyomingZeroconf && /^(127\.|::1$|localhost$)/.test(config.wyomingHost)) {
+    deps.log?.('warn', 'zeroconf announces a Wyoming door that only listens on loopback', {
+      host: config.wyomingHost,
+      hint: 'set KITTENTTS_WYOMING_HOST (or HOST) to 0.0.0.0 for Home Assistant on another machine',
+    });
+  }
   const announcement = config.wyomingZeroconf
     ? announceWyoming({
         name: config.wyomingZeroconfName,

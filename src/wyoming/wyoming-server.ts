@@ -95,7 +95,7 @@ function serveConnection(
   socket.setNoDelay(true);
   const out = new EventWriter(socket);
   const connection = new WyomingConnection(deps, out, draining);
-  const parser = new EventParser({ maxPartBytes: deps.limits.maxPartBytes });
+  const parser = new EventParser({ maxPartBytes: deps.limits.maxPartBytes, keepPayloads: false });
   const inbox: ParsedItem[] = [];
   let handling = false;
   const work = async () => {

@@ -45,6 +45,20 @@ describe('EventParser', () => {
     expect(events(got)).toEqual(expected);
   });
 
+  it('drops payloads as they arrive when asked, handing the event over before its payload', () => {
+    const p = new EventParser({ maxPartBytes: 4096, keepPayloads: false });
+    const header = encodeWyoming('audio-chunk', { rate: 24000 }, Buffer.alloc(3000, 1));
+    const cut = header.length - 3000;
+    expect(events(feed(p, header.subarray(0, cut)))).toEqual([
+      { type: 'audio-chunk', data: { rate: 24000 }, payload: undefined },
+    ]);
+    expect(feed(p, header.subarray(cut, cut + 1000))).toEqual([]);
+    expect(p.heldBytes).toBe(0);
+    expect(events(feed(p, header.subarray(cut + 1000), encodeWyoming('describe')))).toEqual([
+      { type: 'describe', data: {}, payload: undefined },
+    ]);
+  });
+
   it('merges the data part over the header’s inline data, as the reference does', () => {
     const header = JSON.stringify({ type: 'x', data: { a: 1, b: 1 }, data_length: 7 });
     expect(events(feed(parser(), `${header}\n{"b":2}`))).toEqual([
