@@ -36,7 +36,9 @@ export async function startWyomingServer(
 ): Promise<WyomingServer> {
   const open = new Set<Open>();
   let draining = false;
-  const server = net.createServer((socket) => {
+  // Half-open allowed: a client that has sent its last event (FIN) still gets its answers; the
+  // connection closes once they are written, as wyoming's handler ends at end of stream.
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     if (draining || open.size >= deps.limits.maxConnections) {
       const text = draining
         ? 'The server is shutting down; retry shortly.'
@@ -98,6 +100,7 @@ function serveConnection(
   const parser = new EventParser({ maxPartBytes: deps.limits.maxPartBytes, keepPayloads: false });
   const inbox: ParsedItem[] = [];
   let handling = false;
+  let clientDone = false;
   const work = async () => {
     if (handling) return;
     handling = true;
@@ -110,8 +113,13 @@ function serveConnection(
       }
     }
     handling = false;
-    if (!socket.destroyed) socket.resume();
+    if (clientDone) socket.end();
+    else if (!socket.destroyed) socket.resume();
   };
+  socket.on('end', () => {
+    clientDone = true;
+    if (!handling) socket.end();
+  });
   socket.on('data', (chunk: Buffer) => {
     out.lastActiveMs = Date.now();
     inbox.push(...parser.push(chunk));

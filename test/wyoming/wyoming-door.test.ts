@@ -192,6 +192,22 @@ describe('the Wyoming door', () => {
     c.close();
   });
 
+  it('answers in full a client that closes its sending side after the request', async () => {
+    const c = await connect();
+    c.send('synthesize-start');
+    c.send('synthesize-chunk', { text: 'Half closed. Still answered.' });
+    c.send('synthesize-stop');
+    c.socket.end(); // FIN: nothing more is coming
+    await c.ended;
+    expect(types(c.events)).toEqual([
+      'audio-start',
+      'audio-chunk',
+      'audio-chunk',
+      'audio-stop',
+      'synthesize-stopped',
+    ]);
+  });
+
   it('counts Wyoming syntheses in /api/stats and in the metrics with door="wyoming"', async () => {
     const metric = async (name: string) => {
       const text = await (await fetch(`${gw.url}/metrics`)).text();
