@@ -44,6 +44,7 @@ export async function startWyomingServer(
         ? 'The server is shutting down; retry shortly.'
         : `Too many Wyoming connections (limit ${deps.limits.maxConnections}); retry later.`;
       socket.on('error', () => undefined);
+      closeAfterFinish(socket);
       socket.end(Buffer.concat(encodeEvent(errorEvent(text, 'too_many_requests'))));
       return;
     }
@@ -95,6 +96,7 @@ function serveConnection(
   onGone: () => void,
 ): Open {
   socket.setNoDelay(true);
+  closeAfterFinish(socket);
   const out = new EventWriter(socket);
   const connection = new WyomingConnection(deps, out, draining);
   const parser = new EventParser({ maxPartBytes: deps.limits.maxPartBytes, keepPayloads: false });
@@ -133,6 +135,11 @@ function serveConnection(
     onGone();
   });
   return { socket, connection };
+}
+
+/** Once this side has ended, a peer that does not close its side too is cut off shortly after. */
+function closeAfterFinish(socket: Socket): void {
+  socket.once('finish', () => setTimeout(() => socket.destroy(), 2000).unref());
 }
 
 /** A connection silent both ways for the idle timeout (and with no work) is told so and closed. */
