@@ -45,7 +45,8 @@ export async function startWyomingServer(
         : `Too many Wyoming connections (limit ${deps.limits.maxConnections}); retry later.`;
       socket.on('error', () => undefined);
       closeAfterFinish(socket);
-      socket.end(Buffer.concat(encodeEvent(errorEvent(text, 'too_many_requests'))));
+      const code = draining ? 'shutting_down' : 'too_many_requests';
+      socket.end(Buffer.concat(encodeEvent(errorEvent(text, code))));
       return;
     }
     const entry = serveConnection(
