@@ -7,7 +7,8 @@ const owner = (name, pkg, ...paths) => ({
   comment: `Only ${paths.join(' and ')} may import ${pkg}.`,
   severity: 'error',
   from: { pathNot: paths.map((p) => `^${p.replace(/\./g, '\\.')}$`) },
-  to: { path: `^node_modules/${pkg}/` },
+  // (^|/): a node_modules reached through a symlink (a git worktree's) resolves to a path outside.
+  to: { path: `(^|/)node_modules/${pkg}/` },
 });
 
 const layer = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
@@ -26,11 +27,33 @@ module.exports = {
     owner('onnxruntime-owner', 'onnxruntime-node', 'src/kitten/onnx.ts'),
     owner('phonemizer-owner', 'phonemizer', 'src/kitten/frontend/phonemize/espeak-wasm.ts'),
     owner('koffi-owner', 'koffi', 'src/kitten/frontend/phonemize/espeak-native.ts'),
+    owner('bonjour-owner', 'bonjour-service', 'src/wyoming/zeroconf.ts'),
+    layer(
+      'wyoming-is-a-door',
+      'The Wyoming door, like http/, sees sessions and the Engine interface: no routers, no pool.',
+      { path: '^src/wyoming/' },
+      {
+        path: ['^src/http/', '^src/engine/(?!engine|protocol)', '^node_modules/(hono|ws|piscina)/'],
+      },
+    ),
+    layer(
+      'doors-apart',
+      'The HTTP doors and the Wyoming door do not import each other (gateway.ts wires both).',
+      { path: '^src/http/' },
+      { path: '^src/wyoming/' },
+    ),
     layer(
       'session-is-transport-free',
       'session/ sees only the Engine interface: no HTTP, no threads.',
       { path: '^src/session/' },
-      { path: ['^src/http/', '^src/engine/pool', '^node_modules/(hono|zod|piscina|ws)/'] },
+      {
+        path: [
+          '^src/http/',
+          '^src/wyoming/',
+          '^src/engine/pool',
+          '^node_modules/(hono|zod|piscina|ws)/',
+        ],
+      },
     ),
     layer(
       'pipeline-is-transport-free',

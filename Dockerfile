@@ -1,6 +1,8 @@
-# KittenTTS gateway image: REST, WebSocket and SSE on port 7860.
+# KittenTTS gateway image: REST, WebSocket and SSE on port 7860; Home Assistant's Wyoming protocol
+# on 10200 when KITTENTTS_WYOMING_PORT=10200 is set (it is off by default).
 #   docker build -t kittentts-gateway .
 #   docker run -p 7860:7860 -v ~/.cache/kittentts:/home/node/.cache/kittentts kittentts-gateway
+#   (Home Assistant: add -p 10200:10200 -e KITTENTTS_WYOMING_PORT=10200)
 # Reuse a Python kittentts download (same hub cache layout) by mounting its hub folder instead:
 #   -v ~/.cache/huggingface/hub:/home/node/.cache/kittentts
 # No "# syntax=" line on purpose: it would make docker pull a frontend image (breaks offline builds).
@@ -48,7 +50,8 @@ ENV HOST=0.0.0.0 \
     KITTENTTS_CACHE_DIR=/home/node/.cache/kittentts
 VOLUME ["/home/node/.cache/kittentts"]
 USER node
-EXPOSE 7860
+# 10200: the Wyoming door, when KITTENTTS_WYOMING_PORT=10200 turns it on.
+EXPOSE 7860 10200
 # slim images have no curl: ask node itself. Node 20 has fetch built in.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||7860)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

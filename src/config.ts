@@ -54,6 +54,10 @@ const envSchema = z.object({
   KITTENTTS_HEADERS_TIMEOUT_S: num(10, 0.1, 600),
   KITTENTTS_REQUEST_TIMEOUT_S: num(30, 0.1, 3600),
   KITTENTTS_KEEP_ALIVE_TIMEOUT_S: num(5, 0.1, 600),
+  KITTENTTS_WYOMING_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  KITTENTTS_WYOMING_HOST: z.string().min(1).optional(),
+  KITTENTTS_WYOMING_ZEROCONF: flag,
+  KITTENTTS_WYOMING_ZEROCONF_NAME: z.string().min(1).max(63).optional(),
 });
 
 export interface Config {
@@ -97,6 +101,12 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** An idle kept-alive connection is closed after this. */
   readonly keepAliveTimeoutMs: number;
+  /** The Wyoming (Home Assistant) TCP door: its port, or undefined when it is off. */
+  readonly wyomingPort: number | undefined;
+  readonly wyomingHost: string;
+  /** Announce the Wyoming door over mDNS (`_wyoming._tcp`) under this name. */
+  readonly wyomingZeroconf: boolean;
+  readonly wyomingZeroconfName: string;
 }
 
 export class ConfigError extends Error {}
@@ -164,5 +174,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     headersTimeoutMs: Math.round(e.KITTENTTS_HEADERS_TIMEOUT_S * 1000),
     requestTimeoutMs: Math.round(e.KITTENTTS_REQUEST_TIMEOUT_S * 1000),
     keepAliveTimeoutMs: Math.round(e.KITTENTTS_KEEP_ALIVE_TIMEOUT_S * 1000),
+    wyomingPort: e.KITTENTTS_WYOMING_PORT,
+    wyomingHost: e.KITTENTTS_WYOMING_HOST ?? e.HOST,
+    wyomingZeroconf: e.KITTENTTS_WYOMING_ZEROCONF,
+    wyomingZeroconfName:
+      e.KITTENTTS_WYOMING_ZEROCONF_NAME ?? `kittentts-${os.hostname().split('.')[0] ?? 'gateway'}`,
   });
 }

@@ -23,11 +23,14 @@ import { TtsSession } from './session/tts-session.js';
 import type { SchedulingPolicy } from './engine/edf-policy.js';
 import { createShutdown, trackTraffic } from './shutdown.js';
 import { readWarmupFile, warmCache } from './cache-warmup.js';
+import { startWyomingDoor } from './wyoming/wyoming-door.js';
 
 export interface Gateway {
   readonly url: string;
   readonly port: number;
   readonly server: Server;
+  /** The Wyoming (Home Assistant) door's TCP port; undefined when it is off. */
+  readonly wyomingPort: number | undefined;
   readonly engine: PoolEngine;
   readonly stats: GenerationStats;
   /** Graceful stop: refuse new work, finish in-flight work within the deadline, stop workers. */
@@ -59,6 +62,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     draining ? refusing.fetch(req, env) : app.fetch(req, env),
   ).catch(async (err: Error) => {
     // Nothing may keep the process alive after a failed start: stop the workers and sessions.
+    sessions.close();
+    await pool.destroy();
+    throw err;
+  });
+  const wyoming = await startWyomingDoor(config, wyomingDeps(parts)).catch(async (err: Error) => {
+    server.close();
     sessions.close();
     await pool.destroy();
     throw err;
@@ -95,12 +104,27 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     engine,
     sessions,
     pool,
+    doors: wyoming ? [wyoming] : [],
     startDraining: () => {
       draining = true;
       warming.abort();
     },
   });
-  return { url, port, server, engine, stats, close };
+  return { url, port, server, wyomingPort: wyoming?.port, engine, stats, close };
+}
+
+/** The Wyoming door is built from the same parts as the HTTP doors (one session opener). */
+function wyomingDeps({ deps, engine }: ReturnType<typeof wireParts>) {
+  const modelId = deps.catalog.defaultId;
+  return {
+    modelId,
+    modelRepo: SEED_MODELS.find((m) => m.id === modelId)?.repo,
+    ensureModel: (id: string) =>
+      deps.catalog.loadedModels().includes(id) ? Promise.resolve(0) : engine.ensureModel(id),
+    openSession: deps.openSession,
+    onConnections: (open: number) => deps.metrics.wyomingConnections.set(open),
+    log: deps.log,
+  };
 }
 
 /** The gateway's parts, from the worker pool up to what the routers are built from. */
@@ -209,8 +233,9 @@ function sessionOpener(
   });
   return (options, door) => {
     // WebSocket and REST sessions have a listener playing as audio comes; SSE and OpenAI
-    // one-shots await a whole text (README "Scheduling").
-    const realtime = door === 'ws' || door === 'rest';
+    // one-shots await a whole text (README "Scheduling"). The Wyoming door says which it opens.
+    const realtime =
+      door === 'wyoming' ? options.schedule === 'realtime' : door === 'ws' || door === 'rest';
     const release = realtime ? admission.admit() : undefined;
     return new TtsSession(engine, {
       maxBufferedChars: config.maxBufferedChars,

@@ -7,6 +7,10 @@ export async function runServer(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
   const gateway = await startGateway(config, { log });
   process.stderr.write(`KittenTTS gateway listening on ${gateway.url}\n`);
+  if (gateway.wyomingPort !== undefined)
+    process.stderr.write(
+      `Wyoming (Home Assistant) listening on tcp://${config.wyomingHost}:${gateway.wyomingPort}\n`,
+    );
   const stop = (signal: string) => {
     log.warn('shutting down', { signal });
     gateway.close().then(

@@ -26,6 +26,7 @@ export class Metrics {
   readonly realTimeFactor: Histogram<'model'>;
   readonly audioSeconds: Counter<'model'>;
   readonly websockets: Gauge;
+  readonly wyomingConnections: Gauge;
   readonly lateChunks: Counter<'kind'>;
   readonly scheduledChunks: Counter<'kind'>;
   readonly queueDelaySeconds: Histogram<'kind'>;
@@ -96,6 +97,11 @@ export class Metrics {
     this.websockets = new Gauge({
       name: 'kittentts_websocket_connections',
       help: 'Open WebSocket connections.',
+      registers,
+    });
+    this.wyomingConnections = new Gauge({
+      name: 'kittentts_wyoming_connections',
+      help: 'Open Wyoming (Home Assistant) connections.',
       registers,
     });
     registerSourceGauges(sources, registers);

@@ -41,8 +41,17 @@ export interface ShutdownParts {
   engine: PoolEngine;
   sessions: SessionRegistry<TtsSession>;
   pool: WorkerPool;
+  /** Doors on their own ports (the Wyoming TCP door): stopped, drained and closed with the rest. */
+  doors?: readonly DrainableDoor[];
   /** From now on new requests get 503 (the refusing app). */
   startDraining(): void;
+}
+
+export interface DrainableDoor {
+  /** Work in flight (a synthesis, or output not yet sent). */
+  readonly busy: boolean;
+  stopAccepting(): void;
+  close(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -70,6 +79,7 @@ async function shutDown(parts: ShutdownParts): Promise<void> {
   // net's close, not http's: http.Server.close() also destroys every connection it deems
   // idle, which includes one whose response has ended but is still flushing (truncating it).
   net.Server.prototype.close.call(server);
+  for (const door of parts.doors ?? []) door.stopAccepting();
   // 2. Let in-flight syntheses, REST calls and streams finish, up to the deadline.
   const finished = await waitUntil(drained(parts), deadline);
   if (!finished)
@@ -82,6 +92,7 @@ async function shutDown(parts: ShutdownParts): Promise<void> {
   engine.scheduler.dropQueued();
   for (const client of wss.clients) client.close(1001, 'server shutting down');
   sessions.close();
+  await Promise.all((parts.doors ?? []).map((door) => door.close()));
   const runningGraceMs = Math.max(30_000, parts.shutdownTimeoutMs);
   await waitUntil(
     () => traffic.exchanges.size === 0 && wss.clients.size === 0,
@@ -101,9 +112,10 @@ async function shutDown(parts: ShutdownParts): Promise<void> {
  * running, or a socket still holds unsent audio. Two idle polls in a row: a session hands its
  * next sentence to the pool in the tick after the previous one settles.
  */
-function drained({ traffic, engine, wss }: ShutdownParts): () => boolean {
+function drained({ traffic, engine, wss, doors = [] }: ShutdownParts): () => boolean {
   const busy = () =>
     [...traffic.exchanges.values()].some((e) => !e.subscription) ||
+    doors.some((door) => door.busy) ||
     engine.stats().busyWorkers > 0 ||
     engine.stats().queued > 0 ||
     [...wss.clients].some((ws) => ws.bufferedAmount > 0);

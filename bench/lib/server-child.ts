@@ -1,7 +1,7 @@
 // Child-process entry that serves the gateway (optionally with the pinned-FIFO baseline policy),
 // the seed baseline or a sherpa-onnx-node WebSocket server, so the load generator's
 // own work never shows up in the server's event-loop lag or memory. Talks to its parent over IPC:
-// sends {type:'ready', url}; answers 'stats' with lag percentiles and RSS; 'reset' clears the lag
+// sends {type:'ready', url, wyomingPort}; answers 'stats' with lag percentiles and RSS; 'reset' clears the lag
 // histogram; 'close' shuts down and exits.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config.js';
@@ -56,4 +56,8 @@ process.on('message', (msg: { type: string; id: number }) => {
     void server.close().then(() => process.exit(0));
   }
 });
-process.send?.({ type: 'ready', url: server.url });
+process.send?.({
+  type: 'ready',
+  url: server.url,
+  wyomingPort: 'wyomingPort' in server ? server.wyomingPort : undefined,
+});

@@ -11,6 +11,8 @@ export type ServerSpec =
 
 export interface ServerProcess {
   readonly url: string;
+  /** The gateway's Wyoming port, when KITTENTTS_WYOMING_PORT turned the door on. */
+  readonly wyomingPort: number | undefined;
   readonly pid: number;
   stats(): Promise<ChildStats>;
   resetLag(): Promise<void>;
@@ -30,15 +32,18 @@ export async function startServerProcess(
   let nextId = 0;
   const pending = new Map<number, (value: unknown) => void>();
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let wyomingPort: number | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error('server child did not start in time')),
       startTimeoutMs,
     );
     child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
-    child.on('message', (msg: { type: string; id?: number; url?: string; stats?: ChildStats }) => {
+    type Message = { type: string; id?: number; url?: string; wyomingPort?: number };
+    child.on('message', (msg: Message & { stats?: ChildStats }) => {
       if (msg.type === 'ready') {
         clearTimeout(timer);
+        wyomingPort = msg.wyomingPort;
         resolve(msg.url!);
       } else if (msg.id !== undefined) {
         pending.get(msg.id)?.(msg.stats);
@@ -54,6 +59,7 @@ export async function startServerProcess(
     });
   return {
     url,
+    wyomingPort,
     pid: child.pid!,
     stats: () => ask<ChildStats>('stats'),
     resetLag: () => ask<void>('reset'),

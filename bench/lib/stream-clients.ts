@@ -6,7 +6,7 @@ import { wsClient } from '../../test/helpers/ws-client.js';
 import { VOICE } from './standin-model.js';
 
 export type Door = 'ws' | 'sse' | 'rest';
-export type FirstChunk = 'sentence' | 'clause';
+export type FirstChunk = 'sentence' | 'clause' | 'auto';
 
 export interface ArrivedChunk {
   text: string;

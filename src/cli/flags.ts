@@ -18,6 +18,7 @@ export const SETTING_FLAGS = {
   'hf-endpoint': 'HF_ENDPOINT',
   offline: 'HF_HUB_OFFLINE',
   'log-level': 'KITTENTTS_LOG_LEVEL',
+  'wyoming-port': 'KITTENTTS_WYOMING_PORT',
 } as const;
 
 export type SettingFlag = keyof typeof SETTING_FLAGS;

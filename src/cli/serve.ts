@@ -29,7 +29,9 @@ Options:
   --preload id,…           models to load at start-up (KITTENTTS_PRELOAD)
   --hf-endpoint URL        Hugging Face hub URL (HF_ENDPOINT)
   --offline                never touch the network (HF_HUB_OFFLINE=1)
-  --log-level LEVEL        silent, error, warn, info or debug (KITTENTTS_LOG_LEVEL, default warn)`;
+  --log-level LEVEL        silent, error, warn, info or debug (KITTENTTS_LOG_LEVEL, default warn)
+  --wyoming-port N         also serve Home Assistant's Wyoming protocol on this TCP port
+                           (KITTENTTS_WYOMING_PORT, default off; 10200 is the convention)`;
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseFlags(argv, io, 'serve', { options: settingOptions(SERVE_FLAGS) });

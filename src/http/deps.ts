@@ -38,7 +38,10 @@ export interface AppDeps {
   schemas: Schemas;
   sessions: SessionRegistry<TtsSession>;
   /** A new session with the server's limits applied (real-time doors pass admission first). */
-  openSession: (options: TtsSessionOptions, door: 'rest' | 'ws' | 'sse' | 'openai') => TtsSession;
+  openSession: (
+    options: TtsSessionOptions,
+    door: 'rest' | 'ws' | 'sse' | 'openai' | 'wyoming',
+  ) => TtsSession;
   metrics: Metrics;
   log?: (
     level: 'error' | 'warn' | 'info' | 'debug',

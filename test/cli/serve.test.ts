@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { wyomingClient } from '../helpers/wyoming-client.js';
 import { runCli, spawnCli } from './run-cli.js';
 
 const MODEL_ENV = {
@@ -35,6 +36,39 @@ describe('kittentts serve', () => {
     const health = await fetch(`${url}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'healthy' });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('also serves the Wyoming protocol with --wyoming-port and says where', async () => {
+    const child = spawnCli(
+      ['serve', '--port', '0', '--wyoming-port', '0', '--host', '127.0.0.1', '--workers', '1'],
+      { env: MODEL_ENV },
+    );
+    let stderr = '';
+    child.stderr!.setEncoding('utf8');
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no Wyoming line; stderr: ${stderr}`)),
+        40_000,
+      );
+      child.stderr!.on('data', (s: string) => {
+        stderr += s;
+        const m = /Wyoming \(Home Assistant\) listening on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+    });
+    const c = await wyomingClient(port);
+    c.send('describe');
+    expect((await c.next()).type).toBe('info');
+    c.close();
     const exited = new Promise<number | null>((resolve) =>
       child.on('exit', (code) => resolve(code)),
     );

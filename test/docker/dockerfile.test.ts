@@ -98,7 +98,8 @@ describe('Dockerfile', () => {
       PORT: '7860',
       KITTENTTS_CACHE_DIR: '/home/node/.cache/kittentts',
     });
-    expect(runtime!.body.find((i) => i.op === 'EXPOSE')?.args).toBe('7860');
+    // 10200: the Wyoming door's conventional port (on when KITTENTTS_WYOMING_PORT is set).
+    expect(runtime!.body.find((i) => i.op === 'EXPOSE')?.args).toBe('7860 10200');
     expect(runtime!.body.find((i) => i.op === 'VOLUME')?.args).toBe(`["${e.KITTENTTS_CACHE_DIR}"]`);
     const users = runtime!.body.filter((i) => i.op === 'USER');
     expect(users.at(-1)?.args).toBe('node');
@@ -166,5 +167,10 @@ describe('compose.yaml', () => {
     expect(compose).toMatch(/^\s+- ['"]7860:7860['"]$/m);
     expect(compose).toMatch(/^\s+- kittentts-cache:\/home\/node\/\.cache\/kittentts$/m);
     expect(compose).toMatch(/^volumes:\n\s+kittentts-cache:/m);
+  });
+
+  it('shows how to publish the Wyoming port for Home Assistant', () => {
+    expect(compose).toMatch(/^\s+# - ['"]10200:10200['"]$/m);
+    expect(compose).toMatch(/^\s+# KITTENTTS_WYOMING_PORT: ['"]10200['"]$/m);
   });
 });

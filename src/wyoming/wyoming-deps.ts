@@ -1,0 +1,32 @@
+// What the Wyoming door is built from (types only): the limits it enforces, the model it speaks
+// with, and the gateway's session opener — the same one every HTTP door uses, so a Wyoming
+// synthesis is one more TtsSession on the one scheduler.
+import type { TtsSession, TtsSessionOptions } from '../session/tts-session.js';
+
+export interface WyomingLimits {
+  /** Longest `synthesize` text (KITTENTTS_MAX_TEXT_CHARS). */
+  maxTextChars: number;
+  /** Largest header line, data part and payload of an event (KITTENTTS_MAX_BODY_BYTES). */
+  maxPartBytes: number;
+  /** Open connections (KITTENTTS_MAX_SESSIONS). */
+  maxConnections: number;
+  /** A connection that neither sends nor receives for this long is closed (KITTENTTS_SESSION_TTL_S). */
+  idleTimeoutMs: number;
+}
+
+export interface WyomingDeps {
+  readonly limits: WyomingLimits;
+  /** The model every Wyoming synthesis uses (the gateway's default model). */
+  readonly modelId: string;
+  readonly modelRepo?: string;
+  /** Loads the model if needed; rejects with a GatewayError saying why it cannot. */
+  ensureModel(modelId: string): Promise<unknown>;
+  openSession(options: TtsSessionOptions, door: 'wyoming'): TtsSession;
+  /** Told the number of open connections whenever it changes (a metrics gauge). */
+  onConnections?(open: number): void;
+  log?(
+    level: 'error' | 'warn' | 'info' | 'debug',
+    msg: string,
+    fields?: Record<string, unknown>,
+  ): void;
+}
