@@ -35,6 +35,8 @@ export interface SynthesisOutput {
   inferenceMs: number;
   /** Time spent mapping the durations to words (part of neither figure above). */
   wordsMs: number;
+  /** The graph's `duration` output (frames per token) for the last chunk, when it has one. */
+  durations: BigInt64Array | null;
 }
 
 export class KittenSynthesizer {
@@ -77,6 +79,7 @@ export class KittenSynthesizer {
     let frontendMs = 0;
     let inferenceMs = 0;
     let wordsMs = 0;
+    let durations: BigInt64Array | null = null;
     for (const chunk of planChunks(text, { normalize })) {
       const out = await this.synthesizeChunk(chunk, voice, speed, phonemizer);
       pieces.push(out.samples);
@@ -84,8 +87,10 @@ export class KittenSynthesizer {
       frontendMs += out.frontendMs;
       inferenceMs += out.inferenceMs;
       wordsMs += out.wordsMs;
+      durations = out.durations;
     }
-    return { samples: concatChunks(pieces), chunks: infos, frontendMs, inferenceMs, wordsMs };
+    const samples = concatChunks(pieces);
+    return { samples, chunks: infos, frontendMs, inferenceMs, wordsMs, durations };
   }
 
   /** One planned chunk (an exact model input string from planChunks): phonemes, inference, trim. */
@@ -110,6 +115,7 @@ export class KittenSynthesizer {
       frontendMs: t1 - t0,
       inferenceMs: t2 - t1,
       wordsMs: performance.now() - t2,
+      durations: out.durations,
     };
   }
 

@@ -233,10 +233,8 @@ function wordsOf(
   if (step.words === 0) return [];
   if (step.words === 1) return [{ written: written[i]!, first, last }];
   const group = written.slice(i, i + step.words);
-  const cuts = exactCuts(
-    said[j]!,
-    alone.slice(i, i + step.words).map((a) => a.join('')),
-  );
+  const parts = alone.slice(i, i + step.words).map((a) => a.join(''));
+  const cuts = exactCuts(said[j]!, parts) ?? consonantCuts(said[j]!, parts);
   if (cuts) return group.map((w, k) => ({ written: w, first, last, cut: cuts[k]! }));
   return group.map((w) => ({ written: w, first, last, sharedWith: i }));
 }
@@ -283,6 +281,44 @@ function exactCuts(merged: string, parts: readonly string[]): Range[] | undefine
 
 const STRESS_CHAR = /[\u02c8\u02cc]/u;
 
+// Vowels, length and syllabic marks: what espeak reduces when it runs function words together.
+const VOWELISH = /[aeiouyæɐɑɒɔəɘɚɛɜɝɞɤɨɪɯɵøœɶʉʊʌʏᵻːˑ\u0329\u02c8\u02cc]/u;
+const isVowelish = (ch: string) => VOWELISH.test(ch);
+
+/**
+ * Where a merged word splits when only its vowels were reduced (`to be` → `təbi`, said alone
+ * `tuː` + `bˈiː`): its consonants are exactly the words' consonants in order, and the vowels
+ * between two words' consonants belong to the one that has vowels there said alone. Undefined
+ * when that leaves any doubt (a word without consonants, vowels on both sides or on neither).
+ */
+function consonantCuts(merged: string, parts: readonly string[]): Range[] | undefined {
+  const consonants = (s: string) => [...s].filter((ch) => !isVowelish(ch)).join('');
+  const counts = parts.map((p) => consonants(p).length);
+  if (counts.some((n) => n === 0) || consonants(merged) !== parts.map(consonants).join('')) return undefined; // prettier-ignore
+  // Offsets in `merged` of each consonant.
+  const at = [...merged].flatMap((ch, i) => (isVowelish(ch) ? [] : [i]));
+  const cuts: Range[] = [];
+  let from = 0;
+  let seen = 0;
+  for (let k = 0; k < parts.length - 1; k++) {
+    seen += counts[k]!;
+    const lastOwn = at[seen - 1]! + 1; // just after this word's last consonant
+    const nextOwn = at[seen]!; // the next word's first consonant
+    const trailing = isVowelish(parts[k]!.at(-1)!);
+    const leading = isVowelish(parts[k + 1]![0]!);
+    const between = merged.slice(lastOwn, nextOwn);
+    let cut: number;
+    if (trailing && !leading) cut = nextOwn;
+    else if (leading && !trailing) cut = lastOwn;
+    else if (!trailing && !leading && !/[^\u02c8\u02cc]/u.test(between)) cut = lastOwn;
+    else return undefined;
+    cuts.push([from, cut]);
+    from = cut;
+  }
+  cuts.push([from, merged.length]);
+  return cuts;
+}
+
 /**
  * Samples of each aligned word: from its first token's first frame to its last token's last frame
  * (token boundaries × 600), cut to the chunk's trimmed length. Spaces, marks and the pads belong to
@@ -316,8 +352,10 @@ export function wordSpans(
   return words.map((word) => {
     const a = firstAtOrAfter(word.pFrom);
     const b = firstAtOrAfter(word.pTo); // tokens [a, b) are the word's
-    const startSample = a < b ? clamp(frameStart[tokens[a]!]!) : cursor;
-    const endSample = a < b ? clamp(frameStart[tokens[b - 1]! + 1]!) : cursor;
+    // A word said as nothing (`--`) gets an empty span where the next sound starts.
+    const silentAt = a < tokens.length ? Math.max(cursor, clamp(frameStart[tokens[a]!]!)) : cursor;
+    const startSample = a < b ? clamp(frameStart[tokens[a]!]!) : silentAt;
+    const endSample = a < b ? clamp(frameStart[tokens[b - 1]! + 1]!) : silentAt;
     cursor = Math.max(cursor, endSample);
     const { text, from, to, sharedWith } = word;
     const shared = sharedWith === undefined ? {} : { sharedWith };
