@@ -65,11 +65,15 @@ export function locateWords(
     for (const i of pending) out[i] = gap;
     pending = [];
   };
-  for (const [i, word] of words.entries()) {
-    const folded = fold(word);
+  const folded = words.map(fold);
+  // A match past source words not yet accounted for must be confirmed by the next word, so a
+  // common word ("one", "the") does not pull everything after it out of place.
+  const confirmed = (i: number, k: number) =>
+    k === cursor || i + 1 >= words.length || src[k + 1]?.folded === folded[i + 1];
+  for (const [i, word] of folded.entries()) {
     let found = -1;
     for (let k = cursor; k < Math.min(src.length, cursor + LOOKAHEAD_WORDS); k++) {
-      if (src[k]!.folded === folded && folded !== '') {
+      if (src[k]!.folded === word && word !== '' && confirmed(i, k)) {
         found = k;
         break;
       }
