@@ -22,6 +22,7 @@ const SCRIPTS = [
   'main-thread',
   'synthesis-cache',
   'wyoming',
+  'word-timings',
 ];
 const README = path.resolve('bench', 'README.md');
 const START = '<!-- results:start -->';
