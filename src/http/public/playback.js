@@ -78,7 +78,8 @@ function frame(pb) {
   pb.frame = 0;
   if (pb.stopped) return;
   const positionS = heardS(pb);
-  const index = wordAt(pb.timeline, positionS);
+  // Nothing is marked before the first sample is heard.
+  const index = positionS > 0 ? wordAt(pb.timeline, positionS) : -1;
   if (index !== pb.current) {
     pb.current = index;
     highlightWord(index);

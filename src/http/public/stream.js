@@ -6,6 +6,7 @@ import { base64ToBytes, decode } from './audio.js';
 import { highlightWord, resetCaptions, showBargeIn } from './captions.js';
 import { $, apiKey, audioContext, setButtons, setStatus, settings, state, value } from './page.js';
 import { createPlayback, heardS, play, played, silence } from './playback.js';
+import { wordAt } from './timeline.js';
 
 /** How long Stop waits for the server's `cancelled` before it closes the socket anyway. */
 const CANCEL_WAIT_MS = 5000;
@@ -190,7 +191,8 @@ export function stop() {
   const playedS = heardS(run.playback);
   run.done = 'cancelled';
   silence(run.playback);
-  run.stopped = { playedS, current: run.playback.current };
+  // The word playing at the moment reported, for people poking in devtools and for the browser test.
+  run.stopped = { playedS, current: wordAt(run.playback.timeline, playedS) };
   if (run.ws.readyState !== WebSocket.OPEN) {
     setStatus('Stopped.');
     return;
