@@ -57,6 +57,85 @@ function addRow(header, bytes, arrivedMs) {
   $('chunks').querySelector('tbody').append(tr);
 }
 
+/** A chunk arrived: list it, then decode and schedule it after the chunks before it. */
+function receiveChunk(run, header, bytes) {
+  if (run.done === 'cancelled') return; // sent before the server saw the cancel
+  const arrivedMs = performance.now() - run.t0;
+  if (state.chunks.length === 0) $('ttfa').textContent = `${Math.round(arrivedMs)} ms`;
+  const row = {
+    seq: header.seq,
+    text: header.text,
+    duration: header.duration,
+    words: header.words ?? [],
+    arrivedMs,
+    bytes: bytes.byteLength,
+  };
+  state.chunks.push(row);
+  run.audioS += header.duration;
+  $('chunk-count').textContent = String(state.chunks.length);
+  $('audio-s').textContent = `${run.audioS.toFixed(2)} s`;
+  $('rtf').textContent = `${(run.audioS / (arrivedMs / 1000)).toFixed(1)}×`;
+  addRow(header, bytes, arrivedMs);
+  run.chain = run.chain
+    .then(async () => {
+      const buffer = await decode(run.playback.ctx, bytes, run.wire, header.sample_rate);
+      if (run.done === 'cancelled') return;
+      play(run.playback, header, buffer);
+      $('underruns').textContent = String(run.playback.underruns);
+      row.decodedS = buffer.duration;
+    })
+    .catch((err) => setStatus(`Could not play chunk ${header.seq}: ${err.message}`, 'error'));
+}
+
+/** Sends the text, all at once or token by token, then a flush: the turn is complete. */
+async function feed(run, text, tokensPerS) {
+  run.t0 = performance.now();
+  if (tokensPerS === 0) run.send({ type: 'text', text });
+  else {
+    const llm = $('llm-view');
+    for (const token of tokenize(text)) {
+      if (run.ws.readyState !== WebSocket.OPEN || run.done) return;
+      run.send({ type: 'text', text: token });
+      llm.textContent += token;
+      await sleep(1000 / tokensPerS);
+    }
+  }
+  run.send({ type: 'flush' });
+}
+
+/** The turn is synthesized: the socket stays open until it has been heard, for a Stop. */
+function turnSynthesized(run) {
+  if (run.done) return;
+  run.done = true;
+  setStatus(`Done: ${state.chunks.length} chunks, ${run.audioS.toFixed(2)} s of audio.`, 'ok');
+  void run.chain
+    .then(() => played(run.playback))
+    .then(() => {
+      if (run.done === 'cancelled') return;
+      highlightWord(-1);
+      run.send({ type: 'end' });
+    });
+}
+
+function onMessage(run, e, start) {
+  if (typeof e.data !== 'string') {
+    const header = run.pending;
+    run.pending = null;
+    if (header) receiveChunk(run, header, new Uint8Array(e.data));
+    return;
+  }
+  const msg = JSON.parse(e.data);
+  if (msg.type === 'ready') {
+    setStatus(`Streaming (session ${msg.session_id}, ${msg.sample_rate} Hz ${msg.format})…`);
+    void start();
+  } else if (msg.type === 'audio') {
+    if (msg.audio_base64) receiveChunk(run, msg, base64ToBytes(msg.audio_base64));
+    else run.pending = msg;
+  } else if (msg.type === 'flushed') turnSynthesized(run);
+  else if (msg.type === 'cancelled') run.onCancelled?.(msg);
+  else if (msg.type === 'error') setStatus(`Server: ${msg.detail}`, 'error');
+}
+
 export function stream(onClose) {
   const ctx = audioContext();
   const { format } = settings();
@@ -67,13 +146,12 @@ export function stream(onClose) {
   const tokensPerS = Math.min(100, Math.max(1, Number(value('tokens-per-s')) || 25));
   const ws = openSocket(wire);
   resetStreamView();
-  const llm = $('llm-view');
-  llm.textContent = '';
-  llm.hidden = !simulate;
-  const send = (msg) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(msg));
+  $('llm-view').textContent = '';
+  $('llm-view').hidden = !simulate;
   const run = {
     ws,
-    send,
+    wire,
+    send: (msg) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(msg)),
     playback: createPlayback(ctx),
     t0: 0,
     audioS: 0,
@@ -90,84 +168,7 @@ export function stream(onClose) {
       ? 'Connecting…'
       : `Connecting… (streams as ${wire}: ${format} chunks are not playable one by one)`,
   );
-
-  const schedule = async (header, bytes) => {
-    const buffer = await decode(ctx, bytes, wire, header.sample_rate);
-    if (run.done === 'cancelled') return;
-    play(run.playback, header, buffer);
-    $('underruns').textContent = String(run.playback.underruns);
-    const row = state.chunks.find((c) => c.seq === header.seq);
-    if (row) row.decodedS = buffer.duration;
-  };
-
-  const onChunk = (header, bytes) => {
-    if (run.done === 'cancelled') return; // sent before the server saw the cancel
-    const arrivedMs = performance.now() - run.t0;
-    if (state.chunks.length === 0) $('ttfa').textContent = `${Math.round(arrivedMs)} ms`;
-    state.chunks.push({
-      seq: header.seq,
-      text: header.text,
-      duration: header.duration,
-      words: header.words ?? [],
-      arrivedMs,
-      bytes: bytes.byteLength,
-    });
-    run.audioS += header.duration;
-    $('chunk-count').textContent = String(state.chunks.length);
-    $('audio-s').textContent = `${run.audioS.toFixed(2)} s`;
-    $('rtf').textContent = `${(run.audioS / (arrivedMs / 1000)).toFixed(1)}×`;
-    addRow(header, bytes, arrivedMs);
-    run.chain = run.chain
-      .then(() => schedule(header, bytes))
-      .catch((err) => setStatus(`Could not play chunk ${header.seq}: ${err.message}`, 'error'));
-  };
-
-  const feed = async () => {
-    run.t0 = performance.now();
-    if (!simulate) send({ type: 'text', text });
-    else {
-      for (const token of tokenize(text)) {
-        if (ws.readyState !== WebSocket.OPEN || run.done) return;
-        send({ type: 'text', text: token });
-        llm.textContent += token;
-        await sleep(1000 / tokensPerS);
-      }
-    }
-    send({ type: 'flush' });
-  };
-
-  // The turn is synthesized: the socket stays open until it has been heard, for a Stop.
-  const onFlushed = () => {
-    if (run.done) return;
-    run.done = true;
-    setStatus(`Done: ${state.chunks.length} chunks, ${run.audioS.toFixed(2)} s of audio.`, 'ok');
-    void run.chain
-      .then(() => played(run.playback))
-      .then(() => {
-        if (run.done === 'cancelled') return;
-        highlightWord(-1);
-        send({ type: 'end' });
-      });
-  };
-
-  ws.onmessage = (e) => {
-    if (typeof e.data !== 'string') {
-      const header = run.pending;
-      run.pending = null;
-      if (header) onChunk(header, new Uint8Array(e.data));
-      return;
-    }
-    const msg = JSON.parse(e.data);
-    if (msg.type === 'ready') {
-      setStatus(`Streaming (session ${msg.session_id}, ${msg.sample_rate} Hz ${msg.format})…`);
-      void feed();
-    } else if (msg.type === 'audio') {
-      if (msg.audio_base64) onChunk(msg, base64ToBytes(msg.audio_base64));
-      else run.pending = msg;
-    } else if (msg.type === 'flushed') onFlushed();
-    else if (msg.type === 'cancelled') run.onCancelled?.(msg);
-    else if (msg.type === 'error') setStatus(`Server: ${msg.detail}`, 'error');
-  };
+  ws.onmessage = (e) => onMessage(run, e, () => feed(run, text, simulate ? tokensPerS : 0));
   ws.onclose = (e) => {
     setButtons(false);
     if (!run.done)
