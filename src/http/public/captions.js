@@ -18,17 +18,18 @@ export function appendWords(words, first) {
   $('captions').append(...spans.flatMap((s) => [s, ' ']));
 }
 
-/** Moves the mark to word `index` (-1: none). */
-export function highlightWord(index) {
+/** Moves the mark to words `first` to `last` (one word unless they share a span; -1: none). */
+export function highlightWords(first, last = first) {
   const captions = $('captions');
   for (const el of captions.querySelectorAll('.current')) {
     el.classList.remove('current');
     el.removeAttribute('aria-current');
   }
-  const el = captions.querySelector(`span[data-i="${index}"]`);
-  if (!el) return;
-  el.classList.add('current');
-  el.setAttribute('aria-current', 'true');
+  for (let i = Math.max(first, 0); i <= last; i++) {
+    const el = captions.querySelector(`span[data-i="${i}"]`);
+    el?.classList.add('current');
+    el?.setAttribute('aria-current', 'true');
+  }
 }
 
 export function showBargeIn(spokenText, unspokenText) {

@@ -2,9 +2,9 @@
 // gapless however they trickle in; a frame loop follows what is actually being heard (currentTime
 // less the output latency) to move the playhead, mark the playing word and count the seconds
 // heard, which is what a Stop reports as `played_s`.
-import { appendWords, highlightWord } from './captions.js';
+import { appendWords, highlightWords } from './captions.js';
 import { $ } from './page.js';
-import { addChunk, createTimeline, endS, playedS, wordAt } from './timeline.js';
+import { addChunk, createTimeline, endS, playedS, spanStart, wordAt } from './timeline.js';
 import { drawWaveform, peaksOf } from './waveform.js';
 
 /** Scheduling lead: enough to absorb a main-thread hiccup, small enough not to add latency. */
@@ -82,7 +82,7 @@ function frame(pb) {
   const index = positionS > 0 ? wordAt(pb.timeline, positionS) : -1;
   if (index !== pb.current) {
     pb.current = index;
-    highlightWord(index);
+    highlightWords(index < 0 ? -1 : spanStart(pb.timeline, index), index);
     if (index >= 0) pb.highlights.push({ index, positionS });
   }
   pb.drawn = drawWaveform($('waveform'), pb.timeline, positionS, index);

@@ -3,7 +3,7 @@
 // socket stays open while the turn plays, so Stop can still barge in: it sends `cancel` with the
 // seconds actually heard and shows the `spoken_text` the server answers; once all is heard, `end`.
 import { base64ToBytes, decode } from './audio.js';
-import { highlightWord, resetCaptions, showBargeIn } from './captions.js';
+import { highlightWords, resetCaptions, showBargeIn } from './captions.js';
 import { $, apiKey, audioContext, setButtons, setStatus, settings, state, value } from './page.js';
 import { createPlayback, heardS, play, played, silence } from './playback.js';
 import { wordAt } from './timeline.js';
@@ -112,7 +112,7 @@ function turnSynthesized(run) {
     .then(() => played(run.playback))
     .then(() => {
       if (run.done === 'cancelled') return;
-      highlightWord(-1);
+      highlightWords(-1);
       run.send({ type: 'end' });
     });
 }

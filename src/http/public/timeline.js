@@ -38,6 +38,14 @@ export function wordAt(timeline, positionS) {
   return lo - 1;
 }
 
+/** The first word of `index`'s span: words espeak said as one share a span, and are marked together. */
+export function spanStart(timeline, index) {
+  const { words } = timeline;
+  let first = index;
+  while (first > 0 && words[first - 1].start === words[index].start) first--;
+  return first;
+}
+
 /** The chunk that ends last on the context clock: playback is over once the clock passes it. */
 export function endS(timeline) {
   const last = timeline.chunks.at(-1);
