@@ -7,6 +7,7 @@ export {
   type GenerateOptions,
 } from './lib/kitten-tts.js';
 export { KittenStreamer, type StreamerOptions } from './lib/streamer.js';
+export type { Word } from './engine/word-timings.js';
 export { startGateway, type Gateway } from './gateway.js';
 export { loadConfig, type Config } from './config.js';
 export { VOICES } from './kitten/voices.js';

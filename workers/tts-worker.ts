@@ -75,8 +75,17 @@ async function synthesizeChunk(
   if (faultInjection) await injectFault(task.text);
   try {
     const out = await synth.synthesizeChunk(task.text, task.voice, task.speed, await phonemizer);
-    const { samples, frontendMs, inferenceMs } = out;
-    const result: SynthesizeResult = { ok: true, loadMs, samples, frontendMs, inferenceMs };
+    const { samples, frontendMs, inferenceMs, wordsMs } = out;
+    const words = out.chunks[0]?.words ?? [];
+    const result: SynthesizeResult = {
+      ok: true,
+      loadMs,
+      samples,
+      words,
+      frontendMs,
+      inferenceMs,
+      wordsMs,
+    };
     // piscina's Transferable protocol: the value travels with its audio buffer moved, not copied.
     const movable = { [transferableSymbol]: [out.samples.buffer], [valueSymbol]: result };
     return move(movable as never) as unknown as SynthesizeResult;

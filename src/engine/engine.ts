@@ -2,6 +2,7 @@
 // pool behind it (engine/scheduler.ts, engine/pool.ts) are implementation details; nothing above
 // this interface knows about threads.
 import type { JobKind } from './scheduler.js';
+import type { WordSpan } from './protocol.js';
 import type { CacheStats } from './synthesis-cache.js';
 
 export type { JobKind } from './scheduler.js';
@@ -40,6 +41,8 @@ export interface SynthesisRequest {
 export interface SynthesisChunk {
   readonly text: string;
   readonly samples: number;
+  /** Its words, timed from the chunk's own start (engine/word-timings.ts makes them wire words). */
+  readonly words: readonly WordSpan[];
 }
 
 /** Everything about a synthesis but its audio. */
@@ -65,7 +68,7 @@ export interface Synthesis extends SynthesisSummary {
 }
 
 /** One model chunk's audio, handed over in order as soon as it and every chunk before it exist. */
-export type ChunkSink = (samples: Float32Array, index: number) => void;
+export type ChunkSink = (samples: Float32Array, index: number, words: readonly WordSpan[]) => void;
 
 export interface EngineStats {
   readonly workers: number;

@@ -17,7 +17,12 @@ import type {
 } from './engine.js';
 import type { SchedulingPolicy } from './edf-policy.js';
 import type { WorkerPool } from './pool.js';
-import { SAMPLE_RATE_HZ, type ModelFiles, type SynthesizeResult } from './protocol.js';
+import {
+  SAMPLE_RATE_HZ,
+  type ModelFiles,
+  type SynthesizeResult,
+  type WordSpan,
+} from './protocol.js';
 import { Scheduler } from './scheduler.js';
 import { SpeedEstimator } from './speed-estimator.js';
 import { chunkKey, SynthesisCache, type CacheStats } from './synthesis-cache.js';
@@ -60,6 +65,7 @@ export const DEFAULT_ONESHOT_SLACK_MS = 2000;
 interface ChunkOutcome {
   /** Samples the chunk made (its audio went to the sink). */
   samples: number;
+  words: readonly WordSpan[];
   loadMs: number;
   frontendMs: number;
   inferenceMs: number;
@@ -122,7 +128,7 @@ export class PoolEngine implements Engine {
 
   async synthesize(request: SynthesisRequest): Promise<Synthesis> {
     const pieces: Float32Array[] = [];
-    const summary = await this.synthesizeEach(request, (samples) => pieces.push(samples));
+    const summary = await this.synthesizeEach(request, (samples) => void pieces.push(samples));
     const samples = pieces.length === 1 ? pieces[0]! : concatChunks(pieces);
     return { ...summary, samples };
   }
@@ -139,7 +145,11 @@ export class PoolEngine implements Engine {
     const summary: SynthesisSummary = {
       sampleRateHz: SAMPLE_RATE_HZ,
       durationS: sum((o) => o.samples) / SAMPLE_RATE_HZ,
-      chunks: chunks.map((text, i) => ({ text, samples: outcomes[i]!.samples })),
+      chunks: chunks.map((text, i) => ({
+        text,
+        samples: outcomes[i]!.samples,
+        words: outcomes[i]!.words,
+      })),
       timings: {
         loadS,
         generationS: sum((o) => o.frontendMs + o.inferenceMs) / 1000,
@@ -215,15 +225,15 @@ export class PoolEngine implements Engine {
     }
     const window = Math.min(chunks.length, this.scheduler.size);
     const outcomes: ChunkOutcome[] = new Array<ChunkOutcome>(chunks.length);
-    const held = new Map<number, Float32Array>();
+    const held = new Map<number, { audio: Float32Array; words: readonly WordSpan[] }>();
     let delivered = 0;
     let wake: () => void = () => {};
     let progress = new Promise<void>((r) => (wake = r));
-    const settle = (i: number, samples: Float32Array) => {
-      held.set(i, samples);
+    const settle = (i: number, made: { audio: Float32Array; words: readonly WordSpan[] }) => {
+      held.set(i, made);
       for (let next = held.get(delivered); next; next = held.get(delivered)) {
         held.delete(delivered);
-        deliver(next, delivered++);
+        deliver(next.audio, delivered++, next.words);
       }
       wake();
       progress = new Promise<void>((r) => (wake = r));
@@ -245,7 +255,7 @@ export class PoolEngine implements Engine {
           first: i === 0,
         });
         outcomes[i] = { ...outcome, samples: outcome.audio.length };
-        settle(i, outcome.audio);
+        settle(i, outcome);
       }
     };
     try {
@@ -270,12 +280,12 @@ export class PoolEngine implements Engine {
       ? chunkKey({ files, voice: request.voice, speed: request.speed, text })
       : undefined;
     let outcome = { loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0 };
-    const { audio } = await this.cache.get(key, async () => {
+    const { audio, words } = await this.cache.get(key, async () => {
       const made = await this.runOnWorker(request, files, text, job);
       outcome = made;
-      return made.audio;
+      return made;
     });
-    return { ...outcome, audio };
+    return { ...outcome, audio, words };
   }
 
   private async runOnWorker(
@@ -325,6 +335,7 @@ export class PoolEngine implements Engine {
     this.report({ kind: spec.kind, opensTurn, queueMs, lateMs: finishedAt - job.deadlineMs() });
     return {
       audio: result.samples,
+      words: result.words,
       loadMs: result.loadMs,
       frontendMs: result.frontendMs,
       inferenceMs: result.inferenceMs,

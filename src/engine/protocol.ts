@@ -1,10 +1,11 @@
 // Plain data that crosses the worker-thread boundary. No classes: error classes and prototypes
 // do not survive postMessage, so failures travel as {ok:false, code, detail}.
 import type { ModelFiles } from '../kitten/model-files.js';
+import type { WordSpan } from '../kitten/word-spans.js';
 
-// ModelFiles is the model domain's type (kitten/ sits below engine/); tasks carry it, so it is
-// re-exported for the protocol's users.
-export type { ModelFiles };
+// ModelFiles and WordSpan are the model domain's types (kitten/ sits below engine/); tasks and
+// results carry them, so they are re-exported for the protocol's users.
+export type { ModelFiles, WordSpan };
 
 export const SAMPLE_RATE_HZ = 24_000;
 
@@ -55,10 +56,17 @@ export interface SynthesizeOk {
   readonly ok: true;
   /** The chunk's trimmed float32 mono audio at 24 kHz (transferred, not copied). */
   readonly samples: Float32Array;
+  /**
+   * Each word of the chunk's text with its samples from the start of `samples` (a few plain
+   * objects, cloned: tiny next to the audio). Empty when the graph has no `duration` output.
+   */
+  readonly words: readonly WordSpan[];
   /** Time this task spent creating the ONNX session (0 when the worker had it loaded). */
   readonly loadMs: number;
   readonly frontendMs: number;
   readonly inferenceMs: number;
+  /** Mapping the durations to words. */
+  readonly wordsMs: number;
 }
 
 export interface LoadOk {

@@ -12,6 +12,20 @@ import { LRUCache } from 'lru-cache';
 import type { ModelFiles } from '../kitten/model-files.js';
 import { TRIM_TAIL_SAMPLES } from '../kitten/trim.js';
 import { resolveVoice } from '../kitten/voices.js';
+import type { WordSpan } from '../kitten/word-spans.js';
+
+/** A chunk's result as the cache holds it: the audio and its words' timings, which come back alike. */
+export interface CachedChunk {
+  readonly audio: Float32Array;
+  readonly words: readonly WordSpan[];
+}
+
+/** Bytes a chunk holds: its audio, plus a rough figure for each word's object and text. */
+function chunkBytes({ audio, words }: CachedChunk): number {
+  let bytes = audio.byteLength;
+  for (const w of words) bytes += 64 + 2 * w.text.length;
+  return Math.max(1, bytes);
+}
 
 export interface CacheStats {
   readonly hits: number;
@@ -68,17 +82,17 @@ function fileIdentity(path: string): string {
 }
 
 export class SynthesisCache {
-  private readonly lru: LRUCache<string, Float32Array> | undefined;
-  private readonly flights = new Map<string, Promise<Float32Array>>();
+  private readonly lru: LRUCache<string, CachedChunk> | undefined;
+  private readonly flights = new Map<string, Promise<CachedChunk>>();
   private counts = { hits: 0, misses: 0, evictions: 0 };
 
   /** `maxBytes` 0 turns the cache (and single flight) off. */
   constructor(readonly maxBytes: number) {
     this.lru =
       maxBytes > 0
-        ? new LRUCache<string, Float32Array>({
+        ? new LRUCache<string, CachedChunk>({
             maxSize: maxBytes,
-            sizeCalculation: (audio) => Math.max(1, audio.byteLength),
+            sizeCalculation: chunkBytes,
             dispose: (_audio, _key, reason) => {
               if (reason === 'evict') this.counts.evictions++;
             },
@@ -91,38 +105,39 @@ export class SynthesisCache {
   }
 
   /**
-   * The chunk's audio: from the cache (a copy: callers may hand it on or transfer it), from a
-   * synthesis of the same chunk already running, or from `make()`, whose result is then kept.
-   * `hit` says whether any inference ran for this call.
+   * The chunk's audio and words: from the cache (the audio a copy: callers may hand it on or
+   * transfer it; the words frozen, shared), from a synthesis of the same chunk already running, or
+   * from `make()`, whose result is then kept. `hit` says whether any inference ran for this call.
    */
   async get(
     key: string | undefined,
-    make: () => Promise<Float32Array>,
-  ): Promise<{ audio: Float32Array; hit: boolean }> {
-    if (!this.lru || key === undefined) return { audio: await make(), hit: false };
+    make: () => Promise<CachedChunk>,
+  ): Promise<CachedChunk & { hit: boolean }> {
+    if (!this.lru || key === undefined) return { ...(await make()), hit: false };
     const cached = this.lru.get(key);
     if (cached) {
       this.counts.hits++;
-      return { audio: cached.slice(), hit: true };
+      return { audio: cached.audio.slice(), words: cached.words, hit: true };
     }
     const flight = this.flights.get(key);
     if (flight) {
-      const audio = await flight.catch(() => undefined);
+      const chunk = await flight.catch(() => undefined);
       // The first asker's synthesis failed (it was aborted, say): this one makes its own.
-      if (audio) {
+      if (chunk) {
         this.counts.hits++;
-        return { audio: audio.slice(), hit: true };
+        return { audio: chunk.audio.slice(), words: chunk.words, hit: true };
       }
       return this.get(key, make);
     }
     this.counts.misses++;
-    const made = make().then((audio) => {
-      if (audio.byteLength <= this.maxBytes) this.lru!.set(key, audio.slice());
-      return audio;
+    const made = make().then((chunk) => {
+      const kept = { audio: chunk.audio.slice(), words: Object.freeze([...chunk.words]) };
+      if (chunkBytes(kept) <= this.maxBytes) this.lru!.set(key, kept);
+      return { audio: chunk.audio, words: kept.words };
     });
     this.flights.set(key, made);
     try {
-      return { audio: await made, hit: false };
+      return { ...(await made), hit: false };
     } finally {
       this.flights.delete(key);
     }

@@ -7,6 +7,7 @@ import { floatToPcm16 } from '../audio/index.js';
 import { VOICES } from '../kitten/voices.js';
 import { round } from '../generation-stats.js';
 import type { CacheStats } from '../engine/synthesis-cache.js';
+import { timedWords } from '../engine/word-timings.js';
 import type { AppDeps } from './deps.js';
 import { parseWith, readJson } from './validate.js';
 import { wavJsonBody } from './wav-json-body.js';
@@ -96,6 +97,8 @@ async function generate(c: Context, { schemas, engine }: ApiDeps): Promise<Respo
       audio_samples: samples,
       sample_rate: summary.sampleRateHz,
     },
+    // Opt-in: each word, timed from the start of the whole audio.
+    ...(body.timestamps ? { words: timedWords(summary.chunks, body.text) } : {}),
   });
   return c.body(json, 200, {
     'Content-Type': 'application/json',

@@ -66,7 +66,9 @@ export function createSchemas(options: SchemaOptions) {
     voice,
     speed: speedSchema().default(1.0),
     model,
+    timestamps: z.boolean({ error: 'must be true or false' }).default(false),
   });
+  const playedS = z.number({ error: 'must be a number of seconds' }).finite().min(0, 'must be ≥ 0');
   const streamStartQuery = z.object({
     voice,
     speed: speedSchema(true).default(1.0),
@@ -83,8 +85,16 @@ export function createSchemas(options: SchemaOptions) {
   const firstChunk = z.enum(['sentence', 'clause', 'auto'], {
     error: "must be 'sentence', 'clause' or 'auto'",
   });
-  const generateStream = generate.extend({ format, first_chunk: firstChunk.default('auto') });
-  const streamEventsQuery = streamChunkQuery.extend({ format });
+  const timestamps = z.enum(['none', 'word'], { error: "must be 'none' or 'word'" });
+  const generateStream = generate.extend({
+    format,
+    first_chunk: firstChunk.default('auto'),
+    timestamps: timestamps.default('none'),
+  });
+  const streamEventsQuery = streamChunkQuery.extend({
+    format,
+    timestamps: timestamps.default('none'),
+  });
   const wsQuery = z.object({
     voice,
     speed: speedSchema(true).default(1.0),
@@ -92,6 +102,7 @@ export function createSchemas(options: SchemaOptions) {
     format,
     first_chunk: firstChunk.default('auto'),
     encoding: z.enum(['binary', 'json'], { error: "must be 'binary' or 'json'" }).default('binary'),
+    timestamps: timestamps.default('none'),
     api_key: z.string().optional(),
   });
   const wsMessage = z.discriminatedUnion(
@@ -102,7 +113,7 @@ export function createSchemas(options: SchemaOptions) {
         text: textSchema(options.maxTextChars, { allowEmpty: true }),
       }),
       z.strictObject({ type: z.literal('flush') }),
-      z.strictObject({ type: z.literal('cancel') }),
+      z.strictObject({ type: z.literal('cancel'), played_s: playedS.optional() }),
       z.strictObject({ type: z.literal('end') }),
       z.strictObject({
         type: z.literal('config'),
@@ -111,7 +122,7 @@ export function createSchemas(options: SchemaOptions) {
       }),
       z.strictObject({
         type: z.literal('playback'),
-        played_s: z.number({ error: 'must be a number of seconds' }).finite().min(0, 'must be ≥ 0'),
+        played_s: playedS,
       }),
     ],
     { error: "type: must be one of 'text', 'flush', 'cancel', 'end', 'config', 'playback'" },

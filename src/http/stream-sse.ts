@@ -28,10 +28,10 @@ type Events = AsyncIterator<TtsSessionEvent>;
 async function pump(
   stream: SSEStreamingApi,
   it: Events,
-  format: AudioFormat,
-  heartbeatMs: number,
+  options: { format: AudioFormat; heartbeatMs: number; words: boolean },
   first?: TtsSessionEvent,
 ): Promise<PumpResult> {
+  const { format, heartbeatMs } = options;
   stream.onAbort(() => void it.return?.());
   // A comment line now and then: proxies and browsers drop an SSE stream that stays silent.
   const heartbeat = setInterval(
@@ -47,7 +47,7 @@ async function pump(
         result.durationS += ev.source.durationS;
         result.generationS += ev.source.timings.generationS;
       }
-      await stream.writeSSE(sseMessage(ev));
+      await stream.writeSSE(sseMessage(ev, options.words));
     }
   } finally {
     clearInterval(heartbeat);
@@ -56,13 +56,16 @@ async function pump(
   return result;
 }
 
-function sseMessage(ev: WireEvent): { event: string; data: string } {
+/** `words`: the client asked for word timestamps (`timestamps: "word"`). */
+function sseMessage(ev: WireEvent, words: boolean): { event: string; data: string } {
   switch (ev.type) {
-    case 'audio':
+    case 'audio': {
+      const timed = words ? { words: ev.source.words } : {};
       return {
         event: 'audio',
-        data: JSON.stringify({ ...ev.header, audio_base64: toBase64(ev.bytes) }),
+        data: JSON.stringify({ ...ev.header, ...timed, audio_base64: toBase64(ev.bytes) }),
       };
+    }
     case 'flushed':
       return { event: 'flushed', data: '{}' };
     case 'error':
@@ -92,7 +95,12 @@ export function streamSseRoutes(
       );
     }
     return streamSSE(c, async (stream) => {
-      await pump(stream, session[Symbol.asyncIterator](), q.format, deps.config.sseHeartbeatMs);
+      const options = {
+        format: q.format,
+        heartbeatMs: deps.config.sseHeartbeatMs,
+        words: q.timestamps === 'word',
+      };
+      await pump(stream, session[Symbol.asyncIterator](), options);
       if (!stream.aborted)
         await stream.writeSSE({ event: 'ended', data: JSON.stringify({ session_id: session.id }) });
     });
@@ -130,7 +138,12 @@ export function streamSseRoutes(
     }
     return streamSSE(c, async (stream) => {
       try {
-        const result = await pump(stream, it, body.format, deps.config.sseHeartbeatMs, first);
+        const options = {
+          format: body.format,
+          heartbeatMs: deps.config.sseHeartbeatMs,
+          words: body.timestamps === 'word',
+        };
+        const result = await pump(stream, it, options, first);
         if (!stream.aborted) {
           await stream.writeSSE({
             event: 'done',

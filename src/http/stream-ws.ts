@@ -51,7 +51,8 @@ async function pumpAudio(
     touch();
     if (ev.type === 'audio') {
       await drained(ws);
-      sendAudio(ws, q, { type: 'audio', ...ev.header }, ev.bytes);
+      const words = q.timestamps === 'word' ? { words: ev.source.words } : {};
+      sendAudio(ws, q, { type: 'audio', ...ev.header, ...words }, ev.bytes);
     } else if (ev.type === 'audio_end') {
       sendAudio(ws, q, { type: 'audio_end', format: ev.format }, ev.bytes);
     } else {
@@ -164,7 +165,7 @@ function socketHandlers(deps: WsDeps, q: WsQuery, session: TtsSession): WSEvents
         if (verdict === 'close') ws.close(1008, 'message rate limit exceeded');
         return;
       }
-      handleMessage(deps, ws, session, evt.data);
+      handleMessage(deps, ws, session, q, evt.data);
     },
     onClose: () => {
       clearInterval(idleTimer);
@@ -219,7 +220,20 @@ function start(deps: WsDeps, ws: Ws, q: WsQuery, session: TtsSession, touch: () 
   );
 }
 
-function handleMessage(deps: WsDeps, ws: Ws, session: TtsSession, data: unknown): void {
+/**
+ * `cancelled`, as before unless asked for more: with `played_s` (or with timestamps on) it says
+ * which part of the turn was heard and which was not.
+ */
+function cancel(ws: Ws, session: TtsSession, q: WsQuery, playedS: number | undefined): void {
+  const split = session.cancel(playedS);
+  if (playedS === undefined && q.timestamps !== 'word') sendJson(ws, { type: 'cancelled' });
+  else {
+    const { spokenText, unspokenText } = split;
+    sendJson(ws, { type: 'cancelled', spoken_text: spokenText, unspoken_text: unspokenText });
+  }
+}
+
+function handleMessage(deps: WsDeps, ws: Ws, session: TtsSession, q: WsQuery, data: unknown): void {
   if (typeof data !== 'string') {
     sendJson(ws, {
       type: 'error',
@@ -253,8 +267,7 @@ function handleMessage(deps: WsDeps, ws: Ws, session: TtsSession, data: unknown)
         session.flush();
         break;
       case 'cancel':
-        session.cancel();
-        sendJson(ws, { type: 'cancelled' });
+        cancel(ws, session, q, msg.played_s);
         break;
       case 'end':
         session.end();

@@ -9,6 +9,7 @@ import type { ModelFiles } from './model-files.js';
 import { loadOnnxTtsModel, type OnnxTtsModel } from './onnx.js';
 import { concatChunks, trimChunk } from './trim.js';
 import { loadVoiceTables, resolveVoice, styleRow } from './voices.js';
+import { alignChunkWords, wordSpans, type WordSpan } from './word-spans.js';
 
 export class SynthesisInputError extends Error {
   readonly code: 'invalid_voice' | 'invalid_text';
@@ -23,6 +24,8 @@ export interface ChunkInfo {
   readonly text: string;
   /** Samples this chunk contributed after the upstream 5000-sample trim. */
   readonly samples: number;
+  /** Its words' timings (from the start of its trimmed audio); empty without a `duration` output. */
+  readonly words: readonly WordSpan[];
 }
 
 export interface SynthesisOutput {
@@ -30,6 +33,10 @@ export interface SynthesisOutput {
   chunks: ChunkInfo[];
   frontendMs: number;
   inferenceMs: number;
+  /** Time spent mapping the durations to words (part of neither figure above). */
+  wordsMs: number;
+  /** The graph's `duration` output (frames per token) for the last chunk, when it has one. */
+  durations: BigInt64Array | null;
 }
 
 export class KittenSynthesizer {
@@ -71,14 +78,19 @@ export class KittenSynthesizer {
     const infos: ChunkInfo[] = [];
     let frontendMs = 0;
     let inferenceMs = 0;
+    let wordsMs = 0;
+    let durations: BigInt64Array | null = null;
     for (const chunk of planChunks(text, { normalize })) {
       const out = await this.synthesizeChunk(chunk, voice, speed, phonemizer);
       pieces.push(out.samples);
       infos.push(...out.chunks);
       frontendMs += out.frontendMs;
       inferenceMs += out.inferenceMs;
+      wordsMs += out.wordsMs;
+      durations = out.durations;
     }
-    return { samples: concatChunks(pieces), chunks: infos, frontendMs, inferenceMs };
+    const samples = concatChunks(pieces);
+    return { samples, chunks: infos, frontendMs, inferenceMs, wordsMs, durations };
   }
 
   /** One planned chunk (an exact model input string from planChunks): phonemes, inference, trim. */
@@ -93,13 +105,17 @@ export class KittenSynthesizer {
     const front = await frontendChunk(chunk, phonemizer, table.rows);
     const t1 = performance.now();
     const out = await this.model.run(front.inputIds, styleRow(table, front.text), effectiveSpeed);
-    const inferenceMs = performance.now() - t1;
+    const t2 = performance.now();
     const samples = trimChunk(out.waveform);
+    const aligned = await alignChunkWords(chunk, front.phonemes, (t) => phonemizer.phonemize(t));
+    const words = wordSpans(aligned, front.phonemes, out.durations, samples.length);
     return {
       samples,
-      chunks: [{ text: chunk, samples: samples.length }],
+      chunks: [{ text: chunk, samples: samples.length, words }],
       frontendMs: t1 - t0,
-      inferenceMs,
+      inferenceMs: t2 - t1,
+      wordsMs: performance.now() - t2,
+      durations: out.durations,
     };
   }
 

@@ -9,6 +9,7 @@ import { loadConfig } from '../config.js';
 import { PoolEngine } from '../engine/pool-engine.js';
 import { WorkerPool } from '../engine/pool.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
+import { timedWords, type Word } from '../engine/word-timings.js';
 import type { HubOptions } from '../kitten/hub/hub.js';
 import { DEFAULT_MODEL_ID } from '../kitten/hub/model-registry.js';
 import { createModelStore } from '../kitten/hub/model-store.js';
@@ -96,6 +97,19 @@ export class KittenTTS {
   async generate(text: string, options: GenerateOptions = {}): Promise<Float32Array> {
     const result = await this.engine.synthesize(this.request(text, options));
     return result.samples;
+  }
+
+  /**
+   * As generate, with each word's timing: `{text, start, end}` in seconds from the start of the
+   * audio, `chars` (where the word is in `text`) and `shared` (espeak said it together with its
+   * neighbours) as README "Word timestamps" describes them.
+   */
+  async generateWithTimestamps(
+    text: string,
+    options: GenerateOptions = {},
+  ): Promise<{ samples: Float32Array; words: Word[] }> {
+    const result = await this.engine.synthesize(this.request(text, options));
+    return { samples: result.samples, words: timedWords(result.chunks, text) };
   }
 
   private request(text: string, options: GenerateOptions): SynthesisRequest {

@@ -1,6 +1,7 @@
 // What a TtsSession hands its consumer (the events every door translates to its wire format), the
 // stats record for each synthesis, and the errors its methods throw.
 import type { Synthesis } from '../engine/engine.js';
+import { timedWords, type Word } from '../engine/word-timings.js';
 import { BadRequestError, GatewayError, type ErrorCode } from '../errors.js';
 
 export interface AudioEvent {
@@ -13,6 +14,8 @@ export interface AudioEvent {
   readonly durationS: number;
   readonly sampleRateHz: number;
   readonly timings: Synthesis['timings'];
+  /** Its words, timed from the start of this audio, `chars` in `text`. */
+  readonly words: readonly Word[];
 }
 
 /** All audio of a flush (or end) has been delivered before this event. */
@@ -72,7 +75,8 @@ export class SessionEndedError extends BadRequestError {
 
 export function audioEventOf(seq: number, text: string, s: Synthesis): AudioEvent {
   const { samples, durationS, sampleRateHz, timings } = s;
-  return { type: 'audio', seq, text, samples, durationS, sampleRateHz, timings };
+  const words = timedWords(s.chunks, text);
+  return { type: 'audio', seq, text, samples, durationS, sampleRateHz, timings, words };
 }
 
 /** The error a failed chunk stands for, as a door rethrows it (status, code, Retry-After kept). */

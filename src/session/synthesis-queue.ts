@@ -94,6 +94,11 @@ export class SynthesisQueue {
     return seqs;
   }
 
+  /** Text of every sentence not delivered yet (queued, running or finished and held), in order. */
+  undeliveredTexts(): string[] {
+    return this.items.flatMap((item) => (item.kind === 'chunk' ? [item.text] : []));
+  }
+
   /** A `flushed` event, delivered after everything queued before it. */
   markFlushed(): void {
     this.turnOpen = true;

@@ -2,6 +2,7 @@
 // pieces, each finished sentence is scheduled by its playback deadline, and audio leaves in order.
 import { randomUUID } from 'node:crypto';
 import type { SessionEngine } from '../engine/engine.js';
+import { splitTurn, type DeliveredAudio, type TurnSplit } from './barge-in.js';
 import { Mutex } from './mutex.js';
 import { PlaybackClock } from './playback-clock.js';
 import { Segmenter } from './segmenter.js';
@@ -18,6 +19,9 @@ import {
   type ResolvedTtsSessionOptions,
   type TtsSessionOptions,
 } from './tts-session-options.js';
+
+/** Delivered chunks a turn remembers with their words (older ones: text and duration only). */
+const MAX_TURN_ENTRIES = 64;
 
 /** Headroom a word cut keeps for queueing and delivery (seconds). */
 const WORD_CUT_MARGIN_S = 0.5;
@@ -49,6 +53,8 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   private waiters: Array<() => void> = [];
 
   private readonly clock: PlaybackClock;
+  /** Audio handed to the consumer since the last `flushed` (what a barge-in cuts). */
+  private turnAudio: DeliveredAudio[] = [];
 
   constructor(
     private readonly engine: SessionEngine,
@@ -153,11 +159,19 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     return seqs;
   }
 
-  /** Barge-in: drops buffered text and every undelivered chunk; in-flight results are discarded. */
-  cancel(): void {
+  /**
+   * Barge-in: drops buffered text and every undelivered chunk; in-flight results are discarded.
+   * Returns the turn's text cut after `playedS` seconds of its delivered audio (undefined: all of
+   * it was heard): what the listener heard, and everything else, the dropped text included.
+   */
+  cancel(playedS?: number): TurnSplit {
+    const pending = [...this.queue.undeliveredTexts(), this.segmenter.bufferedText.trim()];
+    const split = splitTurn(this.turnAudio, pending, playedS);
+    this.turnAudio = [];
     this.segmenter.reset();
     this.cancelEpoch++;
     this.queue.clear();
+    return split;
   }
 
   /** New voice/speed for text pushed from now on (the unfinished sentence included). */
@@ -255,9 +269,26 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     for (;;) {
       if (stop()) return undefined;
       const ev = this.queue.take();
+      if (ev?.type === 'flushed') this.turnAudio = [];
+      if (ev?.type === 'audio') this.noteDelivered(ev);
       if (ev !== undefined) return ev;
       if (this.closed || (this.ended && this.queue.isEmpty)) return undefined;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  /** Keeps what a barge-in needs of delivered audio: text, duration, words (never the samples). */
+  private noteDelivered({ text, durationS, words }: DeliveredAudio): void {
+    this.turnAudio.push({ text, durationS, words });
+    // A turn that never flushes (a book read aloud) keeps the words of its recent audio only: the
+    // older audio becomes one entry of text and duration.
+    if (this.turnAudio.length > MAX_TURN_ENTRIES) {
+      const [a, b] = this.turnAudio.splice(0, 2) as [DeliveredAudio, DeliveredAudio];
+      this.turnAudio.unshift({
+        text: `${a.text} ${b.text}`,
+        durationS: a.durationS + b.durationS,
+        words: [],
+      });
     }
   }
 

@@ -1,8 +1,12 @@
 // The synthesis cache on its own: the byte bound, LRU order, single flight, and "off".
 import { describe, expect, it } from 'vitest';
-import { SynthesisCache } from '../../src/engine/synthesis-cache.js';
+import { SynthesisCache, type CachedChunk } from '../../src/engine/synthesis-cache.js';
 
-const audio = (n: number, value = 0.5) => new Float32Array(n).fill(value);
+const audio = (n: number, value = 0.5) => chunk(new Float32Array(n).fill(value));
+const chunk = (samples: Float32Array, words: CachedChunk['words'] = []) => ({
+  audio: samples,
+  words,
+});
 
 describe('SynthesisCache', () => {
   it('keeps its bytes within the bound under a stream of distinct phrases, evicting the oldest', async () => {
@@ -21,22 +25,22 @@ describe('SynthesisCache', () => {
 
   it('returns a copy equal to what the miss made, which the caller may change freely', async () => {
     const cache = new SynthesisCache(1 << 20);
-    const first = await cache.get('k', async () => Float32Array.of(1, 2, 3));
+    const first = await cache.get('k', async () => chunk(Float32Array.of(1, 2, 3)));
     first.audio.fill(0);
-    const second = await cache.get('k', async () => Float32Array.of(9));
-    expect(second).toEqual({ audio: Float32Array.of(1, 2, 3), hit: true });
+    const second = await cache.get('k', async () => chunk(Float32Array.of(9)));
+    expect(second).toEqual({ audio: Float32Array.of(1, 2, 3), words: [], hit: true });
   });
 
   it('runs identical chunks asked for at once a single time and gives every asker the audio', async () => {
     const cache = new SynthesisCache(1 << 20);
     let runs = 0;
-    let finish: (a: Float32Array) => void = () => {};
+    let finish: (a: CachedChunk) => void = () => {};
     const make = () => {
       runs++;
-      return new Promise<Float32Array>((r) => (finish = r));
+      return new Promise<CachedChunk>((r) => (finish = r));
     };
     const askers = Array.from({ length: 20 }, () => cache.get('same sentence', make));
-    finish(Float32Array.of(0.25, 0.5));
+    finish(chunk(Float32Array.of(0.25, 0.5)));
     const results = await Promise.all(askers);
     expect(runs).toBe(1);
     expect(results.map((r) => [...r.audio])).toEqual(Array(20).fill([0.25, 0.5]));
@@ -46,11 +50,11 @@ describe('SynthesisCache', () => {
   it('lets a waiter make its own audio when the synthesis it waited on failed', async () => {
     const cache = new SynthesisCache(1 << 20);
     let fail: (e: Error) => void = () => {};
-    const first = cache.get('k', () => new Promise<Float32Array>((_, reject) => (fail = reject)));
-    const second = cache.get('k', async () => Float32Array.of(7));
+    const first = cache.get('k', () => new Promise<CachedChunk>((_, reject) => (fail = reject)));
+    const second = cache.get('k', async () => chunk(Float32Array.of(7)));
     fail(new Error('aborted'));
     await expect(first).rejects.toThrow('aborted');
-    expect(await second).toEqual({ audio: Float32Array.of(7), hit: false });
+    expect(await second).toEqual({ audio: Float32Array.of(7), words: [], hit: false });
   });
 
   it('does nothing when off (0 bytes): every ask makes its audio, nothing is held', async () => {
@@ -60,6 +64,18 @@ describe('SynthesisCache', () => {
     expect(runs).toBe(3);
     expect(cache.enabled).toBe(false);
     expect(cache.stats()).toEqual({ hits: 0, misses: 0, evictions: 0, bytes: 0, entries: 0 });
+  });
+
+  it('gives the words of a miss back on every hit, equal and in order', async () => {
+    const cache = new SynthesisCache(1 << 20);
+    const words = [
+      { text: 'one', from: 0, to: 3, startSample: 600, endSample: 4200 },
+      { text: 'two', from: 4, to: 7, startSample: 4800, endSample: 9000, sharedWith: 1 },
+    ];
+    const miss = await cache.get('k', async () => chunk(audio(10).audio, words));
+    const hit = await cache.get('k', async () => chunk(audio(10).audio, []));
+    expect(miss.words).toEqual(words);
+    expect(hit).toMatchObject({ hit: true, words });
   });
 
   it('never holds a chunk larger than the whole bound', async () => {

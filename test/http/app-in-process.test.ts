@@ -23,7 +23,7 @@ class FakeAppEngine extends FakeEngine implements Engine {
   }
   async synthesizeEach(request: SynthesisRequest, onChunk: ChunkSink) {
     const { samples, ...summary } = await this.synthesize(request);
-    onChunk(samples, 0);
+    onChunk(samples, 0, summary.chunks[0]?.words ?? []);
     return summary;
   }
   async ensureModel(modelId: string): Promise<number> {

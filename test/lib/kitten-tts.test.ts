@@ -86,6 +86,44 @@ describe('KittenTTS library', () => {
     expect(untrimmed(hugo)).toBeLessThan(untrimmed(bella));
   });
 
+  it('times each word of the audio generate makes with generateWithTimestamps', async () => {
+    const text = 'Hello world! This is a test.';
+    const [plain, timed] = await Promise.all([
+      tts.generate(text, { voice: 'Jasper' }),
+      tts.generateWithTimestamps(text, { voice: 'Jasper' }),
+    ]);
+    expect(Buffer.from(timed.samples.buffer).equals(Buffer.from(plain.buffer))).toBe(true);
+    expect(timed.words.map((w) => w.text)).toEqual(['hello', 'world', 'this', 'is', 'a', 'test']);
+    expect(timed.words.map((w) => text.slice(...w.chars!))).toEqual(['Hello', 'world', 'This', 'is', 'a', 'test']); // prettier-ignore
+    for (const [i, w] of timed.words.entries())
+      expect(w.start).toBeGreaterThanOrEqual(timed.words[i - 1]?.end ?? 0);
+    expect(timed.words.at(-1)!.end).toBeLessThanOrEqual(timed.samples.length / 24000);
+  });
+
+  it('moves the times with the speed and the voice speed prior as the audio moves', async () => {
+    const text = 'The quick brown fox jumps over the lazy dog.';
+    const runs = await Promise.all(
+      [
+        ['Jasper', 0.5],
+        ['Jasper', 1],
+        ['Jasper', 2],
+        ['Hugo', 1],
+      ].map(([voice, speed]) =>
+        tts.generateWithTimestamps(text, { voice: voice as string, speed: speed as number }),
+      ),
+    );
+    const [slow, normal, fast, hugo] = runs as [(typeof runs)[0], (typeof runs)[0], (typeof runs)[0], (typeof runs)[0]]; // prettier-ignore
+    for (const [i, w] of normal.words.entries()) {
+      expect(slow.words[i]!.end).toBeGreaterThan(w.end);
+      expect(fast.words[i]!.end).toBeLessThan(w.end);
+    }
+    // Hugo's prior (0.9) against Jasper's (0.8): the words end earlier exactly when the audio does.
+    const lastEnd = (r: typeof normal) => r.words.at(-1)!.end;
+    expect(Math.sign(lastEnd(hugo) - lastEnd(normal))).toBe(
+      Math.sign(hugo.samples.length - normal.samples.length),
+    );
+  });
+
   it('rejects an unknown voice and an unknown model clearly', async () => {
     await expect(tts.generate('Hi.', { voice: 'Nobody' })).rejects.toThrow(/Nobody/);
     await expect(KittenTTS.load('kitten-tts-mini', { cacheDir, offline: true })).rejects.toThrow(

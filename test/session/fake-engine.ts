@@ -1,6 +1,7 @@
 // An in-test SessionEngine (no worker pool): deterministic audio per text, finished by hand
 // (complete/fail) or after a delay, counting what is in flight at once, on a clock the test sets.
 import type { SessionEngine, Synthesis, SynthesisRequest } from '../../src/engine/engine.js';
+import type { WordSpan } from '../../src/engine/protocol.js';
 
 export interface FakeCall {
   readonly request: SynthesisRequest;
@@ -45,7 +46,13 @@ export class FakeEngine implements SessionEngine {
             samples,
             sampleRateHz: 24000,
             durationS: samples.length / 24000,
-            chunks: [{ text: request.text, samples: samples.length }],
+            chunks: [
+              {
+                text: request.text,
+                samples: samples.length,
+                words: fakeWords(request.text, samples.length),
+              },
+            ],
             timings: {
               loadS: 0,
               generationS: 0.01,
@@ -92,4 +99,17 @@ export class FakeEngine implements SessionEngine {
 /** Lets pending promise callbacks (settle → pump → notify) run. */
 export async function tick(times = 5): Promise<void> {
   for (let i = 0; i < times; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+/** Each whitespace-separated word of `text` gets an equal share of the chunk's samples. */
+export function fakeWords(text: string, samples: number): WordSpan[] {
+  const found = [...text.matchAll(/\S+/g)];
+  const each = Math.floor(samples / Math.max(1, found.length));
+  return found.map((m, i) => ({
+    text: m[0],
+    from: m.index,
+    to: m.index + m[0].length,
+    startSample: i * each,
+    endSample: (i + 1) * each,
+  }));
 }

@@ -46,3 +46,24 @@ export function symbolsToIds(text: string): number[] {
 export function textToIds(phonemes: string): number[] {
   return [PAD_ID, ...symbolsToIds(retokenize(phonemes)), END_ID, PAD_ID];
 }
+
+/**
+ * For each id textToIds(phonemes) makes, the UTF-16 offset in `phonemes` of the character it came
+ * from, or -1 for the pads, the end mark and the spaces retokenize puts between tokens (word
+ * timings map the model's per-token durations back to the phonemizer's words through this).
+ */
+export function idSources(phonemes: string): Int32Array {
+  const sources: number[] = [-1];
+  let first = true;
+  for (const match of phonemes.matchAll(TOKEN_RE)) {
+    if (!first) sources.push(-1);
+    first = false;
+    let offset = match.index;
+    for (const ch of match[0]) {
+      if (SYMBOL_IDS.has(ch)) sources.push(offset);
+      offset += ch.length;
+    }
+  }
+  sources.push(-1, -1);
+  return Int32Array.from(sources);
+}

@@ -71,3 +71,22 @@ export function restorePunctuation(phonemized: string[], marks: readonly Mark[])
   }
   return out[0] ?? '';
 }
+
+const MARK_CHARS = new Set(MARKS);
+
+/** One of phonemizer's punctuation marks (they separate words in its output as in its input). */
+export function isMark(ch: string): boolean {
+  return MARK_CHARS.has(ch);
+}
+
+/** Where preservePunctuation's pieces lie in `line`: [from, to) UTF-16 offsets, none empty. */
+export function pieceRanges(line: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  let at = 0;
+  for (const mark of line.matchAll(MARKS_RE)) {
+    if (mark.index > at) ranges.push([at, mark.index]);
+    at = mark.index + mark[0].length;
+  }
+  if (line.length > at) ranges.push([at, line.length]);
+  return ranges;
+}

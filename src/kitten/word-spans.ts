@@ -1,0 +1,364 @@
+// Word timings from the model's `duration` output (frames per input token, 600 samples a frame):
+// each word of a chunk's text is mapped to the phonemizer's words, those to their tokens, and the
+// tokens' frames to samples, then cut by the per-chunk trim. Speed and the voices' speed priors
+// are already in the durations (the graph divides by the speed it gets).
+//
+// Mapping text words to espeak's words, piece by piece (the text between punctuation marks, as the
+// phonemizer cuts it): the same number on both sides pairs them in order. Otherwise each text word
+// is phonemized alone: words whose phonemes match espeak's exactly are paired from both ends, and
+// the words left over in the middle are paired by their word counts when those add up; when they
+// do not (espeak merged words), they share one span and say so (`sharedWith`) — never a guess.
+import { PY_WHITESPACE_CLASS } from './frontend/chunk.js';
+import { isMark, pieceRanges } from './frontend/phonemize/punctuation.js';
+import { idSources } from './frontend/tokenize.js';
+
+export const SAMPLES_PER_FRAME = 600;
+
+export interface WordSpan {
+  /** The word as written in the chunk's text. */
+  readonly text: string;
+  /** Where it is in the chunk's text: [from, to) UTF-16 offsets. */
+  readonly from: number;
+  readonly to: number;
+  /** Samples from the start of the chunk's (trimmed) audio. */
+  readonly startSample: number;
+  readonly endSample: number;
+  /**
+   * Set when espeak merged this word with its neighbours: the chunk index of the group's first
+   * word. Every word of a group has the group's span.
+   */
+  readonly sharedWith?: number;
+}
+
+/** A text word and the characters of the phonemizer's output it was said as. */
+export interface AlignedWord {
+  readonly text: string;
+  readonly from: number;
+  readonly to: number;
+  /** [pFrom, pTo): UTF-16 offsets in the phonemizer's output. */
+  readonly pFrom: number;
+  readonly pTo: number;
+  readonly sharedWith?: number;
+}
+
+type Phonemize = (text: string) => Promise<string>;
+type Range = readonly [number, number];
+interface Written {
+  readonly text: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+const WORD_RE = new RegExp(`[^${PY_WHITESPACE_CLASS}]+`, 'gu');
+const SPACE_RE = /\s/u;
+
+function textWords(chunk: string, [from, to]: Range): Written[] {
+  const piece = chunk.slice(from, to);
+  return [...piece.matchAll(WORD_RE)].map((m) => ({
+    text: m[0],
+    from: from + m.index,
+    to: from + m.index + m[0].length,
+  }));
+}
+
+/** The phonemizer's words in its output: runs of neither whitespace nor punctuation marks. */
+export function phonemeWordRanges(phonemes: string): Range[] {
+  const ranges: Array<[number, number]> = [];
+  let start = -1;
+  for (let i = 0; i <= phonemes.length; i++) {
+    const ch = phonemes[i];
+    const inWord = ch !== undefined && !SPACE_RE.test(ch) && !isMark(ch);
+    if (inWord && start < 0) start = i;
+    else if (!inWord && start >= 0) {
+      ranges.push([start, i]);
+      start = -1;
+    }
+  }
+  return ranges;
+}
+
+const splitWords = (phonemes: string) => phonemes.split(/\s+/u).filter((w) => w !== '');
+
+/** Maps every word of `chunk` to the part of `phonemes` (the phonemizer's output for it) it became. */
+export async function alignChunkWords(
+  chunk: string,
+  phonemes: string,
+  phonemize: Phonemize,
+): Promise<AlignedWord[]> {
+  const ranges = phonemeWordRanges(phonemes);
+  const words: AlignedWord[] = [];
+  let base = 0;
+  for (const range of pieceRanges(chunk)) {
+    const said = splitWords(await phonemize(chunk.slice(range[0], range[1])));
+    const at = ranges.slice(base, base + said.length);
+    // The output is not the sum of its pieces: the whole chunk is one shared span, below.
+    if (at.length < said.length || said.some((w, i) => phonemes.slice(...at[i]!) !== w)) break;
+    const written = textWords(chunk, range);
+    const pieceWords = await alignPiece(written, said, phonemize);
+    words.push(...pieceWords.map((w) => place(w, at, words.length)));
+    base += said.length;
+  }
+  if (base === ranges.length && words.length > 0) return words;
+  const all = pieceRanges(chunk).flatMap((r) => textWords(chunk, r));
+  const [pFrom, pTo] = [ranges[0]?.[0] ?? 0, ranges.at(-1)?.[1] ?? 0];
+  return all.map((w) => ({ ...w, pFrom, pTo, sharedWith: 0 }));
+}
+
+/** A piece-level alignment placed in the whole output (offsets) and chunk (group indices). */
+function place(w: PieceWord, at: readonly Range[], index: number): AlignedWord {
+  const { text, from, to } = w.written;
+  const start = at[w.first];
+  const end = at[w.last - 1];
+  let pFrom = start === undefined ? (at[w.first - 1]?.[1] ?? at[0]?.[0] ?? 0) : start[0];
+  let pTo = end === undefined || w.last <= w.first ? pFrom : end[1];
+  if (w.cut) [pFrom, pTo] = [start![0] + w.cut[0], start![0] + w.cut[1]];
+  const shared = w.sharedWith === undefined ? {} : { sharedWith: index + w.sharedWith };
+  return { text, from, to, pFrom, pTo, ...shared };
+}
+
+/** A text word of a piece and espeak's words [first, last) of that piece (or a cut of one). */
+interface PieceWord {
+  readonly written: Written;
+  readonly first: number;
+  readonly last: number;
+  /** Within espeak's word `first`: [from, to) offsets (an exactly split merge). */
+  readonly cut?: Range;
+  /** Piece index of the group's first word. */
+  readonly sharedWith?: number;
+}
+
+const MAX_MERGE = 4;
+const STRESS = /[\u02c8\u02cc]/gu;
+const unstressed = (s: string) => s.replace(STRESS, '');
+
+async function alignPiece(
+  written: readonly Written[],
+  said: readonly string[],
+  phonemize: Phonemize,
+): Promise<PieceWord[]> {
+  if (written.length === said.length)
+    return written.map((w, i) => ({ written: w, first: i, last: i + 1 }));
+  const alone = await Promise.all(written.map(async (w) => splitWords(await phonemize(w.text))));
+  return alignByCost(written, said, alone);
+}
+
+/** Normalized edit distance of two phoneme strings, stress marks left out. */
+function distance(a: string, b: string): number {
+  const x = unstressed(a);
+  const y = unstressed(b);
+  if (x === y) return 0;
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++)
+      row.push(
+        Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1)),
+      );
+    prev = row;
+  }
+  return prev[y.length]! / Math.max(x.length, y.length);
+}
+
+type Step = {
+  readonly i: number;
+  readonly j: number;
+  readonly words: number;
+  readonly said: number;
+};
+
+/**
+ * Least-cost pairing of text words (phonemized alone) with espeak's words of the whole piece: a
+ * word as its own phonemes (k ≥ 0 espeak words), or 2–4 words merged into one espeak word; an
+ * espeak word or a text word left unpaired costs most.
+ */
+function alignByCost(
+  written: readonly Written[],
+  said: readonly string[],
+  alone: ReadonlyArray<readonly string[]>,
+): PieceWord[] {
+  const n = written.length;
+  const m = said.length;
+  const cost = Array.from({ length: n + 1 }, () => new Float64Array(m + 1).fill(Infinity));
+  const back: Array<Array<Step | undefined>> = Array.from({ length: n + 1 }, () => []);
+  cost[0]![0] = 0;
+  const relax = (step: Step, c: number) => {
+    const [ni, nj] = [step.i + step.words, step.j + step.said];
+    const total = cost[step.i]![step.j]! + c;
+    if (total < cost[ni]![nj]!) {
+      cost[ni]![nj] = total;
+      back[ni]![nj] = step;
+    }
+  };
+  for (let i = 0; i <= n; i++) {
+    for (let j = 0; j <= m; j++) {
+      if (cost[i]![j] === Infinity) continue;
+      if (j < m) relax({ i, j, words: 0, said: 1 }, 1);
+      if (i === n) continue;
+      relax({ i, j, words: 1, said: 0 }, alone[i]!.length === 0 ? 0 : 1);
+      const k = alone[i]!.length;
+      if (k > 0 && j + k <= m)
+        relax(
+          { i, j, words: 1, said: k },
+          distance(alone[i]!.join(''), said.slice(j, j + k).join('')),
+        );
+      if (k !== 1 && j < m)
+        relax({ i, j, words: 1, said: 1 }, 0.5 + distance(alone[i]!.join(''), said[j]!));
+      for (let a = 2; a <= MAX_MERGE && i + a <= n && j < m; a++) {
+        const merged = alone
+          .slice(i, i + a)
+          .flat()
+          .join('');
+        relax({ i, j, words: a, said: 1 }, 0.1 + distance(merged, said[j]!));
+      }
+    }
+  }
+  const steps: Step[] = [];
+  for (let i = n, j = m; i > 0 || j > 0;) {
+    const step = back[i]![j]!;
+    steps.unshift(step);
+    [i, j] = [step.i, step.j];
+  }
+  return steps.flatMap((step) => wordsOf(step, written, said, alone));
+}
+
+function wordsOf(
+  step: Step,
+  written: readonly Written[],
+  said: readonly string[],
+  alone: ReadonlyArray<readonly string[]>,
+): PieceWord[] {
+  const { i, j } = step;
+  const first = j;
+  const last = j + step.said;
+  if (step.words === 0) return [];
+  if (step.words === 1) return [{ written: written[i]!, first, last }];
+  const group = written.slice(i, i + step.words);
+  const parts = alone.slice(i, i + step.words).map((a) => a.join(''));
+  const cuts = exactCuts(said[j]!, parts) ?? consonantCuts(said[j]!, parts);
+  if (cuts) return group.map((w, k) => ({ written: w, first, last, cut: cuts[k]! }));
+  return group.map((w) => ({ written: w, first, last, sharedWith: i }));
+}
+
+/**
+ * Where a merged espeak word splits into its text words, where its phonemes show it: the words
+ * said alone, stress marks aside, are found at its start and end, and at most one word is left
+ * for what lies between (`do not` → `duːnˌɑːt` = `duː` + `nɑːt`; `of the` → `əvðə` = ? + `ðə`).
+ * Otherwise undefined: the words share the span.
+ */
+function exactCuts(merged: string, parts: readonly string[]): Range[] | undefined {
+  // Offsets in `merged` of each unstressed character, and one past the end.
+  const at: number[] = [];
+  let plain = '';
+  for (let i = 0; i < merged.length; i++) {
+    if (STRESS_CHAR.test(merged[i]!)) continue;
+    at.push(i);
+    plain += merged[i];
+  }
+  at.push(merged.length);
+  const bare = parts.map(unstressed);
+  let lo = 0;
+  let hi = plain.length;
+  let left = 0;
+  let right = bare.length;
+  while (left < right && plain.startsWith(bare[left]!, lo) && lo + bare[left]!.length <= hi)
+    lo += bare[left++]!.length;
+  while (right > left && plain.endsWith(bare[right - 1]!, hi) && hi - bare[right - 1]!.length >= lo)
+    hi -= bare[--right]!.length;
+  if (right - left > 1 || (right === left && lo !== hi)) return undefined;
+  if (right - left === 1 && lo === hi && bare[left] !== '') return undefined;
+  const cuts: Range[] = [];
+  let pos = 0;
+  for (let k = 0; k < bare.length; k++) {
+    const len = k === left && right > left ? hi - lo : bare[k]!.length;
+    // A stress mark before a syllable belongs to the word it starts.
+    const from = k === 0 ? 0 : cuts[k - 1]![1];
+    const to = k === bare.length - 1 ? merged.length : len === 0 ? from : at[pos + len - 1]! + 1;
+    cuts.push([from, to]);
+    pos += len;
+  }
+  return cuts;
+}
+
+const STRESS_CHAR = /[\u02c8\u02cc]/u;
+
+// Vowels, length and syllabic marks: what espeak reduces when it runs function words together.
+const VOWELISH = /[aeiouyæɐɑɒɔəɘɚɛɜɝɞɤɨɪɯɵøœɶʉʊʌʏᵻːˑ\u0329\u02c8\u02cc]/u;
+const isVowelish = (ch: string) => VOWELISH.test(ch);
+
+/**
+ * Where a merged word splits when only its vowels were reduced (`to be` → `təbi`, said alone
+ * `tuː` + `bˈiː`): its consonants are exactly the words' consonants in order, and the vowels
+ * between two words' consonants belong to the one that has vowels there said alone. Undefined
+ * when that leaves any doubt (a word without consonants, vowels on both sides or on neither).
+ */
+function consonantCuts(merged: string, parts: readonly string[]): Range[] | undefined {
+  const consonants = (s: string) => [...s].filter((ch) => !isVowelish(ch)).join('');
+  const counts = parts.map((p) => consonants(p).length);
+  if (counts.some((n) => n === 0) || consonants(merged) !== parts.map(consonants).join('')) return undefined; // prettier-ignore
+  // Offsets in `merged` of each consonant.
+  const at = [...merged].flatMap((ch, i) => (isVowelish(ch) ? [] : [i]));
+  const cuts: Range[] = [];
+  let from = 0;
+  let seen = 0;
+  for (let k = 0; k < parts.length - 1; k++) {
+    seen += counts[k]!;
+    const lastOwn = at[seen - 1]! + 1; // just after this word's last consonant
+    const nextOwn = at[seen]!; // the next word's first consonant
+    const trailing = isVowelish(parts[k]!.at(-1)!);
+    const leading = isVowelish(parts[k + 1]![0]!);
+    const between = merged.slice(lastOwn, nextOwn);
+    let cut: number;
+    if (trailing && !leading) cut = nextOwn;
+    else if (leading && !trailing) cut = lastOwn;
+    else if (!trailing && !leading && !/[^\u02c8\u02cc]/u.test(between)) cut = lastOwn;
+    else return undefined;
+    cuts.push([from, cut]);
+    from = cut;
+  }
+  cuts.push([from, merged.length]);
+  return cuts;
+}
+
+/**
+ * Samples of each aligned word: from its first token's first frame to its last token's last frame
+ * (token boundaries × 600), cut to the chunk's trimmed length. Spaces, marks and the pads belong to
+ * no word. Empty when the durations do not fit the tokens (a graph without `duration`).
+ */
+export function wordSpans(
+  words: readonly AlignedWord[],
+  phonemes: string,
+  durations: BigInt64Array | null,
+  trimmedSamples: number,
+): WordSpan[] {
+  const sources = idSources(phonemes);
+  if (durations === null || durations.length !== sources.length) return [];
+  const frameStart = new Float64Array(durations.length + 1);
+  for (let t = 0; t < durations.length; t++)
+    frameStart[t + 1] = frameStart[t]! + Number(durations[t]!);
+  // Tokens in the order of the characters they came from (sources only increase).
+  const tokens: number[] = [];
+  for (let t = 0; t < sources.length; t++) if (sources[t]! >= 0) tokens.push(t);
+  const firstAtOrAfter = (offset: number) => {
+    let [lo, hi] = [0, tokens.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sources[tokens[mid]!]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const clamp = (frames: number) => Math.min(frames * SAMPLES_PER_FRAME, trimmedSamples);
+  let cursor = 0;
+  return words.map((word) => {
+    const a = firstAtOrAfter(word.pFrom);
+    const b = firstAtOrAfter(word.pTo); // tokens [a, b) are the word's
+    // A word said as nothing (`--`) gets an empty span where the next sound starts.
+    const silentAt = a < tokens.length ? Math.max(cursor, clamp(frameStart[tokens[a]!]!)) : cursor;
+    const startSample = a < b ? clamp(frameStart[tokens[a]!]!) : silentAt;
+    const endSample = a < b ? clamp(frameStart[tokens[b - 1]! + 1]!) : silentAt;
+    cursor = Math.max(cursor, endSample);
+    const { text, from, to, sharedWith } = word;
+    const shared = sharedWith === undefined ? {} : { sharedWith };
+    return { text, from, to, startSample, endSample, ...shared };
+  });
+}
