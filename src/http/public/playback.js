@@ -2,7 +2,7 @@
 // gapless however they trickle in; a frame loop follows what is actually being heard (currentTime
 // less the output latency) to move the playhead, mark the playing word and count the seconds
 // heard, which is what a Stop reports as `played_s`.
-import { appendWords, highlightWords } from './captions.js';
+import { appendChunk, highlightWords } from './captions.js';
 import { $ } from './page.js';
 import { addChunk, createTimeline, endS, playedS, spanStart, wordAt } from './timeline.js';
 import { drawWaveform, peaksOf } from './waveform.js';
@@ -41,7 +41,7 @@ export function play(pb, header, buffer) {
   source.start(startS);
   pb.sources.push(source);
   const words = header.words ?? [];
-  appendWords(words, timeline.words.length);
+  appendChunk(header.text, words);
   const peaks = peaksOf(buffer);
   addChunk(timeline, { seq: header.seq, startS, durationS: buffer.duration, words, peaks });
   $('waveform').setAttribute(
