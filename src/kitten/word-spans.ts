@@ -282,7 +282,7 @@ function exactCuts(merged: string, parts: readonly string[]): Range[] | undefine
 const STRESS_CHAR = /[\u02c8\u02cc]/u;
 
 // Vowels, length and syllabic marks: what espeak reduces when it runs function words together.
-const VOWELISH = /[aeiouyæɐɑɒɔəɘɚɛɜɝɞɤɨɪɯɵøœɶʉʊʌʏᵻːˑ\u0329\u02c8\u02cc]/u;
+const VOWELISH = /[aeiouyæɐɑɒɔəɘɚɛɜɝɞɤɨɪɯɵøœɶʉʊʌʏᵻːˑ\u02c8\u02cc]|\u0329/u;
 const isVowelish = (ch: string) => VOWELISH.test(ch);
 
 /**

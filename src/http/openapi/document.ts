@@ -114,6 +114,7 @@ export function buildOpenApiDocument(deps: OpenApiDeps): OpenApiDocument {
     VoicesResponse: toJson(res.voicesResponse, 'output'),
     StatsResponse: toJson(res.statsResponse, 'output'),
     GenerateResponse: toJson(res.generateResponse, 'output'),
+    Word: toJson(res.word, 'output'),
     StreamStartResponse: toJson(res.streamStartResponse, 'output'),
     StreamChunkResponse: toJson(res.streamChunkResponse, 'output'),
     StreamEndResponse: toJson(res.streamEndResponse, 'output'),

@@ -52,6 +52,8 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   encoding:
     '`binary`: audio as a binary frame after each `audio` event; `json`: base64 inside the event.',
   flush: 'Synthesize everything buffered now, even without a sentence end.',
+  timestamps:
+    'Word timestamps: `true` (POST /api/generate) adds a top-level `words` list; `word` (streaming doors) adds `words` to every `audio` event, timed from the start of that chunk. See the Word schema.',
   session_id: 'The id POST /api/stream/start returned.',
   api_key: 'The API key, for WebSocket clients that cannot send headers.',
   id: 'A model id.',
@@ -60,7 +62,9 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
 
 export const DOCS_PROTOCOLS = [
   'Streaming: text is segmented into sentences as it arrives; each finished sentence is synthesized at once and its audio delivered in order (`seq` 0, 1, 2, …).',
-  'WebSocket (`GET /api/stream/ws`): send JSON text frames `{"type":"text","text":"…"}`, `{"type":"flush"}`, `{"type":"cancel"}`, `{"type":"end"}`, `{"type":"config","voice":"…","speed":1.2}`. The server answers `ready` on open, then per chunk an `audio` event `{seq,text,duration,sample_rate,format,bytes}` followed by one binary frame of that many bytes; `flushed`, `cancelled`, `configured`, `error` and finally `done` before closing with 1000.',
+  'WebSocket (`GET /api/stream/ws`): send JSON text frames `{"type":"text","text":"…"}`, `{"type":"flush"}`, `{"type":"cancel"}` (optionally with `"played_s"`), `{"type":"end"}`, `{"type":"config","voice":"…","speed":1.2}`. The server answers `ready` on open, then per chunk an `audio` event `{seq,text,duration,sample_rate,format,bytes}` followed by one binary frame of that many bytes; `flushed`, `cancelled`, `configured`, `error` and finally `done` before closing with 1000.',
+  'Word timestamps (`timestamps=word` on the WebSocket and the SSE subscriber, `"timestamps":"word"` in the one-shot SSE body): every `audio` event also carries `words`, a list of Word objects `{text,start,end,chars?,shared?}` timed from the start of that chunk, `chars` pointing into its `text`. Without the option events are unchanged.',
+  'Barge-in: `{"type":"cancel","played_s":3.2}` says how many seconds of this turn (since the last `flushed`) the listener heard; `cancelled` then carries `spoken_text` (the turn up to the end of the last word heard in full) and `unspoken_text` (the rest, the buffered text included); together they are the turn\'s text, modulo whitespace. Without `played_s`, `cancelled` carries the two texts only with `timestamps=word`, counting everything sent as heard.',
   'SSE (`POST /api/generate/stream`, `GET /api/stream/events`): `audio` events with `{seq,text,duration,sample_rate,format,audio_base64}`, then `done` (one-shot) or `ended` (session); `error` events carry `{detail}`.',
 ].join('\n\n');
 

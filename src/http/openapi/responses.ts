@@ -66,6 +66,28 @@ export const statsResponse = z.object({
     .describe('Added to the seed shape: the synthesis cache (README "Synthesis cache").'),
 });
 
+/** One word's timing (engine/word-timings.ts Word). */
+export const word = z
+  .object({
+    text: z.string().describe('The word as the model said it (after normalization).'),
+    start: num.describe('Seconds from the start of the audio it belongs to (to the sample).'),
+    end: num.describe('Seconds; a word the trim cuts ends at the end of its chunk.'),
+    chars: z
+      .tuple([z.number().int(), z.number().int()])
+      .optional()
+      .describe(
+        '[from, to) UTF-16 offsets of the word in the text sent, when found there; words normalization made from one source (`$5` → five dollars) share its range.',
+      ),
+    shared: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        "Present when espeak said this word together with its neighbours and the audio cannot tell them apart: the index, in this list, of the group's first word; every word of the group has the group's span.",
+      ),
+  })
+  .describe('A word of the audio and when it is heard.');
+
 export const generateResponse = z.object({
   audio_base64: z.string().describe('A complete 16-bit mono WAV file, base64-encoded.'),
   sample_rate: num,
@@ -78,6 +100,12 @@ export const generateResponse = z.object({
     audio_samples: num,
     sample_rate: num,
   }),
+  words: z
+    .array(word)
+    .optional()
+    .describe(
+      'With `"timestamps": true` only: every word, timed from the start of the whole audio.',
+    ),
 });
 
 export const streamStartResponse = z.object({

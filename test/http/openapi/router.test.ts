@@ -132,6 +132,9 @@ describe('openapiRoutes', () => {
     }
     const gen = await getJson('/api/generate', { json: { text: 'Hello there.' } });
     expectShape(res.generateResponse, gen.body);
+    const timed = await getJson('/api/generate', { json: { text: 'Hello there.', timestamps: true } }); // prettier-ignore
+    expectShape(res.generateResponse, timed.body);
+    expect((timed.body as { words: unknown[] }).words).toHaveLength(2);
     const stats = await getJson('/api/stats');
     expectShape(res.statsResponse, stats.body);
     const start = await getJson('/api/stream/start', { method: 'POST' });
