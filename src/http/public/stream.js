@@ -195,6 +195,7 @@ export function stop() {
   // The word playing at the moment reported, for people poking in devtools and for the browser test.
   run.stopped = { playedS, current: wordAt(run.playback.timeline, playedS) };
   if (run.ws.readyState !== WebSocket.OPEN) {
+    run.ws.close(1000, 'stopped'); // still connecting: nothing was sent
     setStatus('Stopped.');
     return;
   }
