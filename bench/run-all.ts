@@ -21,6 +21,7 @@ const SCRIPTS = [
   'memory',
   'main-thread',
   'synthesis-cache',
+  'word-timings',
 ];
 const README = path.resolve('bench', 'README.md');
 const START = '<!-- results:start -->';

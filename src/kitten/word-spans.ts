@@ -1,16 +1,18 @@
 // Word timings from the model's `duration` output (frames per input token, 600 samples a frame):
-// each word of a chunk's text is mapped to the phonemizer's words, those to their tokens, and the
-// tokens' frames to samples, then cut by the per-chunk trim. Speed and the voices' speed priors
-// are already in the durations (the graph divides by the speed it gets).
+// each word of a chunk's text is mapped to the part of the phonemizer's output it became, that to
+// its tokens, and the tokens' frames to samples, then cut by the per-chunk trim. Speed and the
+// voices' speed priors are already in the durations (the graph divides by the speed it gets).
 //
-// Mapping text words to espeak's words, piece by piece (the text between punctuation marks, as the
-// phonemizer cuts it): the same number on both sides pairs them in order. Otherwise each text word
-// is phonemized alone: words whose phonemes match espeak's exactly are paired from both ends, and
-// the words left over in the middle are paired by their word counts when those add up; when they
-// do not (espeak merged words), they share one span and say so (`sharedWith`) — never a guess.
+// Text words and espeak's words are paired piece by piece (the text between punctuation marks,
+// as the phonemizer cuts it): the same number on both sides pairs them in order. Otherwise each
+// text word is phonemized alone and the least-cost pairing is taken: a word as its own phonemes
+// (one espeak word, several for `50%` → `fˈɪfti pɚsˈɛnt`, none for `--`), or two to four words
+// espeak ran together into one (`do not` → `duːnˌɑːt`), which merged-words.ts cuts where the
+// phonemes show it; where they cannot, the words share the span and say so (`sharedWith`).
 import { PY_WHITESPACE_CLASS } from './frontend/chunk.js';
 import { isMark, pieceRanges } from './frontend/phonemize/punctuation.js';
 import { idSources } from './frontend/tokenize.js';
+import { consonantCuts, distance, exactCuts } from './merged-words.js';
 
 export const SAMPLES_PER_FRAME = 600;
 
@@ -128,8 +130,6 @@ interface PieceWord {
 }
 
 const MAX_MERGE = 4;
-const STRESS = /[\u02c8\u02cc]/gu;
-const unstressed = (s: string) => s.replace(STRESS, '');
 
 async function alignPiece(
   written: readonly Written[],
@@ -140,23 +140,6 @@ async function alignPiece(
     return written.map((w, i) => ({ written: w, first: i, last: i + 1 }));
   const alone = await Promise.all(written.map(async (w) => splitWords(await phonemize(w.text))));
   return alignByCost(written, said, alone);
-}
-
-/** Normalized edit distance of two phoneme strings, stress marks left out. */
-function distance(a: string, b: string): number {
-  const x = unstressed(a);
-  const y = unstressed(b);
-  if (x === y) return 0;
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= y.length; j++)
-      row.push(
-        Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1)),
-      );
-    prev = row;
-  }
-  return prev[y.length]! / Math.max(x.length, y.length);
 }
 
 type Step = {
@@ -237,86 +220,6 @@ function wordsOf(
   const cuts = exactCuts(said[j]!, parts) ?? consonantCuts(said[j]!, parts);
   if (cuts) return group.map((w, k) => ({ written: w, first, last, cut: cuts[k]! }));
   return group.map((w) => ({ written: w, first, last, sharedWith: i }));
-}
-
-/**
- * Where a merged espeak word splits into its text words, where its phonemes show it: the words
- * said alone, stress marks aside, are found at its start and end, and at most one word is left
- * for what lies between (`do not` → `duːnˌɑːt` = `duː` + `nɑːt`; `of the` → `əvðə` = ? + `ðə`).
- * Otherwise undefined: the words share the span.
- */
-function exactCuts(merged: string, parts: readonly string[]): Range[] | undefined {
-  // Offsets in `merged` of each unstressed character, and one past the end.
-  const at: number[] = [];
-  let plain = '';
-  for (let i = 0; i < merged.length; i++) {
-    if (STRESS_CHAR.test(merged[i]!)) continue;
-    at.push(i);
-    plain += merged[i];
-  }
-  at.push(merged.length);
-  const bare = parts.map(unstressed);
-  let lo = 0;
-  let hi = plain.length;
-  let left = 0;
-  let right = bare.length;
-  while (left < right && plain.startsWith(bare[left]!, lo) && lo + bare[left]!.length <= hi)
-    lo += bare[left++]!.length;
-  while (right > left && plain.endsWith(bare[right - 1]!, hi) && hi - bare[right - 1]!.length >= lo)
-    hi -= bare[--right]!.length;
-  if (right - left > 1 || (right === left && lo !== hi)) return undefined;
-  if (right - left === 1 && lo === hi && bare[left] !== '') return undefined;
-  const cuts: Range[] = [];
-  let pos = 0;
-  for (let k = 0; k < bare.length; k++) {
-    const len = k === left && right > left ? hi - lo : bare[k]!.length;
-    // A stress mark before a syllable belongs to the word it starts.
-    const from = k === 0 ? 0 : cuts[k - 1]![1];
-    const to = k === bare.length - 1 ? merged.length : len === 0 ? from : at[pos + len - 1]! + 1;
-    cuts.push([from, to]);
-    pos += len;
-  }
-  return cuts;
-}
-
-const STRESS_CHAR = /[\u02c8\u02cc]/u;
-
-// Vowels, length and syllabic marks: what espeak reduces when it runs function words together.
-const VOWELISH = /[aeiouyæɐɑɒɔəɘɚɛɜɝɞɤɨɪɯɵøœɶʉʊʌʏᵻːˑ\u02c8\u02cc]|\u0329/u;
-const isVowelish = (ch: string) => VOWELISH.test(ch);
-
-/**
- * Where a merged word splits when only its vowels were reduced (`to be` → `təbi`, said alone
- * `tuː` + `bˈiː`): its consonants are exactly the words' consonants in order, and the vowels
- * between two words' consonants belong to the one that has vowels there said alone. Undefined
- * when that leaves any doubt (a word without consonants, vowels on both sides or on neither).
- */
-function consonantCuts(merged: string, parts: readonly string[]): Range[] | undefined {
-  const consonants = (s: string) => [...s].filter((ch) => !isVowelish(ch)).join('');
-  const counts = parts.map((p) => consonants(p).length);
-  if (counts.some((n) => n === 0) || consonants(merged) !== parts.map(consonants).join('')) return undefined; // prettier-ignore
-  // Offsets in `merged` of each consonant.
-  const at = [...merged].flatMap((ch, i) => (isVowelish(ch) ? [] : [i]));
-  const cuts: Range[] = [];
-  let from = 0;
-  let seen = 0;
-  for (let k = 0; k < parts.length - 1; k++) {
-    seen += counts[k]!;
-    const lastOwn = at[seen - 1]! + 1; // just after this word's last consonant
-    const nextOwn = at[seen]!; // the next word's first consonant
-    const trailing = isVowelish(parts[k]!.at(-1)!);
-    const leading = isVowelish(parts[k + 1]![0]!);
-    const between = merged.slice(lastOwn, nextOwn);
-    let cut: number;
-    if (trailing && !leading) cut = nextOwn;
-    else if (leading && !trailing) cut = lastOwn;
-    else if (!trailing && !leading && !/[^\u02c8\u02cc]/u.test(between)) cut = lastOwn;
-    else return undefined;
-    cuts.push([from, cut]);
-    from = cut;
-  }
-  cuts.push([from, merged.length]);
-  return cuts;
 }
 
 /**

@@ -4,6 +4,8 @@
 // source. A word found there maps to it; words made from something else (`$5` → `five dollars`)
 // map to the source between the words found around them, all to the same range.
 
+import { isMark } from './phonemize/punctuation.js';
+
 export type CharRange = readonly [number, number];
 
 /** How many source words a word may skip ahead to find itself (markup, dropped symbols). */
@@ -37,7 +39,10 @@ function sourceWords(source: string): SourceWord[] {
         .reverse()
         .join('')
         .search(/[\p{L}\p{N}]/u);
-    const [rawFrom, rawTo] = [m.index, m.index + m[0].length];
+    // Punctuation around it is not part of what an expansion came from (`$5,` → `$5`).
+    let [rawFrom, rawTo] = [m.index, m.index + m[0].length];
+    while (rawTo - rawFrom > 1 && isMark(source[rawTo - 1]!)) rawTo--;
+    while (rawTo - rawFrom > 1 && isMark(source[rawFrom]!)) rawFrom++;
     out.push({
       folded,
       from: m.index + lead,

@@ -15,7 +15,7 @@ describe('locateWords', () => {
   });
 
   it('maps the words an expansion made to the source they came from, all to the same range', () => {
-    expect(located('I paid $5 today.', ['i', 'paid', 'five', 'dollars', 'today'])).toEqual([
+    expect(located('I paid $5, today.', ['i', 'paid', 'five', 'dollars', 'today'])).toEqual([
       'I',
       'paid',
       '$5',
