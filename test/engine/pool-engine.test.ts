@@ -64,9 +64,11 @@ function defaultAnswer(task: WorkerTask): WorkerResult {
       return {
         ok: true,
         samples: audioFor(task.text),
+        words: [],
         loadMs: 0,
         frontendMs: (task.text.length * WORKER_MS_PER_CHAR) / 2,
         inferenceMs: (task.text.length * WORKER_MS_PER_CHAR) / 2,
+        wordsMs: 0,
       };
     case 'load':
       return { ok: true, loadMs: 250 };
@@ -239,7 +241,9 @@ describe('PoolEngine: chunks', () => {
     const chunks = planChunks(sentences(5));
     expect(chunks).toHaveLength(5);
     expect(result.samples).toEqual(concat(chunks.map(audioFor)));
-    expect(result.chunks).toEqual(chunks.map((text) => ({ text, samples: audioFor(text).length })));
+    expect(result.chunks).toEqual(
+      chunks.map((text) => ({ text, samples: audioFor(text).length, words: [] })),
+    );
     expect(result.sampleRateHz).toBe(SAMPLE_RATE_HZ);
     expect(result.durationS).toBeCloseTo(result.samples.length / SAMPLE_RATE_HZ, 9);
   });
@@ -524,7 +528,16 @@ describe('PoolEngine: models and timings', () => {
         if (task.kind !== 'chunk') return undefined;
         const loadMs = first ? 400 : 0;
         first = false;
-        return { ok: true, samples: audioFor(task.text), loadMs, frontendMs: 10, inferenceMs: 30 };
+        const samples = audioFor(task.text);
+        return {
+          ok: true,
+          samples,
+          words: [],
+          loadMs,
+          frontendMs: 10,
+          inferenceMs: 30,
+          wordsMs: 0,
+        };
       },
     });
     const { engine } = engineOn(pool, {
