@@ -18,8 +18,12 @@ const JS = 'text/javascript; charset=utf-8';
 const ASSETS: Readonly<Record<string, string>> = {
   'app.js': JS,
   'audio.js': JS,
+  'captions.js': JS,
   'page.js': JS,
+  'playback.js': JS,
   'stream.js': JS,
+  'timeline.js': JS,
+  'waveform.js': JS,
   'style.css': 'text/css; charset=utf-8',
 };
 

@@ -55,6 +55,11 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   private readonly clock: PlaybackClock;
   /** Audio handed to the consumer since the last `flushed` (what a barge-in cuts). */
   private turnAudio: DeliveredAudio[] = [];
+  /**
+   * A `flushed` went out: the turn's audio is all delivered but usually still playing, so a
+   * cancel until the next turn's first audio still cuts it.
+   */
+  private turnFlushed = false;
 
   constructor(
     private readonly engine: SessionEngine,
@@ -168,6 +173,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const pending = [...this.queue.undeliveredTexts(), this.segmenter.bufferedText.trim()];
     const split = splitTurn(this.turnAudio, pending, playedS);
     this.turnAudio = [];
+    this.turnFlushed = false;
     this.segmenter.reset();
     this.cancelEpoch++;
     this.queue.clear();
@@ -269,7 +275,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     for (;;) {
       if (stop()) return undefined;
       const ev = this.queue.take();
-      if (ev?.type === 'flushed') this.turnAudio = [];
+      if (ev?.type === 'flushed') this.turnFlushed = true;
       if (ev?.type === 'audio') this.noteDelivered(ev);
       if (ev !== undefined) return ev;
       if (this.closed || (this.ended && this.queue.isEmpty)) return undefined;
@@ -279,6 +285,8 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
 
   /** Keeps what a barge-in needs of delivered audio: text, duration, words (never the samples). */
   private noteDelivered({ text, durationS, words }: DeliveredAudio): void {
+    if (this.turnFlushed) this.turnAudio = [];
+    this.turnFlushed = false;
     this.turnAudio.push({ text, durationS, words });
     // A turn that never flushes (a book read aloud) keeps the words of its recent audio only: the
     // older audio becomes one entry of text and duration.

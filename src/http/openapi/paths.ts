@@ -57,7 +57,7 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   session_id: 'The id POST /api/stream/start returned.',
   api_key: 'The API key, for WebSocket clients that cannot send headers.',
   id: 'A model id.',
-  file: 'A file of the playground: `app.js`, `audio.js`, `page.js`, `stream.js` or `style.css`.',
+  file: 'A file of the playground: one of its ES modules (`app.js`, `stream.js`, `waveform.js`, …) or `style.css`.',
 };
 
 export const DOCS_PROTOCOLS = [
@@ -267,7 +267,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     pathParams: ['file'],
     responses: {
       '200': {
-        description: 'app.js, audio.js, page.js, stream.js or style.css.',
+        description: "One of the playground's ES modules or its style sheet.",
         contentType: 'text/plain',
       },
       '404': { description: 'No such file.', schema: 'Error' },
