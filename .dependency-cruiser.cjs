@@ -26,11 +26,25 @@ module.exports = {
     owner('onnxruntime-owner', 'onnxruntime-node', 'src/kitten/onnx.ts'),
     owner('phonemizer-owner', 'phonemizer', 'src/kitten/frontend/phonemize/espeak-wasm.ts'),
     owner('koffi-owner', 'koffi', 'src/kitten/frontend/phonemize/espeak-native.ts'),
+    owner('ioredis-owner', 'ioredis', 'src/cluster/redis.ts'),
+    layer(
+      'cluster-is-transport-free',
+      'cluster/ (sessions shared through Redis) sits under http/ and over session/: no HTTP.',
+      { path: '^src/cluster/' },
+      { path: ['^src/http/', '^node_modules/(hono|ws)/'] },
+    ),
     layer(
       'session-is-transport-free',
       'session/ sees only the Engine interface: no HTTP, no threads.',
       { path: '^src/session/' },
-      { path: ['^src/http/', '^src/engine/pool', '^node_modules/(hono|zod|piscina|ws)/'] },
+      {
+        path: [
+          '^src/http/',
+          '^src/cluster/',
+          '^src/engine/pool',
+          '^node_modules/(hono|zod|piscina|ws|ioredis)/',
+        ],
+      },
     ),
     layer(
       'pipeline-is-transport-free',

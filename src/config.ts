@@ -54,6 +54,12 @@ const envSchema = z.object({
   KITTENTTS_HEADERS_TIMEOUT_S: num(10, 0.1, 600),
   KITTENTTS_REQUEST_TIMEOUT_S: num(30, 0.1, 3600),
   KITTENTTS_KEEP_ALIVE_TIMEOUT_S: num(5, 0.1, 600),
+  KITTENTTS_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'expected redis://… or rediss://…')
+    .optional(),
+  KITTENTTS_REPLICA_ID: z.string().min(1).max(200).optional(),
+  KITTENTTS_REDIS_LOCK_TTL_S: num(10, 0.1, 600),
 });
 
 export interface Config {
@@ -97,6 +103,12 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** An idle kept-alive connection is closed after this. */
   readonly keepAliveTimeoutMs: number;
+  /** Redis holding REST sessions and cluster totals (README "Sessions across replicas"); unset: in-process. */
+  readonly redisUrl: string | undefined;
+  /** This process's name in a cluster (responses' x-kittentts-replica, /api/stats system.replica_id). */
+  readonly replicaId: string;
+  /** A session lock whose holder stopped refreshing it (a killed replica) frees after this. */
+  readonly redisLockTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -164,5 +176,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     headersTimeoutMs: Math.round(e.KITTENTTS_HEADERS_TIMEOUT_S * 1000),
     requestTimeoutMs: Math.round(e.KITTENTTS_REQUEST_TIMEOUT_S * 1000),
     keepAliveTimeoutMs: Math.round(e.KITTENTTS_KEEP_ALIVE_TIMEOUT_S * 1000),
+    redisUrl: e.KITTENTTS_REDIS_URL,
+    replicaId: e.KITTENTTS_REPLICA_ID ?? `${os.hostname()}-${process.pid}`,
+    redisLockTtlMs: Math.round(e.KITTENTTS_REDIS_LOCK_TTL_S * 1000),
   });
 }

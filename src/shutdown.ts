@@ -41,6 +41,9 @@ export interface ShutdownParts {
   engine: PoolEngine;
   sessions: SessionRegistry<TtsSession>;
   pool: WorkerPool;
+  /** REST sessions in Redis: this replica's subscriptions and publishers end with it. */
+  cluster?: { close(): void } | undefined;
+  redis?: { close(): Promise<void> } | undefined;
   /** From now on new requests get 503 (the refusing app). */
   startDraining(): void;
 }
@@ -82,6 +85,7 @@ async function shutDown(parts: ShutdownParts): Promise<void> {
   engine.scheduler.dropQueued();
   for (const client of wss.clients) client.close(1001, 'server shutting down');
   sessions.close();
+  parts.cluster?.close();
   const runningGraceMs = Math.max(30_000, parts.shutdownTimeoutMs);
   await waitUntil(
     () => traffic.exchanges.size === 0 && wss.clients.size === 0,
@@ -94,6 +98,7 @@ async function shutDown(parts: ShutdownParts): Promise<void> {
   await closeConnections(server, wss, traffic);
   // 4. Stop the workers; a task still running is allowed to end (see WorkerPool.destroy).
   await pool.destroy({ runningGraceMs });
+  await parts.redis?.close();
 }
 
 /**

@@ -76,13 +76,25 @@ function sseMessage(ev: WireEvent): { event: string; data: string } {
 }
 
 export function streamSseRoutes(
-  deps: Pick<AppDeps, 'catalog' | 'config' | 'engine' | 'openSession' | 'schemas' | 'sessions'>,
+  deps: Pick<
+    AppDeps,
+    'catalog' | 'cluster' | 'config' | 'engine' | 'openSession' | 'schemas' | 'sessions'
+  >,
 ): Hono {
   const { schemas, openSession, engine } = deps;
   const app = new Hono();
 
-  app.get('/stream/events', (c: Context) => {
+  app.get('/stream/events', async (c: Context) => {
     const q = parseWith(schemas.streamEventsQuery, queryObject(c));
+    if (deps.cluster) {
+      // The session lives in Redis; its audio may be made on any replica (cluster/event-relay.ts).
+      const sub = await deps.cluster.subscribe(q.session_id, callerKeyId(c));
+      return streamSSE(c, async (stream) => {
+        await pump(stream, sub.events, q.format, deps.config.sseHeartbeatMs);
+        if (!stream.aborted)
+          await stream.writeSSE({ event: 'ended', data: JSON.stringify({ session_id: sub.id }) });
+      });
+    }
     const session = deps.sessions.get(q.session_id, callerKeyId(c));
     if (session.hasConsumer) {
       throw new GatewayError(
