@@ -132,6 +132,10 @@ describe('openapiRoutes', () => {
     }
     const gen = await getJson('/api/generate', { json: { text: 'Hello there.' } });
     expectShape(res.generateResponse, gen.body);
+    // The default model is loaded now (the stand-in), so the replica is ready.
+    const ready = await getJson('/api/ready');
+    expect(ready.status).toBe(200);
+    expectShape(res.readyResponse, ready.body);
     const stats = await getJson('/api/stats');
     expectShape(res.statsResponse, stats.body);
     const start = await getJson('/api/stream/start', { method: 'POST' });
