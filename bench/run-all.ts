@@ -21,6 +21,7 @@ const SCRIPTS = [
   'memory',
   'main-thread',
   'synthesis-cache',
+  'redis-sessions',
 ];
 const README = path.resolve('bench', 'README.md');
 const START = '<!-- results:start -->';
