@@ -173,6 +173,9 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
   const cluster = redis
     ? new ClusterSessions({
         link: redis,
+        replicaId: config.replicaId,
+        // Only WebSocket sessions live in this replica's registry when REST ones are in Redis.
+        webSockets: () => sessions.size,
         ttlMs: config.sessionTtlMs,
         maxSessions: config.maxSessions,
         lockTtlMs: config.redisLockTtlMs,

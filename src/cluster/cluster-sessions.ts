@@ -7,7 +7,8 @@
 // killed between calls loses nothing the client was told about; one killed during a call loses
 // only the sentences it was synthesizing.
 import { randomUUID } from 'node:crypto';
-import { GatewayError } from '../errors.js';
+import { GatewayError, StoreUnavailableError } from '../errors.js';
+import { TooManySessionsError } from '../session/session-registry.js';
 import type { ChunkEvent, TtsSessionEvent } from '../session/session-events.js';
 import type { TtsSession } from '../session/tts-session.js';
 import { encodeEvent, ENDED_MESSAGE, OrderedRelay } from './event-relay.js';
@@ -22,6 +23,9 @@ export interface SessionSettings {
 
 export interface ClusterSessionsOptions {
   link: RedisLink;
+  replicaId: string;
+  /** This replica's WebSocket sessions (they stay on it, and count against the cluster's cap). */
+  webSockets: () => number;
   ttlMs: number;
   maxSessions: number;
   lockTtlMs: number;
@@ -43,6 +47,8 @@ export interface ChunkOutcome {
 export interface Subscription {
   readonly id: string;
   readonly events: AsyncIterator<TtsSessionEvent>;
+  /** The session ended (send `ended`); false when this replica stopped and the session lives on. */
+  sessionEnded(): boolean;
 }
 
 export class ClusterSessions {
@@ -50,8 +56,34 @@ export class ClusterSessions {
   /** Work this replica still does for subscribers elsewhere, and subscriptions it holds. */
   private readonly live = new Set<{ close(): void }>();
 
+  private readonly reporter: ReturnType<typeof setInterval>;
+
   constructor(private readonly o: ClusterSessionsOptions) {
     this.records = new SessionRecords(o.link, o);
+    this.reporter = setInterval(
+      () => this.webSocketsChanged(),
+      Math.min(1000, o.lockTtlMs / 3),
+    ).unref();
+  }
+
+  /**
+   * Before a WebSocket session opens: 429 when the cluster holds the most sessions. Without Redis
+   * the WebSocket door keeps working, capped by this replica's own count.
+   */
+  async admitWebSocket(): Promise<void> {
+    const live = await this.records.liveCount().catch((err: unknown) => {
+      if (err instanceof StoreUnavailableError) return 0;
+      throw err;
+    });
+    if (live >= this.o.maxSessions) throw new TooManySessionsError(this.o.maxSessions, 1);
+  }
+
+  /** Tells the cluster how many WebSocket sessions this replica holds (they expire unless renewed). */
+  webSocketsChanged(): void {
+    const { replicaId, lockTtlMs } = this.o;
+    void this.records
+      .reportWebSockets(replicaId, this.o.webSockets(), lockTtlMs)
+      .catch(() => undefined);
   }
 
   start(settings: SessionSettings, owner?: string): Promise<string> {
@@ -112,6 +144,7 @@ export class ClusterSessions {
 
   /** Ends every subscription this replica holds and stops its publishers (shutdown). */
   close(): void {
+    clearInterval(this.reporter);
     for (const item of [...this.live]) item.close();
   }
 
@@ -160,7 +193,7 @@ export class ClusterSessions {
 
   private async attach(id: string, token: string, nextSeq: number): Promise<Subscription> {
     const parts: { stop?: () => Promise<void>; timer?: ReturnType<typeof setInterval> } = {};
-    const handle = { close: () => relay.end() };
+    const handle = { close: () => relay.end('replica') };
     const relay = new OrderedRelay(nextSeq, this.o.lostAfterMs ?? 15_000, () => {
       clearInterval(parts.timer);
       this.live.delete(handle);
@@ -178,6 +211,6 @@ export class ClusterSessions {
         ),
       Math.max(20, this.o.lockTtlMs / 3),
     );
-    return { id, events: relay };
+    return { id, events: relay, sessionEnded: () => relay.sessionEnded };
   }
 }

@@ -67,6 +67,8 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
   private readonly pending = new Map<number, TtsSessionEvent>();
   private readonly flushes: number[] = [];
   private ended = false;
+  /** Why the stream ended: the session is over, or this replica stops (the session lives on). */
+  private endedBy: 'session' | 'replica' | undefined;
   private finished = false;
   private wake: (() => void) | undefined;
   private waitingSinceMs: number | undefined;
@@ -85,16 +87,22 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
     } catch {
       return;
     }
-    if (m.t === 'ended') this.ended = true;
+    if (m.t === 'ended') this.end('session');
     else if (m.t === 'flushed') this.flushes.push(m.after);
     else if (m.seq >= this.next_) this.pending.set(m.seq, decodeEvent(m));
     this.notify();
   }
 
-  /** The session is over (deleted, expired or the server is stopping). */
-  end(): void {
+  /** The session is over (deleted or expired), or this replica is stopping. */
+  end(by: 'session' | 'replica' = 'session'): void {
+    this.endedBy ??= by;
     this.ended = true;
     this.notify();
+  }
+
+  /** The stream ended because the session did (not because this replica stopped). */
+  get sessionEnded(): boolean {
+    return this.endedBy === 'session';
   }
 
   async next(): Promise<IteratorResult<TtsSessionEvent>> {

@@ -10,18 +10,36 @@ const script = (lua: string): LuaScript =>
 
 const NOW = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-/** KEYS: live set, record. ARGV: id, ttlMs, max, model, voice, speed, owner → {1, live} | {0, ms until one expires}. */
-export const CREATE = script(`${NOW}
+// Live sessions in the cluster: REST records in the live set, plus each replica's WebSocket
+// count in a hash (replica → "count:expiresAtMs", renewed while the replica runs).
+const LIVE_COUNT = `${NOW}
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local n = redis.call('ZCARD', KEYS[1])
+local ws = redis.call('HGETALL', KEYS[2])
+for i = 1, #ws, 2 do
+  local count, expires = string.match(ws[i + 1], '^(%d+):(%d+)$')
+  if count and tonumber(expires) > now then n = n + tonumber(count) else redis.call('HDEL', KEYS[2], ws[i]) end
+end`;
+
+/** KEYS: live set, WebSocket counts, record. ARGV: id, ttlMs, max, model, voice, speed, owner → {1, live} | {0, ms until one expires}. */
+export const CREATE = script(`${LIVE_COUNT}
 if n >= tonumber(ARGV[3]) then
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   return {0, math.max(0, tonumber(first[2]) - now)}
 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-redis.call('HSET', KEYS[2], 'model', ARGV[4], 'voice', ARGV[5], 'speed', ARGV[6], 'owner', ARGV[7], 'buffered', '', 'next_seq', 0)
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[3], 'model', ARGV[4], 'voice', ARGV[5], 'speed', ARGV[6], 'owner', ARGV[7], 'buffered', '', 'next_seq', 0)
+redis.call('PEXPIRE', KEYS[3], ARGV[2])
 return {1, n + 1}`);
+
+/** KEYS: live set, WebSocket counts. → live sessions in the cluster. */
+export const COUNT_LIVE = script(`${LIVE_COUNT}
+return n`);
+
+/** KEYS: WebSocket counts. ARGV: replica, count, ttlMs: this replica's WebSocket sessions. */
+export const REPORT_WS = script(`${NOW}
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. (now + tonumber(ARGV[3])))
+return 1`);
 
 /** KEYS: lock, record, subscriber. ARGV: token, lockTtlMs, caller key id → {-1} unknown | {0} locked | {1, fields, subscribed}. */
 export const ACQUIRE = script(`

@@ -6,10 +6,21 @@ import { randomUUID } from 'node:crypto';
 import { echo, NotFoundError, StoreUnavailableError } from '../errors.js';
 import { TooManySessionsError } from '../session/session-registry.js';
 import type { RedisLink } from './redis.js';
-import { ACQUIRE, COMMIT, CREATE, DELETE, EXTEND, RELEASE, TOUCH } from './scripts.js';
+import {
+  ACQUIRE,
+  COMMIT,
+  COUNT_LIVE,
+  CREATE,
+  DELETE,
+  EXTEND,
+  RELEASE,
+  REPORT_WS,
+  TOUCH,
+} from './scripts.js';
 
 const PREFIX = 'kittentts:';
 const LIVE = `${PREFIX}sessions`;
+const WS_COUNTS = `${PREFIX}websocket-sessions`;
 export const keysOf = (id: string) => {
   const record = `${PREFIX}session:${id}`;
   return {
@@ -61,13 +72,23 @@ export class SessionRecords {
     const { modelId, voice, speed } = settings;
     const reply = (await this.link.script(
       CREATE,
-      [LIVE, keysOf(id).record],
+      [LIVE, WS_COUNTS, keysOf(id).record],
       [id, this.o.ttlMs, this.o.maxSessions, modelId, voice, speed, owner],
     )) as [number, number];
     if (reply[0] !== 1) {
       throw new TooManySessionsError(this.o.maxSessions, Math.max(1, Math.ceil(reply[1] / 1000)));
     }
     return id;
+  }
+
+  /** Live sessions in the whole cluster: REST records and every replica's WebSocket sessions. */
+  async liveCount(): Promise<number> {
+    return Number(await this.link.script(COUNT_LIVE, [LIVE, WS_COUNTS], []));
+  }
+
+  /** This replica's WebSocket sessions, counted for `ttlMs` unless reported again. */
+  async reportWebSockets(replicaId: string, count: number, ttlMs: number): Promise<void> {
+    await this.link.script(REPORT_WS, [WS_COUNTS], [replicaId, count, ttlMs]);
   }
 
   /**

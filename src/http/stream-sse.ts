@@ -91,7 +91,8 @@ export function streamSseRoutes(
       const sub = await deps.cluster.subscribe(q.session_id, callerKeyId(c));
       return streamSSE(c, async (stream) => {
         await pump(stream, sub.events, q.format, deps.config.sseHeartbeatMs);
-        if (!stream.aborted)
+        // A replica that stops closes the stream without `ended`: the session goes on elsewhere.
+        if (!stream.aborted && sub.sessionEnded())
           await stream.writeSSE({ event: 'ended', data: JSON.stringify({ session_id: sub.id }) });
       });
     }

@@ -156,27 +156,42 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
     expect(all.at(-1)).toEqual({ event: 'ended', data: JSON.stringify({ session_id: id }) });
   });
 
-  it('answers 429 on both replicas once the cluster holds the most sessions', async () => {
+  it('answers 429 on both replicas once the cluster holds the most sessions, WebSockets included', async () => {
+    const socket = wsClient(a.url, 'voice=Jasper');
+    await socket.ready;
     const ids: string[] = [];
-    for (let i = 0; i < MAX_SESSIONS; i++) {
-      const s = await start(i % 2 ? a.url : b.url);
+    try {
+      for (let i = 0; i < MAX_SESSIONS - 1; i++) {
+        const s = await start(i % 2 ? a.url : b.url);
+        expect(s.status).toBe(200);
+        ids.push(s.id);
+      }
+      for (const url of [a.url, b.url]) {
+        const refused = await start(url);
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(refused.body.detail).toMatch(/Too many streaming sessions/);
+      }
+      const refusedSocket = wsClient(b.url, 'voice=Jasper');
+      expect(await refusedSocket.upgrade).toBe(429);
+      await end(a.url, ids.pop()!);
+      const s = await start(b.url);
       expect(s.status).toBe(200);
       ids.push(s.id);
+      // The WebSocket's slot frees once its replica reports it gone.
+      socket.send({ type: 'end' });
+      expect(await socket.closed).toBe(1000);
+      let again = await start(a.url);
+      for (let i = 0; again.status === 429 && i < 100; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        again = await start(a.url);
+      }
+      expect(again.status).toBe(200);
+      ids.push(again.id);
+    } finally {
+      socket.ws.terminate();
+      for (const id of ids) await end(lb.url, id);
     }
-    for (const url of [a.url, b.url]) {
-      const refused = await start(url);
-      expect(refused.status).toBe(429);
-      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
-      expect(refused.body.detail).toMatch(/Too many streaming sessions/);
-    }
-    await end(a.url, ids.pop()!);
-    expect((await start(b.url)).status).toBe(200);
-    for (const id of ids) await end(lb.url, id);
-    // The one started last too: nothing is left for the next test.
-    const stats = await fetchJson<{ generation_stats: { total_requests: number } }>(
-      `${a.url}/api/stats`,
-    );
-    expect(stats.status).toBe(200);
   });
 
   it('reports cluster totals in /api/stats from either replica, and says which replica answered', async () => {
@@ -235,7 +250,13 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
     expect(first.body.buffered_text).toBe(' How are');
     const victim = replicaOf(first) === 'replica-a' ? a : b;
     const survivor = victim === a ? b : a;
+    // A second session whose SSE subscriber sits on the replica about to die.
+    const listened = await start(survivor.url);
+    const orphan = await fetch(`${victim.url}/api/stream/events?session_id=${listened.id}`);
+    expect(orphan.status).toBe(200);
     await victim.kill();
+    await orphan.body?.cancel().catch(() => undefined);
+
     const second = await chunk(lb.url, id, ' you today?', true);
     expect(second.status).toBe(200);
     expect(replicaOf(second)).toBe(survivor.id);
@@ -244,6 +265,21 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
       await generated(survivor.url, 'How are you today?'),
     ]);
     expect((await end(lb.url, id)).status).toBe(200);
+
+    // The dead replica's subscriber claim expires (KITTENTTS_REDIS_LOCK_TTL_S) and a new one attaches.
+    const url = `${survivor.url}/api/stream/events?session_id=${listened.id}`;
+    let res = await fetch(url);
+    for (let i = 0; res.status === 409 && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await fetch(url);
+    }
+    expect(res.status).toBe(200);
+    const events = readSse(res);
+    await chunk(lb.url, listened.id, 'Heard again.', true);
+    const got = await events.until((evs) => evs.some((e) => e.event === 'flushed'));
+    expect(got.map((e) => e.event)).toEqual(['audio', 'flushed']);
+    await end(lb.url, listened.id);
+    await events.until((evs) => evs.some((e) => e.event === 'ended'));
   });
 });
 
