@@ -58,7 +58,10 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'expected redis://… or rediss://…')
     .optional(),
-  KITTENTTS_REPLICA_ID: z.string().min(1).max(200).optional(),
+  KITTENTTS_REPLICA_ID: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'expected 1–200 visible ASCII characters (a header value)')
+    .optional(),
   KITTENTTS_REDIS_LOCK_TTL_S: num(10, 0.1, 600),
 });
 

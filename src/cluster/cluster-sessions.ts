@@ -98,9 +98,10 @@ export class ClusterSessions {
   ): Promise<ChunkOutcome & { subscribed: boolean }> {
     const lock = await this.records.acquire(id, owner, signal);
     const stopKeepAlive = this.records.keepAlive(lock);
-    const session = this.restore(lock);
+    let session: TtsSession | undefined;
     let handedOver = false;
     try {
+      session = this.restore(lock);
       const seqs = session.pushText(body.text, { flush: body.flush });
       const base = lock.record.nextSeq;
       const bufferedText = session.bufferedText;
@@ -117,7 +118,7 @@ export class ClusterSessions {
     } finally {
       stopKeepAlive();
       await this.records.release(lock);
-      if (!handedOver) session.close();
+      if (!handedOver) session?.close();
     }
   }
 
