@@ -28,7 +28,7 @@ if n >= tonumber(ARGV[3]) then
   return {0, math.max(0, tonumber(first[2]) - now)}
 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-redis.call('HSET', KEYS[3], 'model', ARGV[4], 'voice', ARGV[5], 'speed', ARGV[6], 'owner', ARGV[7], 'buffered', '', 'next_seq', 0)
+redis.call('HSET', KEYS[3], 'model', ARGV[4], 'voice', ARGV[5], 'speed', ARGV[6], 'owner', ARGV[7], 'buffered', '', 'next_seq', 0, 'last_used_ms', now)
 redis.call('PEXPIRE', KEYS[3], ARGV[2])
 return {1, n + 1}`);
 
@@ -52,7 +52,7 @@ return {1, redis.call('HGETALL', KEYS[2]), redis.call('EXISTS', KEYS[3])}`);
 export const COMMIT = script(`${NOW}
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
-redis.call('HSET', KEYS[2], 'buffered', ARGV[2], 'next_seq', ARGV[3])
+redis.call('HSET', KEYS[2], 'buffered', ARGV[2], 'next_seq', ARGV[3], 'last_used_ms', now)
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('ZADD', KEYS[3], 'XX', now + tonumber(ARGV[4]), ARGV[5])
 return 1`);

@@ -1,5 +1,5 @@
 // REST session records in Redis: one hash per session (settings, the unfinished sentence, the
-// owner's key id, how many sentences it has issued), expiring after the idle timeout; a sorted set
+// owner's key id, how many sentences it has issued, its last use), expiring after the idle timeout; a sorted set
 // of live sessions for the cluster-wide cap; a per-session lock (SET NX PX with a random token)
 // that serializes chunk calls across replicas; and a subscriber claim for SSE.
 import { randomUUID } from 'node:crypto';

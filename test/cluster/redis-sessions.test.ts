@@ -3,8 +3,11 @@
 // fed by the other replica, the cluster-wide cap, Redis going away and coming back, and a replica
 // killed with SIGKILL between two chunk calls (last: it leaves one replica).
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  HAPROXY,
+  REDIS_SERVER,
   startHaproxy,
   startRedis,
   startReplica,
@@ -12,7 +15,7 @@ import {
   type RedisServer,
   type Replica,
 } from '../helpers/cluster.js';
-import { parseWav } from '../helpers/gateway.js';
+import { parseWav, sentences } from '../helpers/gateway.js';
 import { fetchJson, postJson } from '../helpers/http.js';
 import { wsClient } from '../helpers/ws-client.js';
 
@@ -23,13 +26,24 @@ let b: Replica;
 let lb: Balancer;
 
 beforeAll(async () => {
+  for (const bin of [REDIS_SERVER, HAPROXY]) {
+    if (!existsSync(bin))
+      throw new Error(
+        `${bin} is missing: these tests need the Debian packages redis-server and haproxy`,
+      );
+  }
   redis = await startRedis();
   const env = {
     KITTENTTS_REDIS_URL: redis.url,
     KITTENTTS_MAX_SESSIONS: String(MAX_SESSIONS),
     KITTENTTS_REDIS_LOCK_TTL_S: '2',
   };
-  [a, b] = await Promise.all([startReplica('replica-a', env), startReplica('replica-b', env)]);
+  // Each one assigned as it starts, so afterAll stops it even if the other fails to start.
+  const started = await Promise.allSettled([
+    startReplica('replica-a', env).then((r) => (a = r)),
+    startReplica('replica-b', env).then((r) => (b = r)),
+  ]);
+  for (const s of started) if (s.status === 'rejected') throw s.reason;
   lb = await startHaproxy([a, b]);
   await Promise.all([ready(a.url), ready(b.url)]);
 });
@@ -38,6 +52,15 @@ afterAll(async () => {
   await Promise.all([lb?.stop(), a?.stop(), b?.stop()]);
   await redis?.stop();
 });
+
+/** Until the replica's worker is synthesizing (its /metrics gauge). */
+async function untilBusy(url: string): Promise<void> {
+  for (;;) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    if (/^kittentts_busy_workers [1-9]/m.test(text)) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 const replicaOf = (res: { headers: Headers }) => res.headers.get('x-kittentts-replica');
 
@@ -127,6 +150,17 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
     } finally {
       await end(lb.url, id);
     }
+  });
+
+  it('answers a chunk call still waiting for audio with what was made and "ended" when another replica deletes the session', async () => {
+    const { id } = await start(a.url);
+    const waiting = chunk(a.url, id, `${sentences(40)} And`);
+    await untilBusy(a.url);
+    expect((await end(b.url, id)).status).toBe(200);
+    const answer = await waiting;
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe('ended');
+    expect(answer.body.audio_chunks.length).toBeLessThan(40);
   });
 
   it('feeds an SSE subscriber on replica A with the audio of chunks posted through replica B', async () => {
