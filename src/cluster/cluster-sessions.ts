@@ -128,8 +128,8 @@ export class ClusterSessions {
   }
 
   /** Attaches the session's one SSE subscriber (409 when it has one), on this replica. */
-  async subscribe(id: string, owner?: string): Promise<Subscription> {
-    const lock = await this.records.acquire(id, owner);
+  async subscribe(id: string, owner?: string, signal?: AbortSignal): Promise<Subscription> {
+    const lock = await this.records.acquire(id, owner, signal);
     const token = randomUUID();
     try {
       if (lock.subscribed || !(await this.records.claimSubscriber(id, token)))

@@ -88,7 +88,7 @@ export function streamSseRoutes(
     const q = parseWith(schemas.streamEventsQuery, queryObject(c));
     if (deps.cluster) {
       // The session lives in Redis; its audio may be made on any replica (cluster/event-relay.ts).
-      const sub = await deps.cluster.subscribe(q.session_id, callerKeyId(c));
+      const sub = await deps.cluster.subscribe(q.session_id, callerKeyId(c), c.req.raw.signal);
       return streamSSE(c, async (stream) => {
         await pump(stream, sub.events, q.format, deps.config.sseHeartbeatMs);
         // A replica that stops closes the stream without `ended`: the session goes on elsewhere.
