@@ -7,7 +7,7 @@
 // killed between calls loses nothing the client was told about; one killed during a call loses
 // only the sentences it was synthesizing.
 import { randomUUID } from 'node:crypto';
-import { GatewayError, StoreUnavailableError } from '../errors.js';
+import { echo, GatewayError, StoreUnavailableError } from '../errors.js';
 import { TooManySessionsError } from '../session/session-registry.js';
 import type { ChunkEvent, TtsSessionEvent } from '../session/session-events.js';
 import type { TtsSession } from '../session/tts-session.js';
@@ -133,7 +133,11 @@ export class ClusterSessions {
     const token = randomUUID();
     try {
       if (lock.subscribed || !(await this.records.claimSubscriber(id, token)))
-        throw new GatewayError(409, 'bad_request', `Session '${id}' already has a subscriber.`);
+        throw new GatewayError(
+          409,
+          'bad_request',
+          `Session '${echo(id)}' already has a subscriber.`,
+        );
       return await this.attach(id, token, lock.record.nextSeq).catch(async (err: unknown) => {
         await this.records.releaseSubscriber(id, token);
         throw err;
