@@ -62,11 +62,18 @@ function decodeEvent(m: Exclude<WireMessage, { t: 'flushed' | 'ended' }>): TtsSe
   };
 }
 
+/**
+ * Events a subscriber may have waiting (undelivered audio): pub/sub cannot slow the publishers
+ * down as one process's backpressure would, so a subscriber this far behind is let go instead.
+ */
+export const MAX_PENDING_EVENTS = 64;
+
 /** The subscriber's side: messages in any order in, events in session order out. */
 export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
   private readonly pending = new Map<number, TtsSessionEvent>();
   private readonly flushes: number[] = [];
   private ended = false;
+  private overflowed = false;
   /** Why the stream ended: the session is over, or this replica stops (the session lives on). */
   private endedBy: 'session' | 'replica' | undefined;
   private finished = false;
@@ -90,6 +97,7 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
     if (m.t === 'ended') this.end('session');
     else if (m.t === 'flushed') this.flushes.push(m.after);
     else if (m.seq >= this.next_) this.pending.set(m.seq, decodeEvent(m));
+    if (this.pending.size > MAX_PENDING_EVENTS) this.overflowed = true;
     this.notify();
   }
 
@@ -108,6 +116,7 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
   async next(): Promise<IteratorResult<TtsSessionEvent>> {
     for (;;) {
       if (this.finished) return { done: true, value: undefined };
+      if (this.overflowed) return this.letGo();
       const ev = this.take();
       if (ev) return { done: false, value: ev };
       if (this.ended) return this.finish();
@@ -150,6 +159,26 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
       status: 500,
       code: 'worker_crashed',
       cause: undefined,
+    };
+  }
+
+  /** One error event saying why, then the end (the session itself goes on). */
+  private letGo(): IteratorResult<TtsSessionEvent> {
+    this.overflowed = false;
+    this.end('replica');
+    this.pending.clear();
+    const seq = this.next_;
+    return {
+      done: false,
+      value: {
+        type: 'error',
+        seq,
+        text: '',
+        detail: `This subscriber fell more than ${MAX_PENDING_EVENTS} chunks behind the session's audio and was let go; subscribe again.`,
+        status: 429,
+        code: 'too_many_requests',
+        cause: undefined,
+      },
     };
   }
 

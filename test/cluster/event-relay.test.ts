@@ -2,7 +2,12 @@
 // replica come out in seq order, `flushed` after exactly the audio it followed, a sentence whose
 // replica died becomes an error once later ones waited for it, and the stream ends on `ended`.
 import { describe, expect, it } from 'vitest';
-import { encodeEvent, ENDED_MESSAGE, OrderedRelay } from '../../src/cluster/event-relay.js';
+import {
+  encodeEvent,
+  ENDED_MESSAGE,
+  MAX_PENDING_EVENTS,
+  OrderedRelay,
+} from '../../src/cluster/event-relay.js';
 import type { AudioEvent, TtsSessionEvent } from '../../src/session/session-events.js';
 
 const timings = { loadS: 0, generationS: 0.1, frontendS: 0, inferenceS: 0.1, queueS: 0 };
@@ -73,5 +78,19 @@ describe('OrderedRelay', () => {
     const waiting = relay.next();
     relay.end();
     expect(await waiting).toEqual({ done: true, value: undefined });
+  });
+
+  it('lets a subscriber go, with an error, once more audio waits for it than the bound', async () => {
+    let finished = 0;
+    const relay = new OrderedRelay(0, 60_000, () => finished++);
+    for (let seq = 0; seq <= MAX_PENDING_EVENTS; seq++)
+      relay.push(encodeEvent(audio(seq, 'x'), 0, 0));
+    const got = await drain(relay, MAX_PENDING_EVENTS + 2);
+    expect(got.map(label)).toEqual(['error:0']);
+    expect(got[0]).toMatchObject({
+      detail: expect.stringMatching(/fell more than 64 chunks behind/),
+    });
+    expect(relay.sessionEnded).toBe(false);
+    expect(finished).toBe(1);
   });
 });
