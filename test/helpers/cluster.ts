@@ -156,7 +156,7 @@ export async function startHaproxy(backends: readonly { id: string; port: number
       '  balance roundrobin',
       '  option httpchk GET /api/health',
       ...backends.map(
-        (b) => `  server ${b.id} 127.0.0.1:${b.port} check inter 500ms fall 1 rise 1`,
+        (b) => `  server ${b.id} 127.0.0.1:${b.port} check inter 500ms fall 3 rise 1`,
       ),
       '',
     ].join('\n'),
