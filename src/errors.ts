@@ -16,7 +16,6 @@ export type ErrorCode =
   | 'inference_failed'
   | 'worker_crashed'
   | 'shutting_down'
-  | 'not_ready'
   | 'store_unavailable'
   | 'internal';
 
