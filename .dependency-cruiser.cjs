@@ -42,6 +42,13 @@ module.exports = {
       { path: '^src/http/' },
       { path: '^src/wyoming/' },
     ),
+    owner('ioredis-owner', 'ioredis', 'src/cluster/redis.ts'),
+    layer(
+      'cluster-is-transport-free',
+      'cluster/ (sessions shared through Redis) sits under http/ and over session/: no HTTP.',
+      { path: '^src/cluster/' },
+      { path: ['^src/http/', '^node_modules/(hono|ws)/'] },
+    ),
     layer(
       'session-is-transport-free',
       'session/ sees only the Engine interface: no HTTP, no threads.',
@@ -50,8 +57,9 @@ module.exports = {
         path: [
           '^src/http/',
           '^src/wyoming/',
+          '^src/cluster/',
           '^src/engine/pool',
-          '^node_modules/(hono|zod|piscina|ws)/',
+          '^node_modules/(hono|zod|piscina|ws|ioredis)/',
         ],
       },
     ),

@@ -23,6 +23,7 @@ const SCRIPTS = [
   'synthesis-cache',
   'wyoming',
   'word-timings',
+  'redis-sessions',
 ];
 const README = path.resolve('bench', 'README.md');
 const START = '<!-- results:start -->';

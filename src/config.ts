@@ -58,6 +58,15 @@ const envSchema = z.object({
   KITTENTTS_WYOMING_HOST: z.string().min(1).optional(),
   KITTENTTS_WYOMING_ZEROCONF: flag,
   KITTENTTS_WYOMING_ZEROCONF_NAME: z.string().min(1).max(63).optional(),
+  KITTENTTS_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'expected redis://… or rediss://…')
+    .optional(),
+  KITTENTTS_REPLICA_ID: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'expected 1–200 visible ASCII characters (a header value)')
+    .optional(),
+  KITTENTTS_REDIS_LOCK_TTL_S: num(10, 0.1, 600),
 });
 
 export interface Config {
@@ -107,6 +116,12 @@ export interface Config {
   /** Announce the Wyoming door over mDNS (`_wyoming._tcp`) under this name. */
   readonly wyomingZeroconf: boolean;
   readonly wyomingZeroconfName: string;
+  /** Redis holding REST sessions and cluster totals (README "Sessions across replicas"); unset: in-process. */
+  readonly redisUrl: string | undefined;
+  /** This process's name in a cluster (responses' x-kittentts-replica, /api/stats system.replica_id). */
+  readonly replicaId: string;
+  /** A session lock whose holder stopped refreshing it (a killed replica) frees after this. */
+  readonly redisLockTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -179,5 +194,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wyomingZeroconf: e.KITTENTTS_WYOMING_ZEROCONF,
     wyomingZeroconfName:
       e.KITTENTTS_WYOMING_ZEROCONF_NAME ?? `kittentts-${os.hostname().split('.')[0] ?? 'gateway'}`,
+    redisUrl: e.KITTENTTS_REDIS_URL,
+    replicaId: e.KITTENTTS_REPLICA_ID ?? `${os.hostname()}-${process.pid}`,
+    redisLockTtlMs: Math.round(e.KITTENTTS_REDIS_LOCK_TTL_S * 1000),
   });
 }

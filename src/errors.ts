@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'inference_failed'
   | 'worker_crashed'
   | 'shutting_down'
+  | 'store_unavailable'
   | 'internal';
 
 /** Most characters of client input an error message repeats back (the rest is elided). */
@@ -97,6 +98,18 @@ export class InferenceError extends GatewayError {
 export class ShuttingDownError extends GatewayError {
   constructor(detail = 'The server is shutting down; retry against another instance.') {
     super(503, 'shutting_down', detail, { retryAfterS: 5 });
+  }
+}
+
+/** The shared session store (Redis) cannot be reached; the client should retry shortly. */
+export class StoreUnavailableError extends GatewayError {
+  constructor(cause?: unknown) {
+    super(
+      503,
+      'store_unavailable',
+      'The session store (Redis) is unreachable; streaming sessions are unavailable for now. Retry shortly.',
+      { cause, retryAfterS: 2 },
+    );
   }
 }
 

@@ -23,6 +23,10 @@ import { TtsSession } from './session/tts-session.js';
 import type { SchedulingPolicy } from './engine/edf-policy.js';
 import { createShutdown, trackTraffic } from './shutdown.js';
 import { readWarmupFile, warmCache } from './cache-warmup.js';
+import { connectRedis, type RedisLink } from './cluster/redis.js';
+import { ClusterSessions } from './cluster/cluster-sessions.js';
+import { clusterStats } from './cluster/cluster-stats.js';
+import { createReadiness } from './readiness.js';
 import { startWyomingDoor } from './wyoming/wyoming-door.js';
 
 export interface Gateway {
@@ -53,7 +57,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ? readWarmupFile(config.synthCacheWarmup, DEFAULT_MODEL_ID)
       : [];
   const parts = wireParts(config, options, log);
-  const { engine, pool, sessions, stats } = parts;
+  const { engine, pool, sessions, stats, redis } = parts;
+  // Sessions work from the first request when Redis is there; when it is not, the gateway starts
+  // anyway (WebSocket and one-shot routes need no Redis) and /api/ready says why it is not ready.
+  if (redis && !(await redis.connected(2000))) log.warn('redis unreachable at start-up', {});
   const app = createApp(parts.deps);
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.wsMaxMessageBytes });
   let draining = false;
@@ -63,6 +70,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   ).catch(async (err: Error) => {
     // Nothing may keep the process alive after a failed start: stop the workers and sessions.
     sessions.close();
+    await redis?.close();
     await pool.destroy();
     throw err;
   });
@@ -105,6 +113,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     sessions,
     pool,
     doors: wyoming ? [wyoming] : [],
+    cluster: parts.deps.cluster,
+    redis,
     startDraining: () => {
       draining = true;
       warming.abort();
@@ -140,6 +150,8 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
   });
   const pool = new WorkerPool({ workers: config.workers, faultInjection: options.faultInjection });
   const stats = new GenerationStats();
+  const redis = config.redisUrl ? connectRedisLogged(config.redisUrl, log) : undefined;
+  const statsSource = redis ? clusterStats(redis, stats) : undefined;
   let liveSessions = () => 0;
   const metrics = new Metrics({
     queueDepth: () => engine.stats().queued,
@@ -160,7 +172,7 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     onChunk: (report) => metrics.recordChunk(report),
     onSynthesis: (req, result) => {
       metrics.recordSynthesis(req.modelId, result.durationS, result.timings.generationS);
-      stats.record({
+      (statsSource ?? stats).record({
         model: req.modelId,
         voice: req.voice,
         textLength: req.text.length,
@@ -182,6 +194,27 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
   });
   liveSessions = () => sessions.size;
   const openSession = sessionOpener(config, engine, metrics);
+  const cluster = redis
+    ? new ClusterSessions({
+        link: redis,
+        replicaId: config.replicaId,
+        // Only WebSocket sessions live in this replica's registry when REST ones are in Redis.
+        webSockets: () => sessions.size,
+        ttlMs: config.sessionTtlMs,
+        maxSessions: config.maxSessions,
+        lockTtlMs: config.redisLockTtlMs,
+        // Real-time admission counts this replica's live sessions; a cluster session is live on a
+        // replica only during its calls, so the cluster-wide cap is what limits them.
+        openSession: (o) => openSession(o, 'rest', { admit: false }),
+        log: (msg, fields) => log.warn(msg, fields),
+      })
+    : undefined;
+  const readiness = createReadiness({
+    engine,
+    defaultModelId: DEFAULT_MODEL_ID,
+    replicaId: config.replicaId,
+    redis,
+  });
   const deps: AppDeps = {
     config,
     engine,
@@ -191,9 +224,31 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     sessions,
     openSession,
     metrics,
+    readiness,
+    ...(cluster ? { cluster, clusterStats: statsSource } : {}),
     log: (level, msg, fields) => log[level](msg, fields),
   };
-  return { pool, engine, sessions, stats, deps };
+  return { pool, engine, sessions, stats, deps, redis };
+}
+
+/** Redis, with its connection trouble logged once per outage rather than at every retry. */
+function connectRedisLogged(url: string, log: Logger): RedisLink {
+  let down = false;
+  const link: RedisLink = connectRedis(url, (err) => {
+    if (down) return;
+    down = true;
+    log.warn('redis unreachable; REST sessions answer 503 until it is back', {
+      error: err.message,
+    });
+    const check = setInterval(() => {
+      if (!link.ready) return;
+      down = false;
+      clearInterval(check);
+      log.warn('redis reachable again', {});
+    }, 500);
+    check.unref();
+  });
+  return link;
 }
 
 function modelCatalog(
@@ -225,18 +280,22 @@ function sessionOpener(
   config: Config,
   engine: PoolEngine,
   metrics: Metrics,
-): AppDeps['openSession'] {
+): (
+  options: Parameters<AppDeps['openSession']>[0],
+  door: Parameters<AppDeps['openSession']>[1],
+  how?: { admit: boolean },
+) => TtsSession {
   const admission = new RealtimeAdmission({
     maxRealtimeSessions: config.maxRealtimeSessions,
     measuredAudioSPerS: () => engine.measuredAudioSPerS(),
     minSessions: config.workers,
   });
-  return (options, door) => {
+  return (options, door, how = { admit: true }) => {
     // WebSocket and REST sessions have a listener playing as audio comes; SSE and OpenAI
     // one-shots await a whole text (README "Scheduling"). The Wyoming door says which it opens.
     const realtime =
       door === 'wyoming' ? options.schedule === 'realtime' : door === 'ws' || door === 'rest';
-    const release = realtime ? admission.admit() : undefined;
+    const release = realtime && how.admit ? admission.admit() : undefined;
     return new TtsSession(engine, {
       maxBufferedChars: config.maxBufferedChars,
       schedule: realtime ? 'realtime' : 'oneshot',

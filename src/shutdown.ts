@@ -43,6 +43,9 @@ export interface ShutdownParts {
   pool: WorkerPool;
   /** Doors on their own ports (the Wyoming TCP door): stopped, drained and closed with the rest. */
   doors?: readonly DrainableDoor[];
+  /** REST sessions in Redis: this replica's subscriptions and publishers end with it. */
+  cluster?: { close(): void } | undefined;
+  redis?: { close(): Promise<void> } | undefined;
   /** From now on new requests get 503 (the refusing app). */
   startDraining(): void;
 }
@@ -93,6 +96,7 @@ async function shutDown(parts: ShutdownParts): Promise<void> {
   for (const client of wss.clients) client.close(1001, 'server shutting down');
   sessions.close();
   await Promise.all((parts.doors ?? []).map((door) => door.close()));
+  parts.cluster?.close();
   const runningGraceMs = Math.max(30_000, parts.shutdownTimeoutMs);
   await waitUntil(
     () => traffic.exchanges.size === 0 && wss.clients.size === 0,
@@ -105,6 +109,7 @@ async function shutDown(parts: ShutdownParts): Promise<void> {
   await closeConnections(server, wss, traffic);
   // 4. Stop the workers; a task still running is allowed to end (see WorkerPool.destroy).
   await pool.destroy({ runningGraceMs });
+  await parts.redis?.close();
 }
 
 /**

@@ -12,7 +12,10 @@ import type { AppDeps } from './deps.js';
 import { parseWith, readJson } from './validate.js';
 import { wavJsonBody } from './wav-json-body.js';
 
-type ApiDeps = Pick<AppDeps, 'catalog' | 'config' | 'engine' | 'schemas' | 'stats'>;
+type ApiDeps = Pick<
+  AppDeps,
+  'catalog' | 'clusterStats' | 'config' | 'engine' | 'readiness' | 'schemas' | 'stats'
+>;
 
 export function apiRoutes(deps: ApiDeps): Hono {
   const { catalog, stats, config, engine } = deps;
@@ -26,6 +29,14 @@ export function apiRoutes(deps: ApiDeps): Hono {
       cache_size_mb: round((await catalog.cacheSizeBytes()) / 1e6, 1),
     }),
   );
+
+  // Readiness for load balancers and Kubernetes (readiness.ts); liveness stays /api/health.
+  app.get('/ready', (c) => {
+    const r = deps.readiness();
+    if (r.ready) return c.json(r.body);
+    c.header('Retry-After', '1');
+    return c.json({ detail: r.detail }, 503);
+  });
 
   app.get('/models', (c) => c.json({ models: catalog.list() }));
 
@@ -42,8 +53,10 @@ export function apiRoutes(deps: ApiDeps): Hono {
 
   app.get('/stats', async (c) =>
     c.json({
-      generation_stats: stats.snapshot(),
+      // With Redis: the cluster's totals; `system` stays this replica's and names it.
+      generation_stats: deps.clusterStats ? await deps.clusterStats.snapshot() : stats.snapshot(),
       system: {
+        ...(deps.clusterStats ? { replica_id: config.replicaId } : {}),
         cache_directory: config.cacheDir,
         cache_size_mb: round((await catalog.cacheSizeBytes()) / 1e6, 1),
         loaded_models: catalog.loadedModels(),

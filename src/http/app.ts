@@ -14,6 +14,7 @@ import { openaiRoutes } from './openai.js';
 import { OPENAPI_PUBLIC_PATHS, openapiRoutes } from './openapi/router.js';
 import { PLAYGROUND_PUBLIC_PATHS, playgroundRoutes } from './playground.js';
 import { requestContext } from './request-context.js';
+import { streamRestClusterRoutes } from './stream-rest-cluster.js';
 import { streamRestRoutes } from './stream-rest.js';
 import { streamSseRoutes } from './stream-sse.js';
 import { streamWsRoutes } from './stream-ws.js';
@@ -22,6 +23,14 @@ export function createApp(deps: AppDeps): Hono {
   const { config } = deps;
   const app = new Hono();
   app.use('*', requestContext({ metrics: deps.metrics, log: deps.log }));
+  if (deps.cluster) {
+    // Which replica answered: for operators, and for the tests that prove a call crossed over.
+    const replica = config.replicaId;
+    app.use('*', async (c, next) => {
+      c.header('x-kittentts-replica', replica);
+      await next();
+    });
+  }
   const allowAll = config.corsOrigins.includes('*');
   app.use(
     '*',
@@ -29,7 +38,11 @@ export function createApp(deps: AppDeps): Hono {
       origin: allowAll ? '*' : [...config.corsOrigins],
       allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Content-Type', 'Authorization', 'x-api-key'],
-      exposeHeaders: ['x-request-id', 'Retry-After'],
+      exposeHeaders: [
+        'x-request-id',
+        'Retry-After',
+        ...(deps.cluster ? ['x-kittentts-replica'] : []),
+      ],
       credentials: false,
       maxAge: 600,
     }),
@@ -51,6 +64,7 @@ export function createApp(deps: AppDeps): Hono {
     ...PLAYGROUND_PUBLIC_PATHS,
     ...OPENAPI_PUBLIC_PATHS,
     '/api/health',
+    '/api/ready',
     ...(config.metricsPublic ? ['/metrics'] : []),
   ];
   app.use('*', createAuth({ apiKeys: config.apiKeys, publicPaths }).middleware);
@@ -59,7 +73,10 @@ export function createApp(deps: AppDeps): Hono {
     c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }),
   );
   app.route('/api', apiRoutes(deps));
-  app.route('/api/stream', streamRestRoutes(deps));
+  app.route(
+    '/api/stream',
+    deps.cluster ? streamRestClusterRoutes(deps, deps.cluster) : streamRestRoutes(deps),
+  );
   app.route('/api', streamSseRoutes(deps));
   app.route('/api', streamWsRoutes(deps));
   app.route('/v1', openaiRoutes(deps));

@@ -1,10 +1,13 @@
 // What the routers are built from: the gateway's parts, as types only (no runtime import, so no
 // router reaches back into the app that mounts it). Each router takes the fields it uses
 // (`Pick<AppDeps, …>`); gateway.ts builds the whole object once.
+import type { ClusterSessions } from '../cluster/cluster-sessions.js';
+import type { StatsSource } from '../cluster/cluster-stats.js';
 import type { Config } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import type { GenerationStats } from '../generation-stats.js';
 import type { Metrics } from '../metrics.js';
+import type { Readiness } from '../readiness.js';
 import type { SessionRegistry } from '../session/session-registry.js';
 import type { TtsSession, TtsSessionOptions } from '../session/tts-session.js';
 import type { Schemas } from './schemas.js';
@@ -43,6 +46,12 @@ export interface AppDeps {
     door: 'rest' | 'ws' | 'sse' | 'openai' | 'wyoming',
   ) => TtsSession;
   metrics: Metrics;
+  /** GET /api/ready (readiness.ts). */
+  readiness: () => Readiness;
+  /** Set when REST sessions live in Redis (KITTENTTS_REDIS_URL): the REST and SSE doors use it. */
+  cluster?: ClusterSessions;
+  /** Cluster-wide /api/stats totals (with Redis); absent: this process's `stats`. */
+  clusterStats?: StatsSource;
   log?: (
     level: 'error' | 'warn' | 'info' | 'debug',
     msg: string,

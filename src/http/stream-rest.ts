@@ -43,17 +43,9 @@ export function streamRestRoutes({
         });
       }
       const events = await session.collect(seqs, c.req.raw.signal);
-      failOnError(events);
       // Ended (DELETE, idle timeout, shutdown) while this call waited: what was made, and why the rest is missing.
       const ended = session.isEnded && events.length < seqs.length;
-      return c.json({
-        audio_chunks: events.map((ev) =>
-          ev.type === 'audio' ? toBase64(encodeWav(ev.samples, ev.sampleRateHz)) : '',
-        ),
-        sample_rate: SAMPLE_RATE_HZ,
-        buffered_text: session.bufferedText,
-        status: ended ? 'ended' : status,
-      });
+      return c.json(chunkAnswer(events, session.bufferedText, ended ? 'ended' : status));
     });
   });
 
@@ -67,10 +59,17 @@ export function streamRestRoutes({
   return app;
 }
 
-/** A sentence that failed fails the call that asked for it, with that failure's status. */
-function failOnError(events: readonly ChunkEvent[]): void {
+/** A chunk call's answer; a sentence that failed fails the call, with that failure's status. */
+export function chunkAnswer(events: readonly ChunkEvent[], bufferedText: string, status: string) {
   for (const ev of events) {
-    if (ev.type !== 'error') continue;
-    throw errorOf(ev); // keeps its Retry-After (a full queue answers 429 with it)
+    if (ev.type === 'error') throw errorOf(ev); // keeps its Retry-After (a full queue: 429)
   }
+  return {
+    audio_chunks: events.map((ev) =>
+      ev.type === 'audio' ? toBase64(encodeWav(ev.samples, ev.sampleRateHz)) : '',
+    ),
+    sample_rate: SAMPLE_RATE_HZ,
+    buffered_text: bufferedText,
+    status,
+  };
 }

@@ -79,13 +79,31 @@ function sseMessage(ev: WireEvent, words: boolean): { event: string; data: strin
 }
 
 export function streamSseRoutes(
-  deps: Pick<AppDeps, 'catalog' | 'config' | 'engine' | 'openSession' | 'schemas' | 'sessions'>,
+  deps: Pick<
+    AppDeps,
+    'catalog' | 'cluster' | 'config' | 'engine' | 'openSession' | 'schemas' | 'sessions'
+  >,
 ): Hono {
   const { schemas, openSession, engine } = deps;
   const app = new Hono();
 
-  app.get('/stream/events', (c: Context) => {
+  app.get('/stream/events', async (c: Context) => {
     const q = parseWith(schemas.streamEventsQuery, queryObject(c));
+    if (deps.cluster) {
+      // The session lives in Redis; its audio may be made on any replica (cluster/event-relay.ts).
+      const sub = await deps.cluster.subscribe(q.session_id, callerKeyId(c), c.req.raw.signal);
+      return streamSSE(c, async (stream) => {
+        const options = {
+          format: q.format,
+          heartbeatMs: deps.config.sseHeartbeatMs,
+          words: q.timestamps === 'word',
+        };
+        await pump(stream, sub.events, options);
+        // A replica that stops closes the stream without `ended`: the session goes on elsewhere.
+        if (!stream.aborted && sub.sessionEnded())
+          await stream.writeSSE({ event: 'ended', data: JSON.stringify({ session_id: sub.id }) });
+      });
+    }
     const session = deps.sessions.get(q.session_id, callerKeyId(c));
     if (session.hasConsumer) {
       throw new GatewayError(

@@ -18,7 +18,15 @@ import { describeIssues, queryObject, parseWith } from './validate.js';
 
 type WsDeps = Pick<
   AppDeps,
-  'catalog' | 'config' | 'engine' | 'log' | 'metrics' | 'openSession' | 'schemas' | 'sessions'
+  | 'catalog'
+  | 'cluster'
+  | 'config'
+  | 'engine'
+  | 'log'
+  | 'metrics'
+  | 'openSession'
+  | 'schemas'
+  | 'sessions'
 >;
 
 /** Bytes the socket may hold unsent before the session stops pulling audio (backpressure). */
@@ -83,6 +91,8 @@ export function streamWsRoutes(deps: WsDeps): Hono<WsEnv> {
     async (c, next) => {
       checkUpgrade(c.req.header('upgrade'), c.req.header('origin'), deps.config.corsOrigins);
       const q = parseWith(deps.schemas.wsQuery, queryObject(c));
+      // With Redis, the session cap counts every replica's sessions.
+      if (deps.cluster) await deps.cluster.admitWebSocket();
       c.set('wsQuery', q);
       c.set(
         'wsSession',
@@ -96,6 +106,7 @@ export function streamWsRoutes(deps: WsDeps): Hono<WsEnv> {
           { expires: false },
         ),
       );
+      deps.cluster?.webSocketsChanged();
       await next();
     },
     upgradeWebSocket((c: Context<WsEnv>) =>

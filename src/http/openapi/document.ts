@@ -110,6 +110,7 @@ export function buildOpenApiDocument(deps: OpenApiDeps): OpenApiDocument {
     SpeechRequest: toJson(res.openAiSpeechBody, 'input'),
     Error: toJson(res.errorResponse, 'output'),
     HealthResponse: toJson(res.healthResponse, 'output'),
+    ReadyResponse: toJson(res.readyResponse, 'output'),
     ModelsResponse: toJson(res.modelsResponse, 'output'),
     VoicesResponse: toJson(res.voicesResponse, 'output'),
     StatsResponse: toJson(res.statsResponse, 'output'),

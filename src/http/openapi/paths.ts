@@ -34,6 +34,11 @@ const busy: ResponseDoc = {
   description: 'Too many sessions or a full queue; retry after `Retry-After` seconds.',
   schema: 'Error',
 };
+const storeDown: ResponseDoc = {
+  description:
+    'Sessions live in Redis (`KITTENTTS_REDIS_URL`) and it is unreachable, or the server is shutting down; retry after `Retry-After` seconds.',
+  schema: 'Error',
+};
 const oaiBad: ResponseDoc = {
   description: "Invalid request, in OpenAI's error shape.",
   schema: 'OpenAiError',
@@ -76,6 +81,19 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     tag: 'service',
     summary: 'Service health and loaded models',
     responses: { '200': { description: 'Healthy.', schema: 'HealthResponse' } },
+  },
+  {
+    method: 'get',
+    path: '/api/ready',
+    operationId: 'ready',
+    tag: 'service',
+    summary: 'Readiness: may a load balancer send this replica work now',
+    description:
+      'Never needs a key. 503 while the server drains, while the default model is not loaded (the first probe starts loading it; a failed load is retried on the next probe, its reason in `detail`), or while the Redis it shares sessions through is unreachable. Liveness is `/api/health`.',
+    responses: {
+      '200': { description: 'Ready.', schema: 'ReadyResponse' },
+      '503': { description: 'Not ready; `detail` says why.', schema: 'Error' },
+    },
   },
   {
     method: 'get',
@@ -153,6 +171,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
       '200': { description: 'The new session.', schema: 'StreamStartResponse' },
       '400': bad,
       '429': busy,
+      '503': storeDown,
     },
   },
   {
@@ -170,6 +189,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
       '200': { description: 'Audio of completed sentences.', schema: 'StreamChunkResponse' },
       '400': bad,
       '404': notFound,
+      '503': storeDown,
     },
   },
   {
@@ -179,7 +199,11 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     tag: 'stream',
     summary: 'End a streaming session',
     pathParams: ['session_id'],
-    responses: { '200': { description: 'Ended.', schema: 'StreamEndResponse' }, '404': notFound },
+    responses: {
+      '200': { description: 'Ended.', schema: 'StreamEndResponse' },
+      '404': notFound,
+      '503': storeDown,
+    },
   },
   {
     method: 'get',
@@ -195,6 +219,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
       '400': bad,
       '404': notFound,
       '409': { description: 'The session already has a subscriber.', schema: 'Error' },
+      '503': storeDown,
     },
   },
   {

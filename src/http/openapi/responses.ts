@@ -16,6 +16,15 @@ export const healthResponse = z.object({
   cache_size_mb: num,
 });
 
+export const readyResponse = z.object({
+  status: z.literal('ready'),
+  replica_id: z.string().describe('This process (KITTENTTS_REPLICA_ID).'),
+  default_model: z.string(),
+  session_store: z
+    .enum(['memory', 'redis'])
+    .describe('Where REST sessions live: this process, or Redis shared by every replica.'),
+});
+
 export const modelsResponse = z.object({
   models: z.array(
     z.object({
@@ -45,6 +54,10 @@ export const statsResponse = z.object({
     recent_requests: z.array(z.looseObject({})),
   }),
   system: z.looseObject({
+    replica_id: z
+      .string()
+      .optional()
+      .describe('With Redis: which replica answered (the totals above are the cluster’s).'),
     cache_directory: z.string(),
     cache_size_mb: num,
     loaded_models: z.array(z.string()),

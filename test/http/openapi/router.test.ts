@@ -135,6 +135,10 @@ describe('openapiRoutes', () => {
     const timed = await getJson('/api/generate', { json: { text: 'Hello there.', timestamps: true } }); // prettier-ignore
     expectShape(res.generateResponse, timed.body);
     expect((timed.body as { words: unknown[] }).words).toHaveLength(2);
+    // The default model is loaded now (the stand-in), so the replica is ready.
+    const ready = await getJson('/api/ready');
+    expect(ready.status).toBe(200);
+    expectShape(res.readyResponse, ready.body);
     const stats = await getJson('/api/stats');
     expectShape(res.statsResponse, stats.body);
     const start = await getJson('/api/stream/start', { method: 'POST' });

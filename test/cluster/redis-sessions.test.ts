@@ -1,0 +1,361 @@
+// REST sessions shared through a real redis-server by two real gateway processes behind a real
+// HAProxy (round robin), all on 127.0.0.1: calls that land on the other replica, an SSE subscriber
+// fed by the other replica, the cluster-wide cap, Redis going away and coming back, and a replica
+// killed with SIGKILL between two chunk calls (last: it leaves one replica).
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  HAPROXY,
+  REDIS_SERVER,
+  startHaproxy,
+  startRedis,
+  startReplica,
+  type Balancer,
+  type RedisServer,
+  type Replica,
+} from '../helpers/cluster.js';
+import { parseWav, sentences } from '../helpers/gateway.js';
+import { fetchJson, postJson } from '../helpers/http.js';
+import { wsClient } from '../helpers/ws-client.js';
+
+const MAX_SESSIONS = 4;
+let redis: RedisServer;
+let a: Replica;
+let b: Replica;
+let lb: Balancer;
+
+beforeAll(async () => {
+  for (const bin of [REDIS_SERVER, HAPROXY]) {
+    if (!existsSync(bin))
+      throw new Error(
+        `${bin} is missing: these tests need the Debian packages redis-server and haproxy`,
+      );
+  }
+  redis = await startRedis();
+  const env = {
+    KITTENTTS_REDIS_URL: redis.url,
+    KITTENTTS_MAX_SESSIONS: String(MAX_SESSIONS),
+    KITTENTTS_REDIS_LOCK_TTL_S: '2',
+  };
+  // Each one assigned as it starts, so afterAll stops it even if the other fails to start.
+  const started = await Promise.allSettled([
+    startReplica('replica-a', env).then((r) => (a = r)),
+    startReplica('replica-b', env).then((r) => (b = r)),
+  ]);
+  for (const s of started) if (s.status === 'rejected') throw s.reason;
+  lb = await startHaproxy([a, b]);
+  await Promise.all([ready(a.url), ready(b.url)]);
+});
+
+afterAll(async () => {
+  await Promise.all([lb?.stop(), a?.stop(), b?.stop()]);
+  await redis?.stop();
+});
+
+/** Until the replica's worker is synthesizing (its /metrics gauge). */
+async function untilBusy(url: string): Promise<void> {
+  for (;;) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    if (/^kittentts_busy_workers [1-9]/m.test(text)) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const replicaOf = (res: { headers: Headers }) => res.headers.get('x-kittentts-replica');
+
+async function ready(url: string): Promise<void> {
+  for (;;) {
+    const res = await fetch(`${url}/api/ready`).catch(() => undefined);
+    if (res?.status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function start(url: string) {
+  const res = await fetchJson<{ session_id: string; detail?: string }>(
+    `${url}/api/stream/start?voice=Jasper&speed=1.0`,
+    { method: 'POST' },
+  );
+  return { ...res, id: res.body.session_id };
+}
+
+interface ChunkBody {
+  audio_chunks: string[];
+  buffered_text: string;
+  status: string;
+  sample_rate: number;
+  detail?: string;
+}
+
+const chunk = (url: string, id: string, text: string, flush = false) =>
+  fetchJson<ChunkBody>(`${url}/api/stream/chunk?session_id=${id}`, { json: { text, flush } });
+
+const end = (url: string, id: string) =>
+  fetchJson(`${url}/api/stream/end/${id}`, { method: 'DELETE' });
+
+/** Audio compared by sample count and digest (a failing diff of whole arrays takes minutes). */
+const fingerprint = (samples: Int16Array) => ({
+  samples: samples.length,
+  sha1: createHash('sha1').update(samples).digest('hex'),
+});
+
+/** What /api/generate makes of `text` (what a session's sentence must sound like). */
+async function generated(url: string, text: string) {
+  const res = await postJson(`${url}/api/generate`, { text, voice: 'Jasper', speed: 1.0 });
+  const body = (await res.json()) as { audio_base64: string };
+  return fingerprint(parseWav(Buffer.from(body.audio_base64, 'base64')).samples);
+}
+
+const samplesOf = (b64: string) => fingerprint(parseWav(Buffer.from(b64, 'base64')).samples);
+
+describe('REST sessions in Redis behind a round-robin balancer', () => {
+  it('runs the seed streaming flow with every call landing on the other replica', async () => {
+    const started = await start(lb.url);
+    expect(started.status).toBe(200);
+    const first = await chunk(lb.url, started.id, 'Hello there! How are');
+    const second = await chunk(lb.url, started.id, ' you today?', true);
+    const ended = await end(lb.url, started.id);
+    const replicas = [started, first, second, ended].map(replicaOf);
+    expect(new Set(replicas)).toEqual(new Set(['replica-a', 'replica-b']));
+    for (let i = 1; i < replicas.length; i++) expect(replicas[i]).not.toBe(replicas[i - 1]);
+
+    expect(first.status).toBe(200);
+    expect(first.body.status).toBe('streaming');
+    expect(first.body.buffered_text).toBe(' How are');
+    expect(first.body.audio_chunks).toHaveLength(1);
+    expect(second.body).toMatchObject({ status: 'flushed', buffered_text: '', sample_rate: 24000 });
+    expect(second.body.audio_chunks).toHaveLength(1);
+    // The second replica continued from the text the first one left unfinished.
+    expect(samplesOf(first.body.audio_chunks[0]!)).toEqual(await generated(a.url, 'Hello there!'));
+    expect(samplesOf(second.body.audio_chunks[0]!)).toEqual(
+      await generated(b.url, 'How are you today?'),
+    );
+    expect(ended.body).toEqual({ status: 'ended', session_id: started.id });
+    expect((await chunk(lb.url, started.id, 'Hi.')).status).toBe(404);
+  });
+
+  it('serializes concurrent chunk calls on one session across replicas', async () => {
+    const { id } = await start(lb.url);
+    try {
+      // Either order completes two sentences, one each, and loses no text.
+      const [x, y] = await Promise.all([
+        chunk(a.url, id, 'First sentence here. Then'),
+        chunk(b.url, id, ' second one follows. And'),
+      ]);
+      expect([x.body.audio_chunks.length, y.body.audio_chunks.length]).toEqual([1, 1]);
+      const last = await chunk(lb.url, id, ' the end.', true);
+      expect(last.body.audio_chunks).toHaveLength(1);
+      expect(last.body.buffered_text).toBe('');
+    } finally {
+      await end(lb.url, id);
+    }
+  });
+
+  it('answers a chunk call still waiting for audio with what was made and "ended" when another replica deletes the session', async () => {
+    const { id } = await start(a.url);
+    const waiting = chunk(a.url, id, `${sentences(100)} And`);
+    await untilBusy(a.url);
+    expect((await end(b.url, id)).status).toBe(200);
+    const answer = await waiting;
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe('ended');
+    expect(answer.body.audio_chunks.length).toBeLessThan(100);
+  });
+
+  it('feeds an SSE subscriber on replica A with the audio of chunks posted through replica B', async () => {
+    const { id } = await start(a.url);
+    const res = await fetch(`${a.url}/api/stream/events?session_id=${id}`);
+    expect(res.status).toBe(200);
+    expect(replicaOf(res)).toBe('replica-a');
+    const events = readSse(res);
+    expect((await fetch(`${b.url}/api/stream/events?session_id=${id}`)).status).toBe(409);
+    const one = await chunk(b.url, id, 'Hello there! How are');
+    const two = await chunk(b.url, id, ' you today?', true);
+    expect(replicaOf(one)).toBe('replica-b');
+    expect([one.body.audio_chunks, two.body.audio_chunks]).toEqual([[], []]);
+    expect(two.body.status).toBe('flushed');
+    const got = await events.until((evs) => evs.some((e) => e.event === 'flushed'));
+    expect(got.map((e) => e.event)).toEqual(['audio', 'audio', 'flushed']);
+    const [hello, rest] = got.map((e) => JSON.parse(e.data) as Record<string, string>);
+    expect([hello!.seq, hello!.text, rest!.seq, rest!.text]).toEqual([
+      0,
+      'Hello there!',
+      1,
+      'How are you today?',
+    ]);
+    expect(samplesOf(rest!.audio_base64!)).toEqual(await generated(a.url, 'How are you today?'));
+    await end(b.url, id);
+    const all = await events.until((evs) => evs.some((e) => e.event === 'ended'));
+    expect(all.at(-1)).toEqual({ event: 'ended', data: JSON.stringify({ session_id: id }) });
+  });
+
+  it('answers 429 on both replicas once the cluster holds the most sessions, WebSockets included', async () => {
+    const socket = wsClient(a.url, 'voice=Jasper');
+    await socket.ready;
+    const ids: string[] = [];
+    try {
+      for (let i = 0; i < MAX_SESSIONS - 1; i++) {
+        const s = await start(i % 2 ? a.url : b.url);
+        expect(s.status).toBe(200);
+        ids.push(s.id);
+      }
+      for (const url of [a.url, b.url]) {
+        const refused = await start(url);
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(refused.body.detail).toMatch(/Too many streaming sessions/);
+      }
+      const refusedSocket = wsClient(b.url, 'voice=Jasper');
+      expect(await refusedSocket.upgrade).toBe(429);
+      await end(a.url, ids.pop()!);
+      const s = await start(b.url);
+      expect(s.status).toBe(200);
+      ids.push(s.id);
+      // The WebSocket's slot frees once its replica reports it gone.
+      socket.send({ type: 'end' });
+      expect(await socket.closed).toBe(1000);
+      let again = await start(a.url);
+      for (let i = 0; again.status === 429 && i < 100; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        again = await start(a.url);
+      }
+      expect(again.status).toBe(200);
+      ids.push(again.id);
+    } finally {
+      socket.ws.terminate();
+      for (const id of ids) await end(lb.url, id);
+    }
+  });
+
+  it('reports cluster totals in /api/stats from either replica, and says which replica answered', async () => {
+    const s = (url: string) =>
+      fetchJson<{ generation_stats: { total_requests: number }; system: { replica_id: string } }>(
+        `${url}/api/stats`,
+      );
+    const before = (await s(a.url)).body.generation_stats.total_requests;
+    await generated(a.url, 'One on A.');
+    await generated(b.url, 'One on B.');
+    const [fromA, fromB] = await Promise.all([s(a.url), s(b.url)]);
+    expect(fromA.body.generation_stats.total_requests).toBe(before + 2);
+    expect(fromB.body.generation_stats).toEqual(fromA.body.generation_stats);
+    expect([fromA.body.system.replica_id, fromB.body.system.replica_id]).toEqual([
+      'replica-a',
+      'replica-b',
+    ]);
+  });
+
+  it('answers 503 to session calls and readiness while Redis is down, and recovers when it is back', async () => {
+    const { id } = await start(lb.url);
+    await redis.stop();
+    for (const url of [a.url, b.url]) {
+      const c = await chunk(url, id, 'Hello.');
+      expect(c.status).toBe(503);
+      expect(c.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(c.body.detail).toMatch(/Redis/);
+      expect((await start(url)).status).toBe(503);
+      const r = await fetchJson<{ detail: string }>(`${url}/api/ready`);
+      expect(r.status).toBe(503);
+      expect(r.body.detail).toMatch(/Redis/);
+      expect((await fetch(`${url}/api/health`)).status).toBe(200);
+    }
+    // WebSocket and one-shot routes do not need Redis.
+    const ws = wsClient(a.url, 'voice=Jasper&encoding=json');
+    await ws.ready;
+    ws.send({ type: 'text', text: 'Still speaking.' });
+    ws.send({ type: 'end' });
+    expect(await ws.closed).toBe(1000);
+    expect(ws.types().filter((t) => t === 'audio')).toHaveLength(1);
+    expect((await generated(b.url, 'Still here.')).samples).toBeGreaterThan(0);
+
+    redis = await startRedis(redis.port);
+    await Promise.all([ready(a.url), ready(b.url)]);
+    const again = await start(lb.url);
+    expect(again.status).toBe(200);
+    const c = await chunk(lb.url, again.id, 'Back again.', true);
+    expect(c.status).toBe(200);
+    expect(c.body.audio_chunks).toHaveLength(1);
+    await end(lb.url, again.id);
+  });
+
+  it('continues a session on the other replica after the one that served it is killed with SIGKILL', async () => {
+    const { id } = await start(lb.url);
+    const first = await chunk(lb.url, id, 'Hello there! How are');
+    expect(first.body.buffered_text).toBe(' How are');
+    const victim = replicaOf(first) === 'replica-a' ? a : b;
+    const survivor = victim === a ? b : a;
+    // A second session whose SSE subscriber sits on the replica about to die.
+    const listened = await start(survivor.url);
+    const orphan = await fetch(`${victim.url}/api/stream/events?session_id=${listened.id}`);
+    expect(orphan.status).toBe(200);
+    await victim.kill();
+    await orphan.body?.cancel().catch(() => undefined);
+
+    const second = await chunk(lb.url, id, ' you today?', true);
+    expect(second.status).toBe(200);
+    expect(replicaOf(second)).toBe(survivor.id);
+    expect(second.body).toMatchObject({ status: 'flushed', buffered_text: '' });
+    expect(second.body.audio_chunks.map(samplesOf)).toEqual([
+      await generated(survivor.url, 'How are you today?'),
+    ]);
+    expect((await end(lb.url, id)).status).toBe(200);
+
+    // The dead replica's subscriber claim expires (KITTENTTS_REDIS_LOCK_TTL_S) and a new one attaches.
+    const url = `${survivor.url}/api/stream/events?session_id=${listened.id}`;
+    let res = await fetch(url);
+    for (let i = 0; res.status === 409 && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await fetch(url);
+    }
+    expect(res.status).toBe(200);
+    const events = readSse(res);
+    await chunk(lb.url, listened.id, 'Heard again.', true);
+    const got = await events.until((evs) => evs.some((e) => e.event === 'flushed'));
+    expect(got.map((e) => e.event)).toEqual(['audio', 'flushed']);
+    await end(lb.url, listened.id);
+    await events.until((evs) => evs.some((e) => e.event === 'ended'));
+  });
+});
+
+interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** Reads an SSE response in the background; until() waits for the events so far to satisfy pred. */
+function readSse(res: Response) {
+  const events: SseEvent[] = [];
+  let wake: (() => void) | undefined;
+  let done = false;
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buf = '';
+    const reader = res.body!.getReader();
+    for (;;) {
+      const { done: over, value } = await reader.read();
+      if (over) break;
+      buf += decoder.decode(value, { stream: true });
+      let cut: number;
+      while ((cut = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, cut);
+        buf = buf.slice(cut + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event !== undefined) events.push({ event, data: data ?? '' });
+      }
+      wake?.();
+    }
+    done = true;
+    wake?.();
+  })();
+  return {
+    async until(pred: (evs: SseEvent[]) => boolean): Promise<SseEvent[]> {
+      while (!pred(events)) {
+        if (done)
+          throw new Error(`the stream ended with ${JSON.stringify(events.map((e) => e.event))}`);
+        await new Promise<void>((r) => (wake = r));
+      }
+      return [...events];
+    },
+  };
+}

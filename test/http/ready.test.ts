@@ -1,0 +1,102 @@
+// GET /api/ready (readiness) on a real gateway: 503 until the default model is loaded, 503 naming
+// the model while it cannot be loaded, 503 while draining, never a key; /api/health is untouched.
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sentences, startTestGateway } from '../helpers/gateway.js';
+import { fetchJson } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
+
+async function readyWhen(url: string, pred: (status: number, body: unknown) => boolean) {
+  for (;;) {
+    const r = await fetchJson<Record<string, unknown>>(`${url}/api/ready`);
+    if (pred(r.status, r.body)) return r;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A GET on a given agent (fetch cannot pin a kept-alive socket). */
+function get(url: string, agent: http.Agent, body?: unknown) {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: body === undefined ? 'GET' : 'POST',
+        agent,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+describe('GET /api/ready', () => {
+  it('answers 503 until the default model is loaded, then 200 without a key', async () => {
+    const gw = await startTestGateway({ KITTENTTS_API_KEYS: 'secret' });
+    try {
+      const first = await fetchJson<{ detail: string }>(`${gw.url}/api/ready`);
+      expect(first.status).toBe(503);
+      expect(first.headers.get('retry-after')).toBe('1');
+      expect(first.body.detail).toBe('The default model kitten-tts-nano is loading.');
+      const ready = await readyWhen(gw.url, (s) => s === 200);
+      expect(ready.body).toEqual({
+        status: 'ready',
+        replica_id: expect.any(String),
+        default_model: 'kitten-tts-nano',
+        session_store: 'memory',
+      });
+      expect(ready.headers.get('x-kittentts-replica')).toBeNull();
+      expect((await fetch(`${gw.url}/api/health`)).status).toBe(200);
+    } finally {
+      await gw.cleanup();
+    }
+  });
+
+  it('answers 503 naming the model and the cause while the default model cannot be loaded', async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'kitten-empty-model-'));
+    const gw = await startTestGateway({ KITTENTTS_MODEL_DIRS: `kitten-tts-nano=${empty}` });
+    try {
+      const r = await readyWhen(gw.url, (_s, body) =>
+        /could not be loaded/.test(String((body as { detail?: string }).detail)),
+      );
+      expect(r.status).toBe(503);
+      expect((r.body as { detail: string }).detail).toMatch(
+        /^The default model kitten-tts-nano could not be loaded: .+/,
+      );
+      // Liveness stays as it is: the process is alive, only not ready.
+      expect((await fetch(`${gw.url}/api/health`)).status).toBe(200);
+    } finally {
+      await gw.cleanup();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('answers 503 while the server drains', async () => {
+    const gw = await startTestGateway({ KITTENTTS_SHUTDOWN_TIMEOUT_S: '20' });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      await readyWhen(gw.url, (s) => s === 200);
+      const long = get(`${gw.url}/api/generate`, agent, { text: sentences(12) });
+      await waitFor(() => gw.engine.stats().busyWorkers > 0, 5000, 'work in flight');
+      const closed = gw.close();
+      expect((await long).status).toBe(200);
+      // The next request on the kept-alive connection meets the draining server.
+      const late = await get(`${gw.url}/api/ready`, agent);
+      expect(late.status).toBe(503);
+      expect(JSON.parse(late.text)).toHaveProperty('detail');
+      await closed;
+    } finally {
+      agent.destroy();
+      await gw.cleanup();
+    }
+  });
+});
