@@ -10,7 +10,10 @@ export interface WyomingLimits {
   maxPartBytes: number;
   /** Open connections (KITTENTTS_MAX_SESSIONS). */
   maxConnections: number;
-  /** A connection that neither sends nor receives for this long is closed (KITTENTTS_SESSION_TTL_S). */
+  /**
+   * A connection with no progress for this long (nothing read from it, none of its output
+   * leaving) is closed (KITTENTTS_SESSION_TTL_S).
+   */
   idleTimeoutMs: number;
 }
 

@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
-import { pcmOf, wyomingClient, type ClientEvent } from '../helpers/wyoming-client.js';
+import { waitForAsync } from '../helpers/wait.js';
+import {
+  pcmOf,
+  wyomingClient,
+  wyomingConnections,
+  type ClientEvent,
+} from '../helpers/wyoming-client.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -114,17 +120,6 @@ describe('the Wyoming door', () => {
       [() => c.send('transcribe'), /Unknown event type 'transcribe'/],
       [() => c.socket.write('{"type": "describe"\n'), /Malformed event header/],
       [() => c.socket.write('{"data": {}}\n'), /"type" must be a non-empty string/],
-      [
-        () => c.send('synthesize', { text: 'Hi.', voice: { name: 'Nobody' } }),
-        /unknown voice 'Nobody'.*Bella/,
-      ],
-      [() => c.send('synthesize', { text: '   ' }), /"text" is empty/],
-      [() => c.send('synthesize', { text: 42 }), /"text" must be a string/],
-      [
-        () => c.send('synthesize', { text: 'x'.repeat(20_001) }),
-        /20001 characters; the limit is 20000/,
-      ],
-      [() => c.send('synthesize', { text: 'Hi.', text_format: 'ssml' }), /text_format 'ssml'/],
       [() => c.send('synthesize-chunk', { text: 'Hi.' }), /synthesize-chunk outside a text stream/],
       [() => c.send('synthesize-stop'), /synthesize-stop without synthesize-start/],
       [
@@ -147,6 +142,24 @@ describe('the Wyoming door', () => {
       'audio-stop',
     ]);
     c.close();
+  });
+
+  it('ends the connection after the error that refuses a synthesize, as Home Assistant waits for audio-stop or the end', async () => {
+    const refusals: Array<[Record<string, unknown>, RegExp]> = [
+      [{ text: 'Hi.', voice: { name: 'Nobody' } }, /unknown voice 'Nobody'.*Bella/],
+      [{ text: '   ' }, /"text" is empty/],
+      [{ text: 42 }, /"text" must be a string/],
+      [{ text: 'x'.repeat(20_001) }, /20001 characters; the limit is 20000/],
+      [{ text: 'Hi.', text_format: 'ssml' }, /text_format 'ssml'/],
+    ];
+    for (const [data, detail] of refusals) {
+      const c = await connect();
+      c.send('synthesize', data);
+      c.send('ping', { text: 'not answered' }); // sent before the refusal arrives: never read
+      await c.ended;
+      expect(types(c.events)).toEqual(['error']);
+      expect(String(c.events[0]!.data.text)).toMatch(detail);
+    }
   });
 
   it('refuses a stream with an unknown voice once, drops its chunks and still ends it with synthesize-stopped', async () => {
@@ -223,7 +236,8 @@ describe('the Wyoming door', () => {
     const firstAudio = 'kittentts_first_audio_seconds_count{door="wyoming"}';
     const [beforeMetric, beforeStats] = [await metric(firstAudio), await stats()];
     const c = await connect();
-    expect(await metric('kittentts_wyoming_connections')).toBe(1);
+    // The gauge moves once the server has taken the connection (not at the client's connect).
+    await waitForAsync(async () => (await wyomingConnections(gw.url)) === 1);
     c.send('synthesize', { text: 'Counted once. Counted twice.' });
     await c.until('audio-stop');
     expect(await metric(firstAudio)).toBe(beforeMetric + 1);
