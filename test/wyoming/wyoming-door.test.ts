@@ -1,5 +1,6 @@
 // The Wyoming door against a real gateway: real TCP on 127.0.0.1, the stand-in model in real
 // workers, and a client written from the reference implementation (test/helpers/wyoming-client.ts).
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
@@ -10,6 +11,13 @@ import {
   wyomingConnections,
   type ClientEvent,
 } from '../helpers/wyoming-client.js';
+
+// The gateway's version is package.json's (src/version.ts), here as in the OpenAPI document.
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -43,7 +51,7 @@ describe('the Wyoming door', () => {
     expect(program).toMatchObject({
       name: 'kittentts',
       installed: true,
-      version: '0.1.0',
+      version: packageVersion,
       supports_synthesize_streaming: true,
       attribution: { name: 'KittenML', url: 'https://github.com/KittenML/KittenTTS' },
     });
