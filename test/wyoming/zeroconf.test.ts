@@ -2,6 +2,7 @@
 // its interfaces), as Home Assistant's zeroconf discovery would see it.
 import { Bonjour, type Service } from 'bonjour-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { wyomingService } from '../../src/wyoming/zeroconf.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -57,6 +58,15 @@ describe('zeroconf announcement', () => {
   it('is off by default: a gateway without the setting publishes nothing', () => {
     expect(gw.wyomingAnnounced).toBeUndefined();
     expect(announced.wyomingAnnounced).toBe(NAME);
+  });
+
+  it('refuses an announced name with a dot, saying so', () => {
+    expect(() => loadConfig({ KITTENTTS_WYOMING_ZEROCONF_NAME: 'kitchen.local' })).toThrow(
+      /KITTENTTS_WYOMING_ZEROCONF_NAME: no dots allowed in the announced name/,
+    );
+    expect(loadConfig({ KITTENTTS_WYOMING_ZEROCONF_NAME: 'kitchen' }).wyomingZeroconfName).toBe(
+      'kitchen',
+    );
   });
 
   it('builds the record wyoming’s zeroconf.py registers', () => {
