@@ -126,6 +126,7 @@ function wyomingDeps({ deps, engine }: ReturnType<typeof wireParts>) {
       deps.catalog.loadedModels().includes(id) ? Promise.resolve(0) : engine.ensureModel(id),
     openSession: deps.openSession,
     onConnections: (open: number) => deps.metrics.wyomingConnections.set(open),
+    onEvent: (type: string, outcome: string) => deps.metrics.wyomingEvents.inc({ type, outcome }),
     log: deps.log,
   };
 }

@@ -12,6 +12,9 @@ const HIGH_WATER_BYTES = 512 * 1024;
 export const AUDIO_FORMAT = Object.freeze({ rate: SAMPLE_RATE_HZ, width: 2, channels: 1 });
 
 export class EventWriter {
+  /** `error` events written so far. */
+  errors = 0;
+
   constructor(private readonly socket: Socket) {}
 
   get open(): boolean {
@@ -28,6 +31,7 @@ export class EventWriter {
   }
 
   error(text: string, code?: string): void {
+    if (this.open) this.errors++;
     this.write(errorEvent(text, code));
   }
 

@@ -21,7 +21,7 @@ import {
   parseSynthesize,
   parseSynthesizeStart,
 } from './tts-requests.js';
-import type { WyomingDeps } from './wyoming-deps.js';
+import { countedType, type WyomingDeps } from './wyoming-deps.js';
 
 /** An open text stream; `session` is undefined when synthesize-start was refused (its chunks are dropped). */
 interface Stream {
@@ -53,11 +53,14 @@ export class WyomingConnection {
   }
 
   async handle(event: WyomingEvent): Promise<void> {
+    const errorsBefore = this.out.errors;
     try {
       await this.dispatch(event);
     } catch (err) {
       this.fail(err);
     }
+    const outcome = this.out.errors > errorsBefore ? 'error' : 'ok';
+    this.deps.onEvent?.(countedType(event.type), outcome);
   }
 
   /** A `synthesize` whose answer has no `audio-stop`: `error`, then the connection ends. */

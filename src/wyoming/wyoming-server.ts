@@ -46,8 +46,10 @@ export async function startWyomingServer(
       socket.on('error', () => undefined);
       closeAfterFinish(socket);
       socket.end(Buffer.concat(encodeEvent(errorEvent(text, 'too_many_requests'))));
+      deps.onEvent?.('connect', 'error');
       return;
     }
+    deps.onEvent?.('connect', 'ok');
     const entry = serveConnection(
       socket,
       deps,
@@ -112,6 +114,7 @@ function serveConnection(
       if (item.kind === 'event') await connection.handle(item.event);
       else {
         out.error(item.text, 'bad_request');
+        deps.onEvent?.('malformed', 'error');
         if (item.fatal) socket.end();
       }
     }

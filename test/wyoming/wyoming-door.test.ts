@@ -229,6 +229,38 @@ describe('the Wyoming door', () => {
     ]);
   });
 
+  it('counts Wyoming events by type and outcome in kittentts_wyoming_events_total', async () => {
+    const counts = async () => {
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      const found: Record<string, number> = {};
+      for (const m of text.matchAll(
+        /^kittentts_wyoming_events_total\{type="([^"]+)",outcome="([^"]+)"\} (\d+)$/gm,
+      ))
+        found[`${m[1]} ${m[2]}`] = Number(m[3]);
+      return found;
+    };
+    const before = await counts();
+    const c = await connect();
+    c.send('describe');
+    await c.until('info');
+    c.send('ping');
+    await c.until('pong');
+    c.send('transcribe');
+    await c.until('error');
+    c.socket.write('{"type": \n');
+    await c.until('error');
+    c.send('synthesize', { text: 'Counted.' });
+    await c.until('audio-stop');
+    c.send('synthesize', { text: 'Refused.', voice: { name: 'Nobody' } });
+    await c.ended;
+    const after = await counts();
+    const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
+    expect(
+      ['connect ok', 'describe ok', 'ping ok', 'unknown error', 'malformed error'].map(delta),
+    ).toEqual([1, 1, 1, 1, 1]);
+    expect([delta('synthesize ok'), delta('synthesize error')]).toEqual([1, 1]);
+  });
+
   it('counts Wyoming syntheses in /api/stats and in the metrics with door="wyoming"', async () => {
     const metric = async (name: string) => {
       const text = await (await fetch(`${gw.url}/metrics`)).text();
