@@ -33,7 +33,11 @@ module.exports = {
       'The Wyoming door, like http/, sees sessions and the Engine interface: no routers, no pool.',
       { path: '^src/wyoming/' },
       {
-        path: ['^src/http/', '^src/engine/(?!engine|protocol)', '^node_modules/(hono|ws|piscina)/'],
+        path: [
+          '^src/http/',
+          '^src/engine/(?!engine|protocol)',
+          '(^|/)node_modules/(hono|ws|piscina)/',
+        ],
       },
     ),
     layer(

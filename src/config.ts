@@ -57,7 +57,13 @@ const envSchema = z.object({
   KITTENTTS_WYOMING_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   KITTENTTS_WYOMING_HOST: z.string().min(1).optional(),
   KITTENTTS_WYOMING_ZEROCONF: flag,
-  KITTENTTS_WYOMING_ZEROCONF_NAME: z.string().min(1).max(63).optional(),
+  // An mDNS instance label (`<name>._wyoming._tcp.local`): a dot would split it.
+  KITTENTTS_WYOMING_ZEROCONF_NAME: z
+    .string()
+    .min(1)
+    .max(63)
+    .regex(/^[^.]+$/, 'no dots allowed in the announced name')
+    .optional(),
   KITTENTTS_REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'expected redis://… or rediss://…')

@@ -35,6 +35,8 @@ export interface Gateway {
   readonly server: Server;
   /** The Wyoming (Home Assistant) door's TCP port; undefined when it is off. */
   readonly wyomingPort: number | undefined;
+  /** The name the Wyoming door is announced under over mDNS; undefined when nothing is announced. */
+  readonly wyomingAnnounced: string | undefined;
   readonly engine: PoolEngine;
   readonly stats: GenerationStats;
   /** Graceful stop: refuse new work, finish in-flight work within the deadline, stop workers. */
@@ -120,7 +122,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       warming.abort();
     },
   });
-  return { url, port, server, wyomingPort: wyoming?.port, engine, stats, close };
+  const wyomingAnnounced = wyoming?.announced;
+  return { url, port, server, wyomingPort: wyoming?.port, wyomingAnnounced, engine, stats, close };
 }
 
 /** The Wyoming door is built from the same parts as the HTTP doors (one session opener). */
@@ -133,6 +136,7 @@ function wyomingDeps({ deps, engine }: ReturnType<typeof wireParts>) {
       deps.catalog.loadedModels().includes(id) ? Promise.resolve(0) : engine.ensureModel(id),
     openSession: deps.openSession,
     onConnections: (open: number) => deps.metrics.wyomingConnections.set(open),
+    onEvent: (type: string, outcome: string) => deps.metrics.wyomingEvents.inc({ type, outcome }),
     log: deps.log,
   };
 }

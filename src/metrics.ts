@@ -27,6 +27,7 @@ export class Metrics {
   readonly audioSeconds: Counter<'model'>;
   readonly websockets: Gauge;
   readonly wyomingConnections: Gauge;
+  readonly wyomingEvents: Counter<'type' | 'outcome'>;
   readonly lateChunks: Counter<'kind'>;
   readonly scheduledChunks: Counter<'kind'>;
   readonly queueDelaySeconds: Histogram<'kind'>;
@@ -102,6 +103,12 @@ export class Metrics {
     this.wyomingConnections = new Gauge({
       name: 'kittentts_wyoming_connections',
       help: 'Open Wyoming (Home Assistant) connections.',
+      registers,
+    });
+    this.wyomingEvents = new Counter({
+      name: 'kittentts_wyoming_events_total',
+      help: 'Wyoming events handled, by type (connect: a new connection; malformed: an unreadable or oversized event; unknown: a type this server does not answer) and outcome (ok; error: answered with an error event, a refusal included).',
+      labelNames: ['type', 'outcome'],
       registers,
     });
     registerSourceGauges(sources, registers);

@@ -12,7 +12,8 @@ const HIGH_WATER_BYTES = 512 * 1024;
 export const AUDIO_FORMAT = Object.freeze({ rate: SAMPLE_RATE_HZ, width: 2, channels: 1 });
 
 export class EventWriter {
-  lastActiveMs = Date.now();
+  /** `error` events written so far. */
+  errors = 0;
 
   constructor(private readonly socket: Socket) {}
 
@@ -26,12 +27,17 @@ export class EventWriter {
 
   write(event: WyomingEvent): void {
     if (!this.open) return;
-    this.lastActiveMs = Date.now();
     for (const part of encodeEvent(event)) this.socket.write(part);
   }
 
   error(text: string, code?: string): void {
+    if (this.open) this.errors++;
     this.write(errorEvent(text, code));
+  }
+
+  /** Ends the connection: FIN once what was written has gone. */
+  end(): void {
+    if (this.open) this.socket.end();
   }
 
   /** Resolves once the socket holds less than the high-water mark (or is gone). */
@@ -52,15 +58,15 @@ export class EventWriter {
 
 /** One response's audio: `audio-start` before its first chunk, `audio-stop` if it had any. */
 export class AudioResponse {
-  private started = false;
+  private _started = false;
   private positionMs = 0;
 
   constructor(private readonly out: EventWriter) {}
 
   async chunk(ev: AudioEvent): Promise<void> {
     await this.out.drained();
-    if (!this.started) {
-      this.started = true;
+    if (!this._started) {
+      this._started = true;
       this.out.write({ type: 'audio-start', data: { ...AUDIO_FORMAT, timestamp: 0 } });
     }
     const pcm = floatToPcm16(ev.samples);
@@ -73,8 +79,13 @@ export class AudioResponse {
     this.positionMs += (pcm.length / AUDIO_FORMAT.rate) * 1000;
   }
 
+  /** Whether `audio-start` went out (and so `audio-stop` does, on stop()). */
+  get started(): boolean {
+    return this._started;
+  }
+
   stop(): void {
-    if (this.started) {
+    if (this._started) {
       this.out.write({ type: 'audio-stop', data: { timestamp: Math.round(this.positionMs) } });
     }
   }

@@ -3,10 +3,8 @@
 // takes the first installed program, lists its installed voices by description, and uses the
 // streaming events only when `supports_synthesize_streaming` is true.
 import { VOICES } from '../kitten/voices.js';
+import { GATEWAY_VERSION } from '../version.js';
 import type { WyomingEvent } from './event.js';
-
-/** The gateway's version, as the OpenAPI document states it. */
-export const GATEWAY_VERSION = '0.1.0';
 
 const KITTEN_ATTRIBUTION = { name: 'KittenML', url: 'https://github.com/KittenML/KittenTTS' };
 

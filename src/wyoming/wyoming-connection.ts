@@ -6,7 +6,10 @@
 //     is complete (a real-time session, like the WebSocket door), then synthesize-stopped.
 //     Home Assistant also sends the whole text as `synthesize` inside the stream, "for backwards
 //     compatibility"; inside a stream it is ignored, as wyoming-piper does.
-// A bad event is answered with `error` and the connection carries on.
+// A bad event is answered with `error` and the connection carries on, except a `synthesize` that
+// ends without `audio-stop` (refused, or no sentence of it could be spoken): after its `error` the
+// connection ends, as wyoming-piper's does, since Home Assistant's one-shot read waits for
+// `audio-stop` or the end of the stream and does not read `error`.
 import { GatewayError } from '../errors.js';
 import type { TtsSession } from '../session/tts-session.js';
 import type { WyomingEvent } from './event.js';
@@ -18,7 +21,7 @@ import {
   parseSynthesize,
   parseSynthesizeStart,
 } from './tts-requests.js';
-import type { WyomingDeps } from './wyoming-deps.js';
+import { countedType, type WyomingDeps } from './wyoming-deps.js';
 
 /** An open text stream; `session` is undefined when synthesize-start was refused (its chunks are dropped). */
 interface Stream {
@@ -39,19 +42,36 @@ export class WyomingConnection {
     private readonly draining: () => boolean,
   ) {}
 
+  /** A synthesis running. */
+  get working(): boolean {
+    return this.oneShot !== undefined || this.stream?.session?.busy === true;
+  }
+
   /** Work in flight: a synthesis running, or audio not yet sent. */
   get busy(): boolean {
-    return (
-      this.oneShot !== undefined || this.stream?.session?.busy === true || this.out.unsentBytes > 0
-    );
+    return this.working || this.out.unsentBytes > 0;
   }
 
   async handle(event: WyomingEvent): Promise<void> {
+    const errorsBefore = this.out.errors;
     try {
       await this.dispatch(event);
     } catch (err) {
       this.fail(err);
     }
+    const outcome = this.out.errors > errorsBefore ? 'error' : 'ok';
+    this.deps.onEvent?.(countedType(event.type), outcome);
+  }
+
+  /** A `synthesize` whose answer has no `audio-stop`: `error`, then the connection ends. */
+  private async oneShotOrEnd(data: Readonly<Record<string, unknown>>): Promise<void> {
+    let stopped = false;
+    try {
+      stopped = await this.synthesize(data);
+    } catch (err) {
+      this.fail(err);
+    }
+    if (!stopped) this.out.end();
   }
 
   /** The client went away (or the server is closing): drop all work. */
@@ -72,7 +92,7 @@ export class WyomingConnection {
         return;
       case 'synthesize':
         if (this.stream) return; // the stream's compatibility copy of its text
-        return this.synthesize(data);
+        return this.oneShotOrEnd(data);
       case 'synthesize-start':
         return this.startStream(data);
       case 'synthesize-chunk':
@@ -99,11 +119,14 @@ export class WyomingConnection {
     }
   }
 
-  /** One-shot: every sentence of the text, in order, as one audio response. */
-  private async synthesize(data: Readonly<Record<string, unknown>>): Promise<void> {
+  /** One-shot: every sentence of the text, in order, as one audio response; true if it had audio. */
+  private async synthesize(data: Readonly<Record<string, unknown>>): Promise<boolean> {
     const req = parseSynthesize(data, this.deps.limits.maxTextChars);
     this.checkOpen();
     await this.deps.ensureModel(this.deps.modelId);
+    // The client may have gone, or the drain begun, while the model loaded.
+    if (this.closed) return false;
+    this.checkOpen();
     const session = this.deps.openSession(
       {
         modelId: this.deps.modelId,
@@ -119,7 +142,7 @@ export class WyomingConnection {
     try {
       session.pushText(req.text);
       session.end();
-      await this.pump(session);
+      return await this.pump(session);
     } finally {
       this.oneShot = undefined;
       session.close();
@@ -145,7 +168,10 @@ export class WyomingConnection {
       { modelId: this.deps.modelId, voice, firstChunk: 'auto', schedule: 'realtime' },
       'wyoming',
     );
-    stream.pump = this.pump(stream.session).catch((err: unknown) => this.fail(err));
+    stream.pump = this.pump(stream.session).then(
+      () => undefined,
+      (err: unknown) => this.fail(err),
+    );
   }
 
   private pushChunk(data: Readonly<Record<string, unknown>>): void {
@@ -173,14 +199,21 @@ export class WyomingConnection {
     this.out.write({ type: 'synthesize-stopped', data: {} });
   }
 
-  /** Sends a session's audio until it completes; a failed sentence is an `error`, the rest go on. */
-  private async pump(session: TtsSession): Promise<void> {
+  /**
+   * Sends a session's audio until it completes; a failed sentence is an `error`, the rest go on.
+   * Audio once started always ends with `audio-stop`. True when it did (there was audio).
+   */
+  private async pump(session: TtsSession): Promise<boolean> {
     const audio = new AudioResponse(this.out);
-    for await (const ev of session) {
-      if (!this.out.open) break;
-      if (ev.type === 'audio') await audio.chunk(ev);
-      else if (ev.type === 'error') this.out.error(ev.detail, ev.code);
+    try {
+      for await (const ev of session) {
+        if (!this.out.open) break;
+        if (ev.type === 'audio') await audio.chunk(ev);
+        else if (ev.type === 'error') this.out.error(ev.detail, ev.code);
+      }
+    } finally {
+      audio.stop();
     }
-    audio.stop();
+    return audio.started;
   }
 }

@@ -3,6 +3,26 @@
 // synthesis is one more TtsSession on the one scheduler.
 import type { TtsSession, TtsSessionOptions } from '../session/tts-session.js';
 
+/** The event types counted: those answered, and three of the door's own. */
+export const WYOMING_EVENT_TYPES = [
+  'describe',
+  'ping',
+  'synthesize',
+  'synthesize-start',
+  'synthesize-chunk',
+  'synthesize-stop',
+  'unknown',
+  'malformed',
+  'connect',
+] as const;
+export type WyomingEventType = (typeof WYOMING_EVENT_TYPES)[number];
+
+/** A client's event type as counted: one this door answers, else `unknown` (bounded labels). */
+export function countedType(type: string): WyomingEventType {
+  const known = WYOMING_EVENT_TYPES.slice(0, 6) as readonly string[];
+  return known.includes(type) ? (type as WyomingEventType) : 'unknown';
+}
+
 export interface WyomingLimits {
   /** Longest `synthesize` text (KITTENTTS_MAX_TEXT_CHARS). */
   maxTextChars: number;
@@ -10,7 +30,10 @@ export interface WyomingLimits {
   maxPartBytes: number;
   /** Open connections (KITTENTTS_MAX_SESSIONS). */
   maxConnections: number;
-  /** A connection that neither sends nor receives for this long is closed (KITTENTTS_SESSION_TTL_S). */
+  /**
+   * A connection with no progress for this long (nothing read from it, none of its output
+   * leaving) is closed (KITTENTTS_SESSION_TTL_S).
+   */
   idleTimeoutMs: number;
 }
 
@@ -22,6 +45,8 @@ export interface WyomingDeps {
   /** Loads the model if needed; rejects with a GatewayError saying why it cannot. */
   ensureModel(modelId: string): Promise<unknown>;
   openSession(options: TtsSessionOptions, door: 'wyoming'): TtsSession;
+  /** Told of each event handled, and whether its answer had an `error` (a metrics counter). */
+  onEvent?(type: WyomingEventType, outcome: 'ok' | 'error'): void;
   /** Told the number of open connections whenever it changes (a metrics gauge). */
   onConnections?(open: number): void;
   log?(

@@ -9,6 +9,8 @@ export interface WyomingDoor {
   readonly port: number;
   readonly host: string;
   readonly busy: boolean;
+  /** The name announced over mDNS; undefined when zeroconf is off (nothing is published). */
+  readonly announced: string | undefined;
   stopAccepting(): void;
   close(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function startWyomingDoor(
     get busy() {
       return server.busy;
     },
+    announced: announcement?.service.name,
     stopAccepting: () => server.stopAccepting(),
     close: async () => {
       await Promise.all([server.close(), announcement?.stop()]);

@@ -1,14 +1,16 @@
 // The Wyoming door: a TCP server (Home Assistant's voice protocol) beside the HTTP port. Each
 // connection reads events through the parser and hands them, one at a time, to its
 // WyomingConnection; reading pauses while an event is being handled, so a client that sends faster
-// than it is served waits in TCP, not in memory. Limits: the connection cap, the idle timeout and
-// the part size (wyoming-deps.ts). It drains with the gateway (shutdown.ts).
+// than it is served waits in TCP, not in memory. Limits: the connection cap, the idle timeout
+// (idle-watch.ts) and the part size (wyoming-deps.ts). It drains with the gateway (shutdown.ts):
+// stopAccepting() closes the listening socket, so a new connection is refused by TCP itself.
 import net, { type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../config.js';
 import { encodeEvent, errorEvent } from './event.js';
 import { EventParser, type ParsedItem } from './event-parser.js';
 import { EventWriter } from './event-writer.js';
+import { watchIdle } from './idle-watch.js';
 import { WyomingConnection } from './wyoming-connection.js';
 import type { WyomingDeps } from './wyoming-deps.js';
 
@@ -39,16 +41,15 @@ export async function startWyomingServer(
   // Half-open allowed: a client that has sent its last event (FIN) still gets its answers; the
   // connection closes once they are written, as wyoming's handler ends at end of stream.
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-    if (draining || open.size >= deps.limits.maxConnections) {
-      const text = draining
-        ? 'The server is shutting down; retry shortly.'
-        : `Too many Wyoming connections (limit ${deps.limits.maxConnections}); retry later.`;
+    if (open.size >= deps.limits.maxConnections) {
+      const text = `Too many Wyoming connections (limit ${deps.limits.maxConnections}); retry later.`;
       socket.on('error', () => undefined);
       closeAfterFinish(socket);
-      const code = draining ? 'shutting_down' : 'too_many_requests';
-      socket.end(Buffer.concat(encodeEvent(errorEvent(text, code))));
+      socket.end(Buffer.concat(encodeEvent(errorEvent(text, 'too_many_requests'))));
+      deps.onEvent?.('connect', 'error');
       return;
     }
+    deps.onEvent?.('connect', 'ok');
     const entry = serveConnection(
       socket,
       deps,
@@ -109,9 +110,11 @@ function serveConnection(
     handling = true;
     socket.pause();
     for (let item = inbox.shift(); item; item = inbox.shift()) {
+      if (!out.open) break; // this side has ended: what follows is not answered
       if (item.kind === 'event') await connection.handle(item.event);
       else {
         out.error(item.text, 'bad_request');
+        deps.onEvent?.('malformed', 'error');
         if (item.fatal) socket.end();
       }
     }
@@ -124,14 +127,19 @@ function serveConnection(
     if (!handling) socket.end();
   });
   socket.on('data', (chunk: Buffer) => {
-    out.lastActiveMs = Date.now();
+    if (!out.open) return; // ended by us: read on only to see the client's FIN
     inbox.push(...parser.push(chunk));
     void work();
   });
-  const idle = idleTimer(deps.limits.idleTimeoutMs, out, () => connection.busy, socket);
+  const idle = watchIdle(
+    socket,
+    deps.limits.idleTimeoutMs,
+    () => connection.working,
+    (stalled) => closeIdle(socket, out, deps.limits.idleTimeoutMs, stalled),
+  );
   socket.on('error', () => undefined); // a reset peer: 'close' follows and cleans up
   socket.once('close', () => {
-    clearInterval(idle);
+    idle.stop();
     connection.close();
     onGone();
   });
@@ -143,22 +151,17 @@ function closeAfterFinish(socket: Socket): void {
   socket.once('finish', () => setTimeout(() => socket.destroy(), 2000).unref());
 }
 
-/** A connection silent both ways for the idle timeout (and with no work) is told so and closed. */
-function idleTimer(
-  idleMs: number,
-  out: EventWriter,
-  busy: () => boolean,
-  socket: Socket,
-): ReturnType<typeof setInterval> {
-  return setInterval(
-    () => {
-      if (busy()) out.lastActiveMs = Date.now();
-      if (Date.now() - out.lastActiveMs < idleMs) return;
-      out.error(`Idle for ${Math.round(idleMs / 1000)} s: closing.`, 'idle_timeout');
-      socket.end();
-    },
-    Math.min(30_000, Math.max(100, idleMs / 4)),
-  ).unref();
+/**
+ * Silent both ways: told so, then ended. Stalled (the client stopped reading what it was sent):
+ * cut off at once, as neither an `error` nor a FIN would reach it.
+ */
+function closeIdle(socket: Socket, out: EventWriter, idleMs: number, stalled: boolean): void {
+  if (stalled) {
+    socket.destroy();
+    return;
+  }
+  out.error(`Idle for ${Math.round(idleMs / 1000)} s: closing.`, 'idle_timeout');
+  socket.end();
 }
 
 async function listen(server: net.Server, where: { host: string; port: number }): Promise<void> {

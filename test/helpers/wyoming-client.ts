@@ -152,3 +152,11 @@ export function pcmOf(events: readonly ClientEvent[]): Int16Array {
   // A copy of its own: a pooled Buffer may start at an odd offset, which Int16Array refuses.
   return new Int16Array(new Uint8Array(bytes).buffer);
 }
+
+/** The gateway's kittentts_wyoming_connections gauge; throws if /metrics does not have it. */
+export async function wyomingConnections(gatewayUrl: string): Promise<number> {
+  const metrics = await (await fetch(`${gatewayUrl}/metrics`)).text();
+  const match = /^kittentts_wyoming_connections (\d+)$/m.exec(metrics);
+  if (!match) throw new Error('/metrics has no kittentts_wyoming_connections');
+  return Number(match[1]);
+}

@@ -1,9 +1,23 @@
 // The Wyoming door against a real gateway: real TCP on 127.0.0.1, the stand-in model in real
 // workers, and a client written from the reference implementation (test/helpers/wyoming-client.ts).
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
-import { pcmOf, wyomingClient, type ClientEvent } from '../helpers/wyoming-client.js';
+import { waitForAsync } from '../helpers/wait.js';
+import {
+  pcmOf,
+  wyomingClient,
+  wyomingConnections,
+  type ClientEvent,
+} from '../helpers/wyoming-client.js';
+
+// The gateway's version is package.json's (src/version.ts), here as in the OpenAPI document.
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -37,7 +51,7 @@ describe('the Wyoming door', () => {
     expect(program).toMatchObject({
       name: 'kittentts',
       installed: true,
-      version: '0.1.0',
+      version: packageVersion,
       supports_synthesize_streaming: true,
       attribution: { name: 'KittenML', url: 'https://github.com/KittenML/KittenTTS' },
     });
@@ -114,17 +128,6 @@ describe('the Wyoming door', () => {
       [() => c.send('transcribe'), /Unknown event type 'transcribe'/],
       [() => c.socket.write('{"type": "describe"\n'), /Malformed event header/],
       [() => c.socket.write('{"data": {}}\n'), /"type" must be a non-empty string/],
-      [
-        () => c.send('synthesize', { text: 'Hi.', voice: { name: 'Nobody' } }),
-        /unknown voice 'Nobody'.*Bella/,
-      ],
-      [() => c.send('synthesize', { text: '   ' }), /"text" is empty/],
-      [() => c.send('synthesize', { text: 42 }), /"text" must be a string/],
-      [
-        () => c.send('synthesize', { text: 'x'.repeat(20_001) }),
-        /20001 characters; the limit is 20000/,
-      ],
-      [() => c.send('synthesize', { text: 'Hi.', text_format: 'ssml' }), /text_format 'ssml'/],
       [() => c.send('synthesize-chunk', { text: 'Hi.' }), /synthesize-chunk outside a text stream/],
       [() => c.send('synthesize-stop'), /synthesize-stop without synthesize-start/],
       [
@@ -147,6 +150,24 @@ describe('the Wyoming door', () => {
       'audio-stop',
     ]);
     c.close();
+  });
+
+  it('ends the connection after the error that refuses a synthesize, as Home Assistant waits for audio-stop or the end', async () => {
+    const refusals: Array<[Record<string, unknown>, RegExp]> = [
+      [{ text: 'Hi.', voice: { name: 'Nobody' } }, /unknown voice 'Nobody'.*Bella/],
+      [{ text: '   ' }, /"text" is empty/],
+      [{ text: 42 }, /"text" must be a string/],
+      [{ text: 'x'.repeat(20_001) }, /20001 characters; the limit is 20000/],
+      [{ text: 'Hi.', text_format: 'ssml' }, /text_format 'ssml'/],
+    ];
+    for (const [data, detail] of refusals) {
+      const c = await connect();
+      c.send('synthesize', data);
+      c.send('ping', { text: 'not answered' }); // sent before the refusal arrives: never read
+      await c.ended;
+      expect(types(c.events)).toEqual(['error']);
+      expect(String(c.events[0]!.data.text)).toMatch(detail);
+    }
   });
 
   it('refuses a stream with an unknown voice once, drops its chunks and still ends it with synthesize-stopped', async () => {
@@ -208,6 +229,38 @@ describe('the Wyoming door', () => {
     ]);
   });
 
+  it('counts Wyoming events by type and outcome in kittentts_wyoming_events_total', async () => {
+    const counts = async () => {
+      const text = await (await fetch(`${gw.url}/metrics`)).text();
+      const found: Record<string, number> = {};
+      for (const m of text.matchAll(
+        /^kittentts_wyoming_events_total\{type="([^"]+)",outcome="([^"]+)"\} (\d+)$/gm,
+      ))
+        found[`${m[1]} ${m[2]}`] = Number(m[3]);
+      return found;
+    };
+    const before = await counts();
+    const c = await connect();
+    c.send('describe');
+    await c.until('info');
+    c.send('ping');
+    await c.until('pong');
+    c.send('transcribe');
+    await c.until('error');
+    c.socket.write('{"type": \n');
+    await c.until('error');
+    c.send('synthesize', { text: 'Counted.' });
+    await c.until('audio-stop');
+    c.send('synthesize', { text: 'Refused.', voice: { name: 'Nobody' } });
+    await c.ended;
+    const after = await counts();
+    const delta = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
+    expect(
+      ['connect ok', 'describe ok', 'ping ok', 'unknown error', 'malformed error'].map(delta),
+    ).toEqual([1, 1, 1, 1, 1]);
+    expect([delta('synthesize ok'), delta('synthesize error')]).toEqual([1, 1]);
+  });
+
   it('counts Wyoming syntheses in /api/stats and in the metrics with door="wyoming"', async () => {
     const metric = async (name: string) => {
       const text = await (await fetch(`${gw.url}/metrics`)).text();
@@ -223,7 +276,8 @@ describe('the Wyoming door', () => {
     const firstAudio = 'kittentts_first_audio_seconds_count{door="wyoming"}';
     const [beforeMetric, beforeStats] = [await metric(firstAudio), await stats()];
     const c = await connect();
-    expect(await metric('kittentts_wyoming_connections')).toBe(1);
+    // The gauge moves once the server has taken the connection (not at the client's connect).
+    await waitForAsync(async () => (await wyomingConnections(gw.url)) === 1);
     c.send('synthesize', { text: 'Counted once. Counted twice.' });
     await c.until('audio-stop');
     expect(await metric(firstAudio)).toBe(beforeMetric + 1);

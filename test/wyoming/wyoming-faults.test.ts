@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_MARKERS } from '../../src/engine/protocol.js';
 import { sentences, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
-import { waitFor } from '../helpers/wait.js';
-import { wyomingClient } from '../helpers/wyoming-client.js';
+import { waitFor, waitForAsync } from '../helpers/wait.js';
+import { wyomingClient, wyomingConnections } from '../helpers/wyoming-client.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -37,6 +37,14 @@ describe('Wyoming door faults', () => {
     c.close();
   });
 
+  it('ends the connection after the error when the only sentence of a synthesize fails', async () => {
+    const c = await wyomingClient(gw.wyomingPort!);
+    c.send('synthesize', { text: `Only ${FAULT_MARKERS.exit} dies.` });
+    await c.ended;
+    expect(c.events.map((e) => e.type)).toEqual(['error']);
+    expect(String(c.events[0]!.data.text)).toMatch(/inference worker crashed/);
+  });
+
   it('drops the rest of an answer whose client vanished', async () => {
     const dispatched: string[] = [];
     gw.engine.scheduler.onDispatch = (info) => dispatched.push(info.job.group);
@@ -46,10 +54,7 @@ describe('Wyoming door faults', () => {
     c.close();
     // Once the server has seen the connection go, no chunk of that answer is started any more.
     await waitFor(() => gw.engine.stats().busyWorkers === 0);
-    for (let open = 1; open > 0;) {
-      const metrics = await (await fetch(`${gw.url}/metrics`)).text();
-      open = Number(/^kittentts_wyoming_connections (\d+)$/m.exec(metrics)?.[1]);
-    }
+    await waitForAsync(async () => (await wyomingConnections(gw.url)) === 0);
     const dropped = dispatched[0]!;
     const startedBeforeClose = dispatched.length;
     expect(startedBeforeClose).toBeLessThan(12);
@@ -67,5 +72,39 @@ describe('Wyoming door faults', () => {
     expect(dispatched.slice(startedBeforeClose).filter((g) => g !== dropped)).toHaveLength(1);
     gw.engine.scheduler.onDispatch = undefined;
     next.close();
+  });
+});
+
+describe('a Wyoming client gone while the model loads', () => {
+  it('starts no synthesis for a synthesize whose client left before the model was ready', async () => {
+    const fresh = await startTestGateway({ KITTENTTS_WYOMING_PORT: '0' });
+    try {
+      // The model load is held until the client has gone.
+      let release = () => undefined as void;
+      const gate = new Promise<void>((r) => (release = r));
+      const load = fresh.engine.ensureModel.bind(fresh.engine);
+      let loads = 0;
+      fresh.engine.ensureModel = async (id) => {
+        loads++;
+        await gate;
+        return load(id);
+      };
+      const dispatched: string[] = [];
+      fresh.engine.scheduler.onDispatch = (info) => {
+        if (info.job.group !== 'load') dispatched.push(info.job.group);
+      };
+      const c = await wyomingClient(fresh.wyomingPort!);
+      c.send('synthesize', { text: 'Nobody is listening any more.' });
+      await waitFor(() => loads === 1);
+      c.socket.resetAndDestroy();
+      await waitForAsync(async () => (await wyomingConnections(fresh.url)) === 0);
+      release();
+      // The next request's one chunk is the only synthesis the scheduler ever starts.
+      expect((await postJson(`${fresh.url}/api/generate`, { text: 'Hi.' })).status).toBe(200);
+      expect(dispatched).toHaveLength(1);
+      expect(c.events).toEqual([]);
+    } finally {
+      await fresh.cleanup();
+    }
   });
 });

@@ -3,8 +3,13 @@
 // the gateway on shutdown. Real gateways, real TCP.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { wyomingClient, type WyomingClient } from '../helpers/wyoming-client.js';
+import { sentences, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { waitFor, waitForAsync } from '../helpers/wait.js';
+import {
+  wyomingClient,
+  wyomingConnections,
+  type WyomingClient,
+} from '../helpers/wyoming-client.js';
 
 const pingPong = async (c: WyomingClient) => {
   c.send('ping', { text: 'alive' });
@@ -27,13 +32,7 @@ describe('Wyoming door limits', () => {
   });
   const connect = () => wyomingClient(gw.wyomingPort!);
   /** Until the server has seen the earlier tests' connections close. */
-  const settled = async () => {
-    for (let i = 0; i < 200; i++) {
-      const metrics = await (await fetch(`${gw.url}/metrics`)).text();
-      if (/^kittentts_wyoming_connections 0$/m.test(metrics)) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
+  const settled = () => waitForAsync(async () => (await wyomingConnections(gw.url)) === 0);
 
   it('serves a data part of exactly the limit and a text of exactly KITTENTTS_MAX_TEXT_CHARS, refuses one more', async () => {
     const c = await connect();
@@ -159,6 +158,23 @@ describe('Wyoming door idle timeout', () => {
       data: { text: 'Idle for 1 s: closing.' },
     });
     await c.ended;
+  });
+
+  it('cuts off a client that stopped reading its audio, and cancels the rest of its synthesis', async () => {
+    const dispatched: string[] = [];
+    gw.engine.scheduler.onDispatch = (info) => dispatched.push(info.job.group);
+    const c = await wyomingClient(gw.wyomingPort!);
+    c.send('synthesize', { text: sentences(150, 'Unread') });
+    c.socket.pause(); // reads nothing more: the audio piles up unsent
+    // The server closes its side (a paused client sees that only once it reads again).
+    await waitForAsync(async () => (await wyomingConnections(gw.url)) === 0);
+    c.socket.resume();
+    await c.ended;
+    await waitFor(() => gw.engine.stats().busyWorkers === 0 && gw.engine.stats().queued === 0);
+    gw.engine.scheduler.onDispatch = undefined;
+    expect(dispatched.length).toBeGreaterThan(0);
+    expect(dispatched.length).toBeLessThan(150);
+    expect(c.events.map((e) => e.type)).not.toContain('audio-stop');
   });
 });
 

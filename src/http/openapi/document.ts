@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { VOICES, VOICE_KEYS } from '../../kitten/voices.js';
+import { GATEWAY_VERSION } from '../../version.js';
 import { DOCS_PROTOCOLS, FIELD_DOCS, ROUTE_DOCS, type RouteDoc } from './paths.js';
 import * as res from './responses.js';
 
@@ -132,7 +133,7 @@ export function buildOpenApiDocument(deps: OpenApiDeps): OpenApiDocument {
     openapi: '3.1.0',
     info: {
       title: 'KittenTTS gateway',
-      version: '0.1.0',
+      version: GATEWAY_VERSION,
       description: `Real-time text-to-speech for the KittenTTS ONNX models: one-shot generation, sentence-by-sentence streaming over REST, WebSocket and SSE, and an OpenAI-compatible speech endpoint.\n\n${DOCS_PROTOCOLS}`,
     },
     tags: [
