@@ -20,8 +20,13 @@ import {
   type TtsSessionOptions,
 } from './tts-session-options.js';
 
-/** Delivered chunks a turn remembers with their words (older ones: text and duration only). */
-const MAX_TURN_ENTRIES = 64;
+/**
+ * Words a turn keeps with their timings (about 64 bytes each); audio delivered past that keeps
+ * its text and duration only, so a cut there is at a sentence's start.
+ */
+const MAX_TURN_WORDS = 10_000;
+/** Text a turn keeps for barge-in; past that its oldest sentences are forgotten. */
+const MAX_TURN_CHARS = 200_000;
 
 /** Headroom a word cut keeps for queueing and delivery (seconds). */
 const WORD_CUT_MARGIN_S = 0.5;
@@ -54,7 +59,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
 
   private readonly clock: PlaybackClock;
   /** Audio handed to the consumer since the last `flushed` (what a barge-in cuts). */
-  private turnAudio: DeliveredAudio[] = [];
+  private turn = new TurnRecord();
   /**
    * A `flushed` went out: the turn's audio is all delivered but usually still playing, so a
    * cancel until the next turn's first audio still cuts it.
@@ -171,8 +176,8 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
    */
   cancel(playedS?: number): TurnSplit {
     const pending = [...this.queue.undeliveredTexts(), this.segmenter.bufferedText.trim()];
-    const split = splitTurn(this.turnAudio, pending, playedS);
-    this.turnAudio = [];
+    const split = this.turn.split(pending, playedS);
+    this.turn = new TurnRecord();
     this.turnFlushed = false;
     this.segmenter.reset();
     this.cancelEpoch++;
@@ -277,6 +282,8 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
       const ev = this.queue.take();
       if (ev?.type === 'flushed') this.turnFlushed = true;
       if (ev?.type === 'audio') this.noteDelivered(ev);
+      // A failed sentence stays in its place in the turn: no audio, nothing heard of it.
+      if (ev?.type === 'error') this.noteDelivered({ text: ev.text, durationS: 0, words: [] });
       if (ev !== undefined) return ev;
       if (this.closed || (this.ended && this.queue.isEmpty)) return undefined;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -284,25 +291,46 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   }
 
   /** Keeps what a barge-in needs of delivered audio: text, duration, words (never the samples). */
-  private noteDelivered({ text, durationS, words }: DeliveredAudio): void {
-    if (this.turnFlushed) this.turnAudio = [];
+  private noteDelivered(audio: DeliveredAudio): void {
+    if (this.turnFlushed) this.turn = new TurnRecord();
     this.turnFlushed = false;
-    this.turnAudio.push({ text, durationS, words });
-    // A turn that never flushes (a book read aloud) keeps the words of its recent audio only: the
-    // older audio becomes one entry of text and duration.
-    if (this.turnAudio.length > MAX_TURN_ENTRIES) {
-      const [a, b] = this.turnAudio.splice(0, 2) as [DeliveredAudio, DeliveredAudio];
-      this.turnAudio.unshift({
-        text: `${a.text} ${b.text}`,
-        durationS: a.durationS + b.durationS,
-        words: [],
-      });
-    }
+    this.turn.add(audio);
   }
 
   private notify(): void {
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
+  }
+}
+
+/**
+ * What a barge-in needs of a turn's delivered audio, bounded by a constant however long the turn
+ * runs without a flush: the first MAX_TURN_WORDS words keep their timings (later audio is cut at
+ * a sentence's start), and past MAX_TURN_CHARS of text the oldest sentences are forgotten (their
+ * duration still counts, so `played_s` keeps its meaning).
+ */
+class TurnRecord {
+  private entries: DeliveredAudio[] = [];
+  private words = 0;
+  private chars = 0;
+  private forgottenS = 0;
+
+  add({ text, durationS, words }: DeliveredAudio): void {
+    const timed = this.words + words.length <= MAX_TURN_WORDS;
+    if (timed) this.words += words.length;
+    this.entries.push({ text, durationS, words: timed ? words : [] });
+    this.chars += text.length;
+    while (this.chars > MAX_TURN_CHARS && this.entries.length > 1) {
+      const old = this.entries.shift()!;
+      this.chars -= old.text.length;
+      this.words -= old.words.length;
+      this.forgottenS += old.durationS;
+    }
+  }
+
+  split(pending: readonly string[], playedS?: number): TurnSplit {
+    const kept = playedS === undefined ? undefined : Math.max(0, playedS - this.forgottenS);
+    return splitTurn(this.entries, pending, kept);
   }
 }
