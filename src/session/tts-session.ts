@@ -179,6 +179,8 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const split = this.turn.split(pending, playedS);
     this.turn = new TurnRecord();
     this.turnFlushed = false;
+    // The cancelled turn is over: playback reports count the next turn's audio from zero.
+    this.clock.endTurn();
     this.segmenter.reset();
     this.cancelEpoch++;
     this.queue.clear();
