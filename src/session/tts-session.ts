@@ -173,9 +173,15 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
    * Barge-in: drops buffered text and every undelivered chunk; in-flight results are discarded.
    * Returns the turn's text cut after `playedS` seconds of its delivered audio (undefined: all of
    * it was heard): what the listener heard, and everything else, the dropped text included.
+   * `unsentSeq`: a chunk the door took but has not sent (it drops it): not heard, not delivered.
    */
-  cancel(playedS?: number): TurnSplit {
-    const pending = [...this.queue.undeliveredTexts(), this.segmenter.bufferedText.trim()];
+  cancel(playedS?: number, unsentSeq?: number): TurnSplit {
+    const unsent = unsentSeq === undefined ? [] : this.turn.withdraw(unsentSeq);
+    const pending = [
+      ...unsent,
+      ...this.queue.undeliveredTexts(),
+      this.segmenter.bufferedText.trim(),
+    ];
     const split = this.turn.split(pending, playedS);
     this.turn = new TurnRecord();
     this.turnFlushed = false;
@@ -185,6 +191,11 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     this.cancelEpoch++;
     this.queue.clear();
     return split;
+  }
+
+  /** Counts cancels and closes: an event taken before it changed belongs to a dropped turn. */
+  get generation(): number {
+    return this.cancelEpoch;
   }
 
   /** New voice/speed for text pushed from now on (the unfinished sentence included). */
@@ -283,9 +294,10 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
       if (stop()) return undefined;
       const ev = this.queue.take();
       if (ev?.type === 'flushed') this.turnFlushed = true;
-      if (ev?.type === 'audio') this.noteDelivered(ev);
+      if (ev?.type === 'audio') this.noteDelivered(ev.seq, ev);
       // A failed sentence stays in its place in the turn: no audio, nothing heard of it.
-      if (ev?.type === 'error') this.noteDelivered({ text: ev.text, durationS: 0, words: [] });
+      if (ev?.type === 'error')
+        this.noteDelivered(ev.seq, { text: ev.text, durationS: 0, words: [] });
       if (ev !== undefined) return ev;
       if (this.closed || (this.ended && this.queue.isEmpty)) return undefined;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -293,10 +305,10 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   }
 
   /** Keeps what a barge-in needs of delivered audio: text, duration, words (never the samples). */
-  private noteDelivered(audio: DeliveredAudio): void {
+  private noteDelivered(seq: number, audio: DeliveredAudio): void {
     if (this.turnFlushed) this.turn = new TurnRecord();
     this.turnFlushed = false;
-    this.turn.add(audio);
+    this.turn.add(seq, audio);
   }
 
   private notify(): void {
@@ -317,8 +329,10 @@ class TurnRecord {
   private words = 0;
   private chars = 0;
   private forgottenS = 0;
+  private lastSeq: number | undefined;
 
-  add({ text, durationS, words }: DeliveredAudio): void {
+  add(seq: number, { text, durationS, words }: DeliveredAudio): void {
+    this.lastSeq = seq;
     const timed = this.words + words.length <= MAX_TURN_WORDS;
     if (timed) this.words += words.length;
     this.entries.push({ text, durationS, words: timed ? words : [] });
@@ -329,6 +343,16 @@ class TurnRecord {
       this.words -= old.words.length;
       this.forgottenS += old.durationS;
     }
+  }
+
+  /** Takes back the last chunk if it is `seq` (never sent after all): its text, or nothing. */
+  withdraw(seq: number): string[] {
+    if (this.lastSeq !== seq || this.entries.length === 0) return [];
+    this.lastSeq = undefined;
+    const last = this.entries.pop()!;
+    this.chars -= last.text.length;
+    this.words -= last.words.length;
+    return [last.text];
   }
 
   split(pending: readonly string[], playedS?: number): TurnSplit {

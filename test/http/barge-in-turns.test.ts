@@ -83,3 +83,44 @@ describe('barge-in on long and failing turns', () => {
     c.ws.close();
   });
 });
+
+describe('a cancel while audio waits for the socket', () => {
+  /** Syntheses the gateway has run, over every session. */
+  const synthesized = async () =>
+    (await (await fetch(`${gw.url}/api/stats`)).json()).generation_stats.total_requests as number;
+
+  /** Polls until the count stops moving between two polls: the pump is holding an event. */
+  async function untilStalled(): Promise<void> {
+    let [last, now] = [-1, await synthesized()];
+    for (let i = 0; i < 60 && now !== last; i++) {
+      last = now;
+      await new Promise((r) => setTimeout(r, 500));
+      now = await synthesized();
+    }
+  }
+
+  it('sends no audio of the cancelled turn after cancelled, and counts the chunk held back as not sent', async () => {
+    const turn = 'This sentence waits for a reader. '.repeat(150).trim();
+    const c = wsClient(gw.url, '?timestamps=word&format=pcm');
+    await c.ready;
+    const socket = (c.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause(); // the server's socket backs up past its high-water mark, holding a chunk
+    c.send({ type: 'text', text: turn });
+    await untilStalled();
+    c.send({ type: 'cancel' });
+    socket.resume();
+    await c.until(() => c.types().includes('cancelled'), 60_000);
+    c.send({ type: 'text', text: 'A new turn starts.' });
+    c.send({ type: 'flush' });
+    await c.until(() => c.types().includes('flushed'), 30_000);
+    const at = c.types().indexOf('cancelled');
+    const reply = c.json[at]!;
+    const sent = c.json.slice(0, at).filter((m) => m.type === 'audio');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(reply.spoken_text).toBe(sent.map((m) => String(m.text)).join(' '));
+    expect(squash(`${reply.spoken_text}${reply.unspoken_text}`)).toBe(squash(turn));
+    const after = c.json.slice(at + 1).filter((m) => m.type === 'audio');
+    expect(after.map((m) => m.text)).toEqual(['A new turn starts.']);
+    c.ws.close();
+  }, 90_000);
+});
