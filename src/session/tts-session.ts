@@ -7,6 +7,7 @@ import { Mutex } from './mutex.js';
 import { PlaybackClock } from './playback-clock.js';
 import { Segmenter } from './segmenter.js';
 import {
+  deliveredOf,
   SessionBufferFullError,
   SessionEndedError,
   type ChunkEvent,
@@ -294,10 +295,12 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
       if (stop()) return undefined;
       const ev = this.queue.take();
       if (ev?.type === 'flushed') this.turnFlushed = true;
-      if (ev?.type === 'audio') this.noteDelivered(ev.seq, ev);
+      if (ev?.type === 'audio') this.noteDelivered(ev.seq, deliveredOf(ev));
       // A failed sentence stays in its place in the turn: no audio, nothing heard of it.
-      if (ev?.type === 'error')
-        this.noteDelivered(ev.seq, { text: ev.text, durationS: 0, words: [] });
+      if (ev?.type === 'error') {
+        const audio = { text: ev.text, durationS: 0, words: [] };
+        this.noteDelivered(ev.seq, { audio, wordCount: 0 });
+      }
       if (ev !== undefined) return ev;
       if (this.closed || (this.ended && this.queue.isEmpty)) return undefined;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -305,10 +308,10 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   }
 
   /** Keeps what a barge-in needs of delivered audio: text, duration, words (never the samples). */
-  private noteDelivered(seq: number, audio: DeliveredAudio): void {
+  private noteDelivered(seq: number, delivered: Delivered): void {
     if (this.turnFlushed) this.turn = new TurnRecord();
     this.turnFlushed = false;
-    this.turn.add(seq, audio);
+    this.turn.add(seq, delivered);
   }
 
   private notify(): void {
@@ -317,6 +320,8 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     for (const wake of waiters) wake();
   }
 }
+
+type Delivered = ReturnType<typeof deliveredOf>;
 
 /**
  * What a barge-in needs of a turn's delivered audio, bounded by a constant however long the turn
@@ -330,17 +335,21 @@ class TurnRecord {
   private chars = 0;
   private forgottenS = 0;
   private lastSeq: number | undefined;
+  /** Words each entry holds (its words are computed only when a cut needs them). */
+  private counts: number[] = [];
 
-  add(seq: number, { text, durationS, words }: DeliveredAudio): void {
+  add(seq: number, { audio, wordCount }: Delivered): void {
     this.lastSeq = seq;
-    const timed = this.words + words.length <= MAX_TURN_WORDS;
-    if (timed) this.words += words.length;
-    this.entries.push({ text, durationS, words: timed ? words : [] });
+    const timed = this.words + wordCount <= MAX_TURN_WORDS;
+    if (timed) this.words += wordCount;
+    const { text, durationS } = audio;
+    this.entries.push(timed ? audio : { text, durationS, words: [] });
+    this.counts.push(timed ? wordCount : 0);
     this.chars += text.length;
     while (this.chars > MAX_TURN_CHARS && this.entries.length > 1) {
       const old = this.entries.shift()!;
       this.chars -= old.text.length;
-      this.words -= old.words.length;
+      this.words -= this.counts.shift()!;
       this.forgottenS += old.durationS;
     }
   }
@@ -351,7 +360,7 @@ class TurnRecord {
     this.lastSeq = undefined;
     const last = this.entries.pop()!;
     this.chars -= last.text.length;
-    this.words -= last.words.length;
+    this.words -= this.counts.pop()!;
     return [last.text];
   }
 
