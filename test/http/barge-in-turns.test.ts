@@ -51,6 +51,23 @@ describe('barge-in on long and failing turns', () => {
     c.ws.close();
   }, 90_000);
 
+  it('cuts after the words heard when markup with attributes came before them', async () => {
+    // One chunk (first_chunk=sentence): the markup is not cut in two before it is stripped.
+    const turn = '<span class="a" id="b" title="c d e f">Hello</span> big world out there today.';
+    const c = wsClient(gw.url, '?timestamps=word&format=pcm&first_chunk=sentence');
+    await c.ready;
+    c.send({ type: 'text', text: turn });
+    c.send({ type: 'flush' });
+    await c.until(() => c.types().includes('flushed'), 30_000);
+    const [audio] = audioOf(c) as [WsMessage];
+    const words = audio.words as Word[];
+    expect(words.slice(1).map((w) => turn.slice(...w.chars!))).toEqual(['big', 'world', 'out', 'there', 'today']); // prettier-ignore
+    const reply = await cancel(c, (words[2]!.end + words[3]!.end) / 2);
+    expect(reply.spoken_text).toBe('<span class="a" id="b" title="c d e f">Hello</span> big world');
+    expect(reply.unspoken_text).toBe('out there today.');
+    c.ws.close();
+  });
+
   it('keeps a sentence that failed in its place in the turn, spoken once later audio was heard', async () => {
     const turn = `First one here. Second ${FAULT_MARKERS.exit} fails. Third one waits.`;
     const c = wsClient(gw.url, '?timestamps=word&format=pcm');
