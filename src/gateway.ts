@@ -173,7 +173,13 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     oneshotSlackMs: config.oneshotSlackMs,
     cacheBytes: config.synthCacheBytes,
     policy: options.policy,
-    onChunk: (report) => metrics.recordChunk(report),
+    onChunk: (report) => {
+      metrics.recordChunk(report);
+      if (report.wordsError !== undefined)
+        log.warn('word timings failed; the chunk went out without words', {
+          error: report.wordsError,
+        });
+    },
     onSynthesis: (req, result) => {
       metrics.recordSynthesis(req.modelId, result.durationS, result.timings.generationS);
       (statsSource ?? stats).record({

@@ -30,6 +30,7 @@ export class Metrics {
   readonly wyomingEvents: Counter<'type' | 'outcome'>;
   readonly lateChunks: Counter<'kind'>;
   readonly scheduledChunks: Counter<'kind'>;
+  readonly wordTimingFailures: Counter;
   readonly queueDelaySeconds: Histogram<'kind'>;
   readonly sessionAheadSeconds: Histogram<'door'>;
 
@@ -81,6 +82,11 @@ export class Metrics {
       labelNames: ['kind'],
       registers,
     });
+    this.wordTimingFailures = new Counter({
+      name: 'kittentts_word_timing_failures_total',
+      help: 'Chunks whose word timings failed: their audio went out without words.',
+      registers,
+    });
     this.queueDelaySeconds = new Histogram({
       name: 'kittentts_queue_delay_seconds',
       help: 'From a chunk being queued to a worker starting it.',
@@ -126,6 +132,7 @@ export class Metrics {
     this.scheduledChunks.inc({ kind });
     this.queueDelaySeconds.observe({ kind }, report.queueMs / 1000);
     if (!report.opensTurn && report.lateMs > 0) this.lateChunks.inc({ kind });
+    if (report.wordsError !== undefined) this.wordTimingFailures.inc();
   }
 
   render(): Promise<string> {

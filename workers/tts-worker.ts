@@ -75,7 +75,7 @@ async function synthesizeChunk(
   if (faultInjection) await injectFault(task.text);
   try {
     const out = await synth.synthesizeChunk(task.text, task.voice, task.speed, await phonemizer);
-    const { samples, frontendMs, inferenceMs, wordsMs } = out;
+    const { samples, frontendMs, inferenceMs, wordsMs, wordsError } = out;
     const words = out.chunks[0]?.words ?? [];
     const result: SynthesizeResult = {
       ok: true,
@@ -85,6 +85,7 @@ async function synthesizeChunk(
       frontendMs,
       inferenceMs,
       wordsMs,
+      ...(wordsError === undefined ? {} : { wordsError }),
     };
     // piscina's Transferable protocol: the value travels with its audio buffer moved, not copied.
     const movable = { [transferableSymbol]: [out.samples.buffer], [valueSymbol]: result };

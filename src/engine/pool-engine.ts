@@ -41,6 +41,8 @@ export interface ChunkReport {
   readonly queueMs: number;
   /** Finished after its deadline by this much (≤ 0: on time). */
   readonly lateMs: number;
+  /** Why its word timings failed (it went out without words); absent when they did not. */
+  readonly wordsError?: string;
 }
 
 export interface PoolEngineOptions {
@@ -332,7 +334,10 @@ export class PoolEngine implements Engine {
       workerMs,
     });
     const queueMs = startedAt - queuedAt;
-    this.report({ kind: spec.kind, opensTurn, queueMs, lateMs: finishedAt - job.deadlineMs() });
+    const lateMs = finishedAt - job.deadlineMs();
+    const { wordsError } = result;
+    const failed = wordsError === undefined ? {} : { wordsError };
+    this.report({ kind: spec.kind, opensTurn, queueMs, lateMs, ...failed });
     return {
       audio: result.samples,
       words: result.words,

@@ -67,6 +67,8 @@ export interface SynthesizeOk {
   readonly inferenceMs: number;
   /** Mapping the durations to words. */
   readonly wordsMs: number;
+  /** Set when the word timings failed (`words` is then empty; the audio is unaffected). */
+  readonly wordsError?: string;
 }
 
 export interface LoadOk {

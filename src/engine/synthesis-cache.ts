@@ -81,9 +81,16 @@ function fileIdentity(path: string): string {
   }
 }
 
+/** A synthesis under way that later askers of the same chunk wait for. */
+interface Flight {
+  /** Askers waiting for it besides the first. */
+  joined: number;
+  readonly done: Promise<CachedChunk>;
+}
+
 export class SynthesisCache {
   private readonly lru: LRUCache<string, CachedChunk> | undefined;
-  private readonly flights = new Map<string, Promise<CachedChunk>>();
+  private readonly flights = new Map<string, Flight>();
   private counts = { hits: 0, misses: 0, evictions: 0 };
 
   /** `maxBytes` 0 turns the cache (and single flight) off. */
@@ -121,7 +128,8 @@ export class SynthesisCache {
     }
     const flight = this.flights.get(key);
     if (flight) {
-      const chunk = await flight.catch(() => undefined);
+      flight.joined++;
+      const chunk = await flight.done.catch(() => undefined);
       // The first asker's synthesis failed (it was aborted, say): this one makes its own.
       if (chunk) {
         this.counts.hits++;
@@ -130,17 +138,35 @@ export class SynthesisCache {
       return this.get(key, make);
     }
     this.counts.misses++;
-    const made = make().then((chunk) => {
-      const kept = { audio: chunk.audio.slice(), words: Object.freeze([...chunk.words]) };
-      if (chunkBytes(kept) <= this.maxBytes) this.lru!.set(key, kept);
-      return { audio: chunk.audio, words: kept.words };
-    });
-    this.flights.set(key, made);
-    try {
-      return { ...(await made), hit: false };
-    } finally {
-      this.flights.delete(key);
-    }
+    return { ...(await this.fly(key, make)), hit: false };
+  }
+
+  /**
+   * Runs `make()` for the askers of `key`, and keeps its result when it fits. The first asker gets
+   * the audio itself unless the cache or a later asker holds it too (then a copy): a chunk too big
+   * to keep is not copied for nobody.
+   */
+  private async fly(key: string, make: () => Promise<CachedChunk>): Promise<CachedChunk> {
+    const flight: Flight = {
+      joined: 0,
+      done: make().then(
+        (chunk) => {
+          // Decided here, once: no one joins a flight that has landed.
+          this.flights.delete(key);
+          const kept = { audio: chunk.audio, words: Object.freeze([...chunk.words]) };
+          if (chunkBytes(kept) <= this.maxBytes) this.lru!.set(key, kept);
+          return kept;
+        },
+        (err: unknown) => {
+          this.flights.delete(key);
+          throw err;
+        },
+      ),
+    };
+    this.flights.set(key, flight);
+    const kept = await flight.done;
+    const shared = flight.joined > 0 || this.lru!.peek(key) === kept;
+    return shared ? { audio: kept.audio.slice(), words: kept.words } : kept;
   }
 
   stats(): CacheStats {

@@ -10,6 +10,7 @@ import type { WebSocket } from 'ws';
 import type { AppDeps } from './deps.js';
 import { echo, GatewayError } from '../errors.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
+import type { TtsSessionEvent } from '../session/session-events.js';
 import type { TtsSession } from '../session/tts-session.js';
 import { toBase64 } from './chunk-audio.js';
 import { wireEvents } from './wire-events.js';
@@ -44,21 +45,47 @@ async function drained(ws: Ws): Promise<void> {
   }
 }
 
+/**
+ * The event the pump has taken from the session and not sent yet (encoding it, or waiting for the
+ * socket to drain), with the session's generation when it was taken: a cancel meanwhile drops it.
+ */
+interface InHand {
+  event?: { readonly seq?: number; readonly generation: number };
+}
+
+/** The session's events, each noted in `inHand` as it is taken. */
+function tracked(session: TtsSession, inHand: InHand): AsyncIterator<TtsSessionEvent> {
+  const events = session[Symbol.asyncIterator]();
+  return {
+    next: async () => {
+      const next = await events.next();
+      const seq = next.done || next.value.type === 'flushed' ? undefined : next.value.seq;
+      inHand.event = next.done ? undefined : { seq, generation: session.generation };
+      return next;
+    },
+    return: async () => events.return!(),
+  };
+}
+
 /** Sends the session's events until it completes; then `done` and a normal close. */
 async function pumpAudio(
   ws: Ws,
   session: TtsSession,
   q: WsQuery,
+  inHand: InHand,
   touch: () => void,
 ): Promise<void> {
-  const wire = wireEvents(session[Symbol.asyncIterator](), q.format, {
+  const wire = wireEvents(tracked(session, inHand), q.format, {
     stopped: () => ws.readyState !== 1,
     ended: () => session.isEnded,
   });
   for await (const ev of wire) {
     touch();
+    if (ev.type === 'audio') await drained(ws);
+    // Taken before a cancel: that turn is over, and `cancelled` has counted it as not sent.
+    if (ev.type !== 'audio_end' && inHand.event?.generation !== session.generation) continue;
+    inHand.event = undefined;
     if (ev.type === 'audio') {
-      await drained(ws);
       const words = q.timestamps === 'word' ? { words: ev.source.words } : {};
       sendAudio(ws, q, { type: 'audio', ...ev.header, ...words }, ev.bytes);
     } else if (ev.type === 'audio_end') {
@@ -150,6 +177,8 @@ function socketHandlers(deps: WsDeps, q: WsQuery, session: TtsSession): WSEvents
   let lastActiveMs = Date.now();
   const touch = () => (lastActiveMs = Date.now());
   let idleTimer: ReturnType<typeof setInterval> | undefined;
+  /** What the pump holds unsent, for a cancel to leave out of what was heard. */
+  const inHand: InHand = {};
   return {
     onOpen: (_evt, socket) => {
       const ws = socket as Ws;
@@ -163,7 +192,7 @@ function socketHandlers(deps: WsDeps, q: WsQuery, session: TtsSession): WSEvents
         });
         ws.close(1000, 'idle timeout');
       }, idleCheckMs).unref();
-      start(deps, ws, q, session, touch);
+      start(deps, ws, q, session, { inHand, touch });
     },
     onMessage: (evt, socket) => {
       const ws = socket as Ws;
@@ -176,7 +205,7 @@ function socketHandlers(deps: WsDeps, q: WsQuery, session: TtsSession): WSEvents
         if (verdict === 'close') ws.close(1008, 'message rate limit exceeded');
         return;
       }
-      handleMessage(deps, ws, session, q, evt.data);
+      handleMessage(deps, ws, session, q, { inHand, data: evt.data });
     },
     onClose: () => {
       clearInterval(idleTimer);
@@ -201,7 +230,13 @@ function messageRate(perS: number): (nowMs: number) => 'ok' | 'refuse' | 'close'
 }
 
 /** A model that cannot load fails the socket once, before `ready`, not once per sentence. */
-function start(deps: WsDeps, ws: Ws, q: WsQuery, session: TtsSession, touch: () => void): void {
+function start(
+  deps: WsDeps,
+  ws: Ws,
+  q: WsQuery,
+  session: TtsSession,
+  { inHand, touch }: { inHand: InHand; touch: () => void },
+): void {
   const loaded = deps.catalog.loadedModels().includes(q.model)
     ? Promise.resolve(0)
     : deps.engine.ensureModel(q.model);
@@ -216,7 +251,7 @@ function start(deps: WsDeps, ws: Ws, q: WsQuery, session: TtsSession, touch: () 
         sample_rate: SAMPLE_RATE_HZ,
         format: q.format,
       });
-      pumpAudio(ws, session, q, touch).catch((err: unknown) => {
+      pumpAudio(ws, session, q, inHand, touch).catch((err: unknown) => {
         deps.log?.('error', 'websocket stream failed', { error: String(err) });
         ws.close(1011, 'internal error');
       });
@@ -235,8 +270,14 @@ function start(deps: WsDeps, ws: Ws, q: WsQuery, session: TtsSession, touch: () 
  * `cancelled`, as before unless asked for more: with `played_s` (or with timestamps on) it says
  * which part of the turn was heard and which was not.
  */
-function cancel(ws: Ws, session: TtsSession, q: WsQuery, playedS: number | undefined): void {
-  const split = session.cancel(playedS);
+function cancel(
+  ws: Ws,
+  session: TtsSession,
+  q: WsQuery,
+  inHand: InHand,
+  playedS: number | undefined,
+): void {
+  const split = session.cancel(playedS, inHand.event?.seq);
   if (playedS === undefined && q.timestamps !== 'word') sendJson(ws, { type: 'cancelled' });
   else {
     const { spokenText, unspokenText } = split;
@@ -244,7 +285,13 @@ function cancel(ws: Ws, session: TtsSession, q: WsQuery, playedS: number | undef
   }
 }
 
-function handleMessage(deps: WsDeps, ws: Ws, session: TtsSession, q: WsQuery, data: unknown): void {
+function handleMessage(
+  deps: WsDeps,
+  ws: Ws,
+  session: TtsSession,
+  q: WsQuery,
+  { inHand, data }: { inHand: InHand; data: unknown },
+): void {
   if (typeof data !== 'string') {
     sendJson(ws, {
       type: 'error',
@@ -278,7 +325,7 @@ function handleMessage(deps: WsDeps, ws: Ws, session: TtsSession, q: WsQuery, da
         session.flush();
         break;
       case 'cancel':
-        cancel(ws, session, q, msg.played_s);
+        cancel(ws, session, q, inHand, msg.played_s);
         break;
       case 'end':
         session.end();

@@ -5,21 +5,31 @@
 type Range = readonly [number, number];
 
 const STRESS = /[\u02c8\u02cc]/gu;
-const unstressed = (s: string) => s.replace(STRESS, '');
+/** A phoneme string without its stress marks (what the distances compare). */
+export const unstressed = (s: string) => s.replace(STRESS, '');
 
-/** Normalized edit distance of two phoneme strings, stress marks left out. */
-export function distance(a: string, b: string): number {
-  const x = unstressed(a);
-  const y = unstressed(b);
+// Two rows of the edit-distance table, reused (the alignment computes thousands of distances).
+let previousRow = new Int32Array(64);
+let currentRow = new Int32Array(64);
+
+/** Normalized edit distance of two phoneme strings, stress marks already left out (unstressed). */
+export function bareDistance(x: string, y: string): number {
   if (x === y) return 0;
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  if (previousRow.length <= y.length) {
+    previousRow = new Int32Array(2 * y.length + 2);
+    currentRow = new Int32Array(2 * y.length + 2);
+  }
+  let prev = previousRow;
+  let row = currentRow;
+  for (let j = 0; j <= y.length; j++) prev[j] = j;
   for (let i = 1; i <= x.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= y.length; j++)
-      row.push(
-        Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1)),
-      );
-    prev = row;
+    row[0] = i;
+    const ch = x.charCodeAt(i - 1);
+    for (let j = 1; j <= y.length; j++) {
+      const replace = prev[j - 1]! + (ch === y.charCodeAt(j - 1) ? 0 : 1);
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, replace);
+    }
+    [prev, row] = [row, prev];
   }
   return prev[y.length]! / Math.max(x.length, y.length);
 }

@@ -37,6 +37,8 @@ export interface SynthesisOutput {
   wordsMs: number;
   /** The graph's `duration` output (frames per token) for the last chunk, when it has one. */
   durations: BigInt64Array | null;
+  /** Why a chunk's word timings failed (its words are then empty; the audio is unaffected). */
+  wordsError?: string;
 }
 
 export class KittenSynthesizer {
@@ -80,6 +82,7 @@ export class KittenSynthesizer {
     let inferenceMs = 0;
     let wordsMs = 0;
     let durations: BigInt64Array | null = null;
+    let wordsError: string | undefined;
     for (const chunk of planChunks(text, { normalize })) {
       const out = await this.synthesizeChunk(chunk, voice, speed, phonemizer);
       pieces.push(out.samples);
@@ -88,9 +91,11 @@ export class KittenSynthesizer {
       inferenceMs += out.inferenceMs;
       wordsMs += out.wordsMs;
       durations = out.durations;
+      wordsError ??= out.wordsError;
     }
     const samples = concatChunks(pieces);
-    return { samples, chunks: infos, frontendMs, inferenceMs, wordsMs, durations };
+    const failed = wordsError === undefined ? {} : { wordsError };
+    return { samples, chunks: infos, frontendMs, inferenceMs, wordsMs, durations, ...failed };
   }
 
   /** One planned chunk (an exact model input string from planChunks): phonemes, inference, trim. */
@@ -107,8 +112,10 @@ export class KittenSynthesizer {
     const out = await this.model.run(front.inputIds, styleRow(table, front.text), effectiveSpeed);
     const t2 = performance.now();
     const samples = trimChunk(out.waveform);
-    const aligned = await alignChunkWords(chunk, front.phonemes, (t) => phonemizer.phonemize(t));
-    const words = wordSpans(aligned, front.phonemes, out.durations, samples.length);
+    const { words, wordsError } = await timeWords(chunk, front.phonemes, out.durations, {
+      trimmedSamples: samples.length,
+      phonemizer,
+    });
     return {
       samples,
       chunks: [{ text: chunk, samples: samples.length, words }],
@@ -116,6 +123,7 @@ export class KittenSynthesizer {
       inferenceMs: t2 - t1,
       wordsMs: performance.now() - t2,
       durations: out.durations,
+      ...(wordsError === undefined ? {} : { wordsError }),
     };
   }
 
@@ -141,5 +149,20 @@ export class KittenSynthesizer {
 
   release(): Promise<void> {
     return this.model.release();
+  }
+}
+
+/** A chunk's word spans. An alignment that throws costs the chunk its words, never its audio. */
+async function timeWords(
+  chunk: string,
+  phonemes: string,
+  durations: BigInt64Array | null,
+  { trimmedSamples, phonemizer }: { trimmedSamples: number; phonemizer: Phonemizer },
+): Promise<{ words: WordSpan[]; wordsError?: string }> {
+  try {
+    const aligned = await alignChunkWords(chunk, phonemes, (t) => phonemizer.phonemize(t));
+    return { words: wordSpans(aligned, phonemes, durations, trimmedSamples) };
+  } catch (err) {
+    return { words: [], wordsError: err instanceof Error ? err.message : String(err) };
   }
 }

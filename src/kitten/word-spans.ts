@@ -5,14 +5,15 @@
 //
 // Text words and espeak's words are paired piece by piece (the text between punctuation marks,
 // as the phonemizer cuts it): the same number on both sides pairs them in order. Otherwise each
-// text word is phonemized alone and the least-cost pairing is taken: a word as its own phonemes
+// text word is phonemized alone and the least-cost pairing near the diagonal is taken (the cost
+// grows with the piece's length, not its square): a word as its own phonemes
 // (one espeak word, several for `50%` → `fˈɪfti pɚsˈɛnt`, none for `--`), or two to four words
 // espeak ran together into one (`do not` → `duːnˌɑːt`), which merged-words.ts cuts where the
 // phonemes show it; where they cannot, the words share the span and say so (`sharedWith`).
 import { PY_WHITESPACE_CLASS } from './frontend/chunk.js';
 import { isMark, pieceRanges } from './frontend/phonemize/punctuation.js';
 import { idSources } from './frontend/tokenize.js';
-import { consonantCuts, distance, exactCuts } from './merged-words.js';
+import { bareDistance, consonantCuts, exactCuts, unstressed } from './merged-words.js';
 
 export const SAMPLES_PER_FRAME = 600;
 
@@ -150,9 +151,25 @@ type Step = {
 };
 
 /**
+ * How far the pairing may stray from the diagonal beyond the two word counts' difference: one
+ * merge, and one word said as many espeak words (`1,234` → six), either way.
+ */
+const bandOf = (alone: ReadonlyArray<readonly string[]>) =>
+  MAX_MERGE + Math.max(1, ...alone.map((a) => a.length));
+
+/** The text words `i..i+a` said alone and run together, stress marks left out, for a = 2..4. */
+function mergesFrom(bare: readonly string[], i: number): string[] {
+  const out: string[] = [];
+  for (let a = 2; a <= MAX_MERGE && i + a <= bare.length; a++)
+    out.push((out.at(-1) ?? bare[i]!) + bare[i + a - 1]!);
+  return out;
+}
+
+/**
  * Least-cost pairing of text words (phonemized alone) with espeak's words of the whole piece: a
  * word as its own phonemes (k ≥ 0 espeak words), or 2–4 words merged into one espeak word; an
- * espeak word or a text word left unpaired costs most.
+ * espeak word or a text word left unpaired costs most. Only pairings near the diagonal are
+ * searched (bandOf): the cost grows with the piece's length, not its square.
  */
 function alignByCost(
   written: readonly Written[],
@@ -161,45 +178,55 @@ function alignByCost(
 ): PieceWord[] {
   const n = written.length;
   const m = said.length;
-  const cost = Array.from({ length: n + 1 }, () => new Float64Array(m + 1).fill(Infinity));
-  const back: Array<Array<Step | undefined>> = Array.from({ length: n + 1 }, () => []);
-  cost[0]![0] = 0;
-  const relax = (step: Step, c: number) => {
-    const [ni, nj] = [step.i + step.words, step.j + step.said];
-    const total = cost[step.i]![step.j]! + c;
-    if (total < cost[ni]![nj]!) {
-      cost[ni]![nj] = total;
-      back[ni]![nj] = step;
+  const width = m + 1;
+  const cost = new Float64Array((n + 1) * width).fill(Infinity);
+  const backWords = new Int8Array((n + 1) * width);
+  const backSaid = new Int32Array((n + 1) * width);
+  const bareAlone = alone.map((a) => unstressed(a.join('')));
+  const bareSaid = said.map(unstressed);
+  const band = bandOf(alone);
+  const [lo, hi] = [Math.min(0, m - n) - band, Math.max(0, m - n) + band];
+  cost[0] = 0;
+  let [i, j] = [0, 0];
+  const relax = (words: number, saidCount: number, c: number) => {
+    const from = i * width + j;
+    const to = (i + words) * width + j + saidCount;
+    const total = cost[from]! + c;
+    if (total < cost[to]!) {
+      cost[to] = total;
+      backWords[to] = words;
+      backSaid[to] = saidCount;
     }
   };
-  for (let i = 0; i <= n; i++) {
-    for (let j = 0; j <= m; j++) {
-      if (cost[i]![j] === Infinity) continue;
-      if (j < m) relax({ i, j, words: 0, said: 1 }, 1);
+  for (i = 0; i <= n; i++) {
+    const k = alone[i]?.length ?? 0;
+    const merges = i < n ? mergesFrom(bareAlone, i) : [];
+    for (j = Math.max(0, i + lo); j <= Math.min(m, i + hi); j++) {
+      if (cost[i * width + j] === Infinity) continue;
+      if (j < m) relax(0, 1, 1);
       if (i === n) continue;
-      relax({ i, j, words: 1, said: 0 }, alone[i]!.length === 0 ? 0 : 1);
-      const k = alone[i]!.length;
-      if (k > 0 && j + k <= m)
-        relax(
-          { i, j, words: 1, said: k },
-          distance(alone[i]!.join(''), said.slice(j, j + k).join('')),
-        );
-      if (k !== 1 && j < m)
-        relax({ i, j, words: 1, said: 1 }, 0.5 + distance(alone[i]!.join(''), said[j]!));
-      for (let a = 2; a <= MAX_MERGE && i + a <= n && j < m; a++) {
-        const merged = alone
-          .slice(i, i + a)
-          .flat()
-          .join('');
-        relax({ i, j, words: a, said: 1 }, 0.1 + distance(merged, said[j]!));
+      relax(1, 0, k === 0 ? 0 : 1);
+      if (k > 0 && j + k <= m) {
+        const run = k === 1 ? bareSaid[j]! : bareSaid.slice(j, j + k).join('');
+        relax(1, k, bareDistance(bareAlone[i]!, run));
       }
+      if (k !== 1 && j < m) relax(1, 1, 0.5 + bareDistance(bareAlone[i]!, bareSaid[j]!));
+      if (j < m)
+        for (const [a, merged] of merges.entries())
+          relax(a + 2, 1, 0.1 + bareDistance(merged, bareSaid[j]!));
     }
   }
   const steps: Step[] = [];
-  for (let i = n, j = m; i > 0 || j > 0;) {
-    const step = back[i]![j]!;
+  for (let [si, sj] = [n, m]; si > 0 || sj > 0;) {
+    const at = si * width + sj;
+    const step = {
+      i: si - backWords[at]!,
+      j: sj - backSaid[at]!,
+      words: backWords[at]!,
+      said: backSaid[at]!,
+    };
     steps.unshift(step);
-    [i, j] = [step.i, step.j];
+    [si, sj] = [step.i, step.j];
   }
   return steps.flatMap((step) => wordsOf(step, written, said, alone));
 }

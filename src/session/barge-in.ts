@@ -33,7 +33,7 @@ export function splitTurn(
   for (const audio of delivered) {
     const localS = playedS === undefined ? Infinity : playedS - startS;
     startS += audio.durationS;
-    if (localS >= audio.durationS) spoken.push(audio.text);
+    if (heardInFull(audio, localS)) spoken.push(audio.text);
     else {
       const cut = localS <= 0 ? 0 : cutAfterHeard(audio, localS);
       spoken.push(audio.text.slice(0, cut).trimEnd());
@@ -43,6 +43,13 @@ export function splitTurn(
   unspoken.push(...pending);
   return { spokenText: join(spoken), unspokenText: join(unspoken) };
 }
+
+/**
+ * A chunk with no audio (a sentence that failed) counts as heard once later audio was: the turn's
+ * text stays in order, spoken and unspoken.
+ */
+const heardInFull = (audio: DeliveredAudio, localS: number) =>
+  audio.durationS > 0 ? localS >= audio.durationS : localS > 0;
 
 /**
  * Where the text of `audio` ends after its words heard within `playedS`: the end of the last word

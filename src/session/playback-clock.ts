@@ -8,6 +8,8 @@ export class PlaybackClock {
   private endMs: number;
   /** Audio delivered in the current turn (seconds), for playback reports. */
   private turnDeliveredS = 0;
+  /** The turn is over (flushed or cancelled); the next delivered audio starts a new one. */
+  private turnOver = false;
 
   /** `startsAtMs`: when playback may begin at the earliest (a one-shot's slack), default: now. */
   constructor(
@@ -30,6 +32,8 @@ export class PlaybackClock {
   /** A chunk of `durationS` reached the listener now: it plays after what is queued there. */
   delivered(durationS: number): void {
     this.endMs = Math.max(this.endMs, this.now()) + durationS * 1000;
+    if (this.turnOver) this.turnDeliveredS = 0;
+    this.turnOver = false;
     this.turnDeliveredS += durationS;
   }
 
@@ -39,9 +43,12 @@ export class PlaybackClock {
     this.endMs = this.now() + left * 1000;
   }
 
-  /** A turn's audio is all delivered; the next turn's playback reports count from zero. */
+  /**
+   * A turn's audio is all delivered (or cancelled). Reports still count that turn, usually still
+   * playing, until the next turn's first audio is delivered: they count from zero from then on.
+   */
   endTurn(): void {
-    this.turnDeliveredS = 0;
+    this.turnOver = true;
   }
 
   get deliveredInTurnS(): number {

@@ -2,6 +2,7 @@
 // stats record for each synthesis, and the errors its methods throw.
 import type { Synthesis } from '../engine/engine.js';
 import { timedWords, type Word } from '../engine/word-timings.js';
+import type { DeliveredAudio } from './barge-in.js';
 import { BadRequestError, GatewayError, type ErrorCode } from '../errors.js';
 
 export interface AudioEvent {
@@ -73,10 +74,44 @@ export class SessionEndedError extends BadRequestError {
   }
 }
 
+/** An audio event's words, computed when first asked for (a door with timestamps, a barge-in). */
+interface LazyWords {
+  (): readonly Word[];
+  readonly count: number;
+}
+const lazyWords = new WeakMap<AudioEvent, LazyWords>();
+
 export function audioEventOf(seq: number, text: string, s: Synthesis): AudioEvent {
-  const { samples, durationS, sampleRateHz, timings } = s;
-  const words = timedWords(s.chunks, text);
-  return { type: 'audio', seq, text, samples, durationS, sampleRateHz, timings, words };
+  const { samples, durationS, sampleRateHz, timings, chunks } = s;
+  let words: readonly Word[] | undefined;
+  const lazy = Object.assign(() => (words ??= timedWords(chunks, text)), {
+    count: chunks.reduce((n, chunk) => n + chunk.words.length, 0),
+  });
+  const event: AudioEvent = {
+    ...{ type: 'audio', seq, text, samples, durationS, sampleRateHz, timings },
+    get words() {
+      return lazy();
+    },
+  };
+  lazyWords.set(event, lazy);
+  return event;
+}
+
+/**
+ * What a barge-in keeps of an audio event (never the samples), its words still computed only
+ * if a cut needs them; `wordCount` without computing them.
+ */
+export function deliveredOf(ev: AudioEvent): { audio: DeliveredAudio; wordCount: number } {
+  const { text, durationS } = ev;
+  const lazy = lazyWords.get(ev);
+  if (!lazy) return { audio: { text, durationS, words: ev.words }, wordCount: ev.words.length };
+  const audio = {
+    ...{ text, durationS },
+    get words() {
+      return lazy();
+    },
+  };
+  return { audio, wordCount: lazy.count };
 }
 
 /** The error a failed chunk stands for, as a door rethrows it (status, code, Retry-After kept). */

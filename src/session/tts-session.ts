@@ -7,6 +7,7 @@ import { Mutex } from './mutex.js';
 import { PlaybackClock } from './playback-clock.js';
 import { Segmenter } from './segmenter.js';
 import {
+  deliveredOf,
   SessionBufferFullError,
   SessionEndedError,
   type ChunkEvent,
@@ -20,8 +21,13 @@ import {
   type TtsSessionOptions,
 } from './tts-session-options.js';
 
-/** Delivered chunks a turn remembers with their words (older ones: text and duration only). */
-const MAX_TURN_ENTRIES = 64;
+/**
+ * Words a turn keeps with their timings (about 64 bytes each); audio delivered past that keeps
+ * its text and duration only, so a cut there is at a sentence's start.
+ */
+const MAX_TURN_WORDS = 10_000;
+/** Text a turn keeps for barge-in; past that its oldest sentences are forgotten. */
+const MAX_TURN_CHARS = 200_000;
 
 /** Headroom a word cut keeps for queueing and delivery (seconds). */
 const WORD_CUT_MARGIN_S = 0.5;
@@ -54,7 +60,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
 
   private readonly clock: PlaybackClock;
   /** Audio handed to the consumer since the last `flushed` (what a barge-in cuts). */
-  private turnAudio: DeliveredAudio[] = [];
+  private turn = new TurnRecord();
   /**
    * A `flushed` went out: the turn's audio is all delivered but usually still playing, so a
    * cancel until the next turn's first audio still cuts it.
@@ -168,16 +174,29 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
    * Barge-in: drops buffered text and every undelivered chunk; in-flight results are discarded.
    * Returns the turn's text cut after `playedS` seconds of its delivered audio (undefined: all of
    * it was heard): what the listener heard, and everything else, the dropped text included.
+   * `unsentSeq`: a chunk the door took but has not sent (it drops it): not heard, not delivered.
    */
-  cancel(playedS?: number): TurnSplit {
-    const pending = [...this.queue.undeliveredTexts(), this.segmenter.bufferedText.trim()];
-    const split = splitTurn(this.turnAudio, pending, playedS);
-    this.turnAudio = [];
+  cancel(playedS?: number, unsentSeq?: number): TurnSplit {
+    const unsent = unsentSeq === undefined ? [] : this.turn.withdraw(unsentSeq);
+    const pending = [
+      ...unsent,
+      ...this.queue.undeliveredTexts(),
+      this.segmenter.bufferedText.trim(),
+    ];
+    const split = this.turn.split(pending, playedS);
+    this.turn = new TurnRecord();
     this.turnFlushed = false;
+    // The cancelled turn is over: playback reports count the next turn's audio from zero.
+    this.clock.endTurn();
     this.segmenter.reset();
     this.cancelEpoch++;
     this.queue.clear();
     return split;
+  }
+
+  /** Counts cancels and closes: an event taken before it changed belongs to a dropped turn. */
+  get generation(): number {
+    return this.cancelEpoch;
   }
 
   /** New voice/speed for text pushed from now on (the unfinished sentence included). */
@@ -276,7 +295,12 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
       if (stop()) return undefined;
       const ev = this.queue.take();
       if (ev?.type === 'flushed') this.turnFlushed = true;
-      if (ev?.type === 'audio') this.noteDelivered(ev);
+      if (ev?.type === 'audio') this.noteDelivered(ev.seq, deliveredOf(ev));
+      // A failed sentence stays in its place in the turn: no audio, nothing heard of it.
+      if (ev?.type === 'error') {
+        const audio = { text: ev.text, durationS: 0, words: [] };
+        this.noteDelivered(ev.seq, { audio, wordCount: 0 });
+      }
       if (ev !== undefined) return ev;
       if (this.closed || (this.ended && this.queue.isEmpty)) return undefined;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -284,25 +308,64 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   }
 
   /** Keeps what a barge-in needs of delivered audio: text, duration, words (never the samples). */
-  private noteDelivered({ text, durationS, words }: DeliveredAudio): void {
-    if (this.turnFlushed) this.turnAudio = [];
+  private noteDelivered(seq: number, delivered: Delivered): void {
+    if (this.turnFlushed) this.turn = new TurnRecord();
     this.turnFlushed = false;
-    this.turnAudio.push({ text, durationS, words });
-    // A turn that never flushes (a book read aloud) keeps the words of its recent audio only: the
-    // older audio becomes one entry of text and duration.
-    if (this.turnAudio.length > MAX_TURN_ENTRIES) {
-      const [a, b] = this.turnAudio.splice(0, 2) as [DeliveredAudio, DeliveredAudio];
-      this.turnAudio.unshift({
-        text: `${a.text} ${b.text}`,
-        durationS: a.durationS + b.durationS,
-        words: [],
-      });
-    }
+    this.turn.add(seq, delivered);
   }
 
   private notify(): void {
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
+  }
+}
+
+type Delivered = ReturnType<typeof deliveredOf>;
+
+/**
+ * What a barge-in needs of a turn's delivered audio, bounded by a constant however long the turn
+ * runs without a flush: the first MAX_TURN_WORDS words keep their timings (later audio is cut at
+ * a sentence's start), and past MAX_TURN_CHARS of text the oldest sentences are forgotten (their
+ * duration still counts, so `played_s` keeps its meaning).
+ */
+class TurnRecord {
+  private entries: DeliveredAudio[] = [];
+  private words = 0;
+  private chars = 0;
+  private forgottenS = 0;
+  private lastSeq: number | undefined;
+  /** Words each entry holds (its words are computed only when a cut needs them). */
+  private counts: number[] = [];
+
+  add(seq: number, { audio, wordCount }: Delivered): void {
+    this.lastSeq = seq;
+    const timed = this.words + wordCount <= MAX_TURN_WORDS;
+    if (timed) this.words += wordCount;
+    const { text, durationS } = audio;
+    this.entries.push(timed ? audio : { text, durationS, words: [] });
+    this.counts.push(timed ? wordCount : 0);
+    this.chars += text.length;
+    while (this.chars > MAX_TURN_CHARS && this.entries.length > 1) {
+      const old = this.entries.shift()!;
+      this.chars -= old.text.length;
+      this.words -= this.counts.shift()!;
+      this.forgottenS += old.durationS;
+    }
+  }
+
+  /** Takes back the last chunk if it is `seq` (never sent after all): its text, or nothing. */
+  withdraw(seq: number): string[] {
+    if (this.lastSeq !== seq || this.entries.length === 0) return [];
+    this.lastSeq = undefined;
+    const last = this.entries.pop()!;
+    this.chars -= last.text.length;
+    this.words -= this.counts.pop()!;
+    return [last.text];
+  }
+
+  split(pending: readonly string[], playedS?: number): TurnSplit {
+    const kept = playedS === undefined ? undefined : Math.max(0, playedS - this.forgottenS);
+    return splitTurn(this.entries, pending, kept);
   }
 }

@@ -31,6 +31,27 @@ describe('SynthesisCache', () => {
     expect(second).toEqual({ audio: Float32Array.of(1, 2, 3), words: [], hit: true });
   });
 
+  it('hands a chunk too big to keep to its one asker as made, and a kept one as a copy', async () => {
+    const cache = new SynthesisCache(4000);
+    const big = new Float32Array(2000);
+    const small = new Float32Array(10);
+    expect((await cache.get('big', async () => chunk(big))).audio).toBe(big);
+    expect((await cache.get('small', async () => chunk(small))).audio).not.toBe(small);
+    expect(cache.stats().entries).toBe(1);
+  });
+
+  it('copies a chunk too big to keep for each of several askers, none sharing the made audio', async () => {
+    const cache = new SynthesisCache(4000);
+    const big = new Float32Array(2000).fill(0.5);
+    let finish: (a: CachedChunk) => void = () => {};
+    const make = () => new Promise<CachedChunk>((r) => (finish = r));
+    const askers = [cache.get('big', make), cache.get('big', make)];
+    finish(chunk(big));
+    const results = await Promise.all(askers);
+    expect(results.every((r) => r.audio !== big && r.audio[0] === 0.5)).toBe(true);
+    expect(results[0]!.audio).not.toBe(results[1]!.audio);
+  });
+
   it('runs identical chunks asked for at once a single time and gives every asker the audio', async () => {
     const cache = new SynthesisCache(1 << 20);
     let runs = 0;

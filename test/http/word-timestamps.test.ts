@@ -16,7 +16,11 @@ interface Word {
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ KITTENTTS_SYNTH_CACHE_MB: '16' });
+  // A heartbeat soon after a subscriber attaches tells the test it is attached.
+  gw = await startTestGateway({
+    KITTENTTS_SYNTH_CACHE_MB: '16',
+    KITTENTTS_SSE_HEARTBEAT_S: '0.05',
+  });
 });
 afterAll(async () => {
   await gw?.cleanup();
@@ -158,8 +162,28 @@ describe('word timestamps on /api/generate and SSE', () => {
     expect(status).toBe(200);
     expect(body.words.map((w) => w.text).join(' ')).toBe(TURN.toLowerCase().replace(/[.,]/g, ''));
     expectWellFormed(body.words, body.duration, TURN);
-    // Later chunks are offset by the audio before them: the last word is in the last chunk.
-    expect(body.words.at(-1)!.start).toBeGreaterThan(body.duration / 2);
+  });
+
+  it('times each chunk’s words from the end of the chunks before it', async () => {
+    type Generated = { words: Word[]; debug_info: { audio_samples: number; sample_rate: number } };
+    const generate = async (text: string) =>
+      (await fetchJson<Generated>(`${gw.url}/api/generate`, { json: { text, voice: 'Jasper', timestamps: true } })).body; // prettier-ignore
+    const whole = await generate(TURN);
+    // Each sentence of TURN is one model chunk: alone, it makes that chunk's audio.
+    const sentences = TURN.split(/(?<=\.) /);
+    const alone = await Promise.all(sentences.map(generate));
+    const samples = alone.map((g) => g.debug_info.audio_samples);
+    expect(samples.reduce((a, b) => a + b)).toBe(whole.debug_info.audio_samples);
+    let [before, first] = [0, 0];
+    for (const [k, sentence] of sentences.entries()) {
+      const words = whole.words.slice(first, first + sentence.split(' ').length);
+      const startS = before / whole.debug_info.sample_rate;
+      expect(words.map((w) => w.text)).toEqual(alone[k]!.words.map((w) => w.text));
+      for (const w of words) expect(w.start).toBeGreaterThanOrEqual(startS - 1e-6);
+      expect(words[0]!.start).toBeCloseTo(startS + alone[k]!.words[0]!.start, 5);
+      [before, first] = [before + samples[k]!, first + words.length];
+    }
+    expect(first).toBe(whole.words.length);
   });
 
   it('gives the same words again when the audio comes from the synthesis cache', async () => {
@@ -199,16 +223,19 @@ describe('word timestamps on /api/generate and SSE', () => {
       method: 'POST',
     });
     const sid = start.body.session_id;
-    const sub = fetch(`${gw.url}/api/stream/events?session_id=${sid}&timestamps=word`);
-    const res = await sub;
-    await new Promise((r) => setTimeout(r, 100)); // the subscriber attaches as the stream opens
+    const res = await fetch(`${gw.url}/api/stream/events?session_id=${sid}&timestamps=word`);
+    // The first heartbeat comes once the subscriber holds the session's events.
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let got = '';
+    while (!got.includes(': heartbeat')) got += (await reader.read()).value ?? '';
     const chunk = await postJson(`${gw.url}/api/stream/chunk?session_id=${sid}`, {
       text: TURN,
       flush: true,
     });
     expect((await chunk.json()).audio_chunks).toEqual([]); // the audio went to the subscriber
     await fetch(`${gw.url}/api/stream/end/${sid}`, { method: 'DELETE' });
-    const audio = (await sseEvents(res)).filter((e) => e.event === 'audio');
+    for (let r = await reader.read(); !r.done; r = await reader.read()) got += r.value;
+    const audio = parseSse(got).filter((e) => e.event === 'audio');
     expect(audio.length).toBeGreaterThanOrEqual(1);
     for (const { data } of audio) expectWellFormed(data.words as Word[], Number(data.duration), String(data.text)); // prettier-ignore
   });
@@ -226,7 +253,10 @@ describe('word timestamps on /api/generate and SSE', () => {
 });
 
 async function sseEvents(res: Response): Promise<Array<{ event: string; data: WsMessage }>> {
-  const text = await res.text();
+  return parseSse(await res.text());
+}
+
+function parseSse(text: string): Array<{ event: string; data: WsMessage }> {
   return text
     .split('\n\n')
     .filter((block) => block.includes('event:'))

@@ -43,6 +43,8 @@ afterAll(() => synth?.release());
 interface Checked {
   words: readonly WordSpan[];
   samples: number;
+  /** Where each token ends in the audio before the trim (samples). */
+  tokenEnds: number[];
 }
 
 /** Synthesizes one chunk and checks its spans against the durations; returns them. */
@@ -88,7 +90,9 @@ async function checkChunk(text: string, speed: number): Promise<Checked> {
       words.some((w) => w.startSample <= t.a && t.b <= w.endSample),
       text,
     ).toBe(true);
-  return { words, samples: length };
+  let end = 0;
+  const tokenEnds = durations.map((d) => (end += d * SAMPLES_PER_FRAME));
+  return { words, samples: length, tokenEnds };
 }
 
 describe('word spans over the golden corpus', () => {
@@ -105,18 +109,41 @@ describe('word spans over the golden corpus', () => {
     expect(own / all).toBeGreaterThanOrEqual(0.99);
   }, 120_000);
 
-  it('scales the times with the speed as the audio scales, from the same durations', async () => {
+  it('scales the times with the speed as the audio scales, each word ending at the same token at every speed', async () => {
+    let compared = 0;
     for (const text of chunks.slice(0, 20)) {
-      const slow = await checkChunk(text, 0.5);
-      const normal = await checkChunk(text, 1);
-      const fast = await checkChunk(text, 2);
-      expect(slow.samples).toBeGreaterThan(normal.samples);
-      expect(normal.samples).toBeGreaterThan(fast.samples);
-      for (const [i, w] of normal.words.entries()) {
-        if (w.endSample === 0) continue;
-        expect(slow.words[i]!.endSample).toBeGreaterThan(w.endSample);
-        expect(fast.words[i]!.endSample).toBeLessThan(w.endSample);
+      const [slow, normal, fast] = await Promise.all([0.5, 1, 2].map((v) => checkChunk(text, v)));
+      expect(slow!.samples).toBeGreaterThan(normal!.samples);
+      expect(normal!.samples).toBeGreaterThan(fast!.samples);
+      // Each word's share of the chunk is its tokens' share of the frames at that speed: it ends
+      // at the same token whatever the speed (the stand-in rounds each token's frames, 3.5 → 3 or
+      // 4 at 1×, 1.75 → 2 at 2×, so shares in samples drift by those roundings and no more).
+      const endToken = (c: Checked, i: number) => c.tokenEnds.indexOf(c.words[i]!.endSample);
+      for (const [i, w] of normal!.words.entries()) {
+        const trimmed = [slow!, normal!, fast!].some((c) => c.words[i]!.endSample === c.samples);
+        if (w.endSample === 0 || trimmed) continue;
+        expect([endToken(slow!, i), endToken(fast!, i)]).toEqual([0, 0].fill(endToken(normal!, i)));
+        compared++;
       }
     }
+    expect(compared).toBeGreaterThan(50);
   }, 120_000);
+
+  it('sends the audio without words when the alignment throws', async () => {
+    let calls = 0;
+    const failing: Phonemizer = {
+      backend: phonemizer.backend,
+      version: phonemizer.version,
+      // The front-end's call succeeds; the alignment's calls fail.
+      phonemize: (t) =>
+        calls++ === 0 ? phonemizer.phonemize(t) : Promise.reject(new Error('espeak went away')),
+    };
+    const text = 'Hello there, my friend.';
+    const out = await synth.synthesizeChunk(text, 'Jasper', 1, failing);
+    const normal = await synth.synthesizeChunk(text, 'Jasper', 1, phonemizer);
+    expect(out.chunks[0]!.words).toEqual([]);
+    expect(out.wordsError).toBe('espeak went away');
+    expect(out.samples.length).toBe(normal.samples.length);
+    expect(normal.chunks[0]!.words).toHaveLength(4);
+  });
 });

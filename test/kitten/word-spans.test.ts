@@ -36,6 +36,24 @@ describe('alignChunkWords', () => {
     expect(phonemes.slice(doWord!.pFrom, notWord!.pTo)).not.toContain(' ');
   });
 
+  it('pairs every word of a long run-on piece with espeak’s words, in order', async () => {
+    const text =
+      'it is not that I do not want to go to the sea with you but that I have to be at the office ' +
+      'at nine and I do not think that I can get there in time if we go to the sea for the day and ' +
+      'come back on the last train of the night so I will have to stay here and you will have to go ' +
+      'to the sea on your own or with one of the others if they can';
+    const { phonemes, words } = await align(text);
+    expect(words.map((w) => w.text)).toEqual(text.split(' '));
+    expect(phonemes.split(/\s+/).length).not.toBe(words.length); // the least-cost pairing ran
+    for (const [i, w] of words.entries()) {
+      expect(w.pFrom).toBeLessThanOrEqual(w.pTo);
+      if (i > 0 && w.sharedWith === undefined) expect(w.pFrom).toBeGreaterThanOrEqual(words[i - 1]!.pTo); // prettier-ignore
+    }
+    expect(words.filter((w) => w.sharedWith === undefined).length).toBeGreaterThan(
+      words.length * 0.9,
+    );
+  });
+
   it('lets words share one span, and says so, when the phonemes cannot tell them apart', async () => {
     const { words } = await align('the discharge of a duty');
     const shared = words.filter((w) => w.sharedWith !== undefined);
