@@ -192,7 +192,6 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     ttlMs: config.sessionTtlMs,
     maxSessions: config.maxSessions,
   });
-  liveSessions = () => sessions.size;
   const openSession = sessionOpener(config, engine, metrics);
   const cluster = redis
     ? new ClusterSessions({
@@ -209,6 +208,9 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
         log: (msg, fields) => log.warn(msg, fields),
       })
     : undefined;
+  // With Redis: this replica's WebSocket sessions plus the cluster work it holds (subscriptions
+  // and subscribed chunk calls still publishing).
+  liveSessions = () => sessions.size + (cluster?.held ?? 0);
   const readiness = createReadiness({
     engine,
     defaultModelId: DEFAULT_MODEL_ID,

@@ -108,6 +108,9 @@ export class ClusterSessions {
       if (!(await this.records.commit(lock, bufferedText, base + seqs.length)))
         return { events: [], bufferedText, ended: true, subscribed: false };
       if (lock.subscribed) {
+        // Nothing completed and nothing to flush: no event will come, so there is nothing to publish.
+        if (seqs.length === 0 && !body.flush)
+          return { events: [], bufferedText, ended: false, subscribed: true };
         handedOver = true;
         void this.publish(id, session, base, seqs.length, body.flush);
         return { events: [], bufferedText, ended: false, subscribed: true };
@@ -145,6 +148,11 @@ export class ClusterSessions {
     } finally {
       await this.records.release(lock);
     }
+  }
+
+  /** SSE subscriptions this replica holds plus its chunk calls still publishing to one. */
+  get held(): number {
+    return this.live.size;
   }
 
   /** Ends every subscription this replica holds and stops its publishers (shutdown). */
