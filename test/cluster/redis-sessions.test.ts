@@ -53,23 +53,36 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+/** Polls `pred` until it holds; fails naming `what` if it never does (a guard against a hang). */
+async function until(pred: () => Promise<boolean>, what: string, limitMs = 30_000) {
+  const deadline = Date.now() + limitMs;
+  while (!(await pred())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Until the replica's worker is synthesizing (its /metrics gauge). */
 async function untilBusy(url: string): Promise<void> {
-  for (;;) {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    if (/^kittentts_busy_workers [1-9]/m.test(text)) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(
+    async () => /^kittentts_busy_workers [1-9]/m.test(await (await fetch(`${url}/metrics`)).text()),
+    `a busy worker on ${url}`,
+  );
+}
+
+/** This replica's live-session gauge (WebSocket sessions plus the cluster work it holds). */
+async function liveOf(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^kittentts_live_sessions (\d+)/m.exec(text)?.[1]);
 }
 
 const replicaOf = (res: { headers: Headers }) => res.headers.get('x-kittentts-replica');
 
 async function ready(url: string): Promise<void> {
-  for (;;) {
-    const res = await fetch(`${url}/api/ready`).catch(() => undefined);
-    if (res?.status === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await until(
+    async () => (await fetch(`${url}/api/ready`).catch(() => undefined))?.status === 200,
+    `${url}/api/ready to answer 200`,
+  );
 }
 
 async function start(url: string) {
@@ -190,6 +203,27 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
     expect(all.at(-1)).toEqual({ event: 'ended', data: JSON.stringify({ session_id: id }) });
   });
 
+  it('leaves no publisher behind on the chunk replica when a subscribed chunk call completes no sentence', async () => {
+    const { id } = await start(a.url);
+    const before = await liveOf(b.url);
+    const res = await fetch(`${a.url}/api/stream/events?session_id=${id}`);
+    expect(res.status).toBe(200);
+    const events = readSse(res);
+    // Token by token: pieces that complete no sentence, and an empty one.
+    for (const text of ['Hello ', '', 'there']) {
+      const c = await chunk(b.url, id, text);
+      expect(c.body).toMatchObject({ status: 'streaming', audio_chunks: [] });
+    }
+    expect(await liveOf(b.url)).toBe(before);
+    await chunk(b.url, id, '.', true);
+    const got = await events.until((evs) => evs.some((e) => e.event === 'flushed'));
+    expect(got.map((e) => e.event)).toEqual(['audio', 'flushed']);
+    expect((JSON.parse(got[0]!.data) as { text: string }).text).toBe('Hello there.');
+    await end(b.url, id);
+    await events.until((evs) => evs.some((e) => e.event === 'ended'));
+    await until(async () => (await liveOf(b.url)) === before, 'the flushing call to let go');
+  });
+
   it('answers 429 on both replicas once the cluster holds the most sessions, WebSockets included', async () => {
     const socket = wsClient(a.url, 'voice=Jasper');
     await socket.ready;
@@ -224,6 +258,36 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
       ids.push(again.id);
     } finally {
       socket.ws.terminate();
+      for (const id of ids) await end(lb.url, id);
+    }
+  });
+
+  it('answers 429 with Retry-After on both replicas when WebSocket sessions alone fill the cap', async () => {
+    const sockets = Array.from({ length: MAX_SESSIONS }, (_, i) =>
+      wsClient(i % 2 ? a.url : b.url, 'voice=Jasper'),
+    );
+    const ids: string[] = [];
+    try {
+      await Promise.all(sockets.map((s) => s.ready));
+      // Each replica reports its WebSocket count as a socket opens (and every second).
+      await until(async () => {
+        const s = await start(a.url);
+        if (s.status === 200) await end(a.url, s.id);
+        return s.status === 429;
+      }, 'the sockets to be counted');
+      for (const url of [a.url, b.url]) {
+        const refused = await start(url);
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+        expect(refused.body.detail).toMatch(/Too many streaming sessions/);
+      }
+    } finally {
+      for (const s of sockets) s.ws.terminate();
+      await until(async () => {
+        const s = await start(b.url);
+        if (s.status === 200) ids.push(s.id);
+        return s.status === 200;
+      }, 'the sockets to be forgotten');
       for (const id of ids) await end(lb.url, id);
     }
   });
