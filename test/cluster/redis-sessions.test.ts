@@ -318,9 +318,22 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
       expect(c.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(c.body.detail).toMatch(/Redis/);
       expect((await start(url)).status).toBe(503);
+      const gone = await end(url, id);
+      expect(gone.status).toBe(503);
+      expect(gone.headers.get('retry-after')).toMatch(/^\d+$/);
+      const events = await fetchJson<{ detail: string }>(
+        `${url}/api/stream/events?session_id=${id}`,
+      );
+      expect(events.status).toBe(503);
+      expect(events.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(events.body.detail).toMatch(/Redis/);
       const r = await fetchJson<{ detail: string }>(`${url}/api/ready`);
       expect(r.status).toBe(503);
       expect(r.body.detail).toMatch(/Redis/);
+      // What the balancer checks: the replica stays in rotation for the routes that need no Redis.
+      const optional = await fetchJson(`${url}/api/ready?redis=optional`);
+      expect(optional.status).toBe(200);
+      expect(optional.body).toMatchObject({ status: 'ready', session_store: 'unreachable' });
       expect((await fetch(`${url}/api/health`)).status).toBe(200);
     }
     // WebSocket and one-shot routes do not need Redis.
