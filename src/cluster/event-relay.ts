@@ -3,7 +3,8 @@
 // replica holding the SSE subscriber puts them back in seq order, whichever replica made them.
 // `flushed` carries the seq it follows, so it comes after exactly the audio it came after in one
 // process. A sentence that never arrives (its replica was killed mid-synthesis) becomes an
-// `error` event once later ones have waited for it for lostAfterMs, and the stream goes on.
+// `error` event once later ones have waited for it for lostAfterMs — and with it every other
+// missing one before the first that did arrive, without waiting again — and the stream goes on.
 import type { TtsSessionEvent } from '../session/session-events.js';
 import type { ErrorCode } from '../errors.js';
 
@@ -82,6 +83,8 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
   private finished = false;
   private wake: (() => void) | undefined;
   private waitingSinceMs: number | undefined;
+  /** Seqs below this one are known lost (the wait for them is over). */
+  private lostBelow = 0;
 
   constructor(
     private next_: number,
@@ -149,11 +152,18 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
       return ev;
     }
     if (this.pending.size === 0) return undefined;
-    const now = Date.now();
-    this.waitingSinceMs ??= now;
-    if (now - this.waitingSinceMs < this.lostAfterMs) return undefined;
-    this.waitingSinceMs = undefined;
-    const seq = this.next_++;
+    if (this.next_ >= this.lostBelow) {
+      const now = Date.now();
+      this.waitingSinceMs ??= now;
+      if (now - this.waitingSinceMs < this.lostAfterMs) return undefined;
+      this.waitingSinceMs = undefined;
+      // Everything missing before the first sentence that arrived is lost: one wait for them all.
+      this.lostBelow = Math.min(...this.pending.keys());
+    }
+    return this.lost(this.next_++);
+  }
+
+  private lost(seq: number): TtsSessionEvent {
     return {
       type: 'error',
       seq,
