@@ -51,6 +51,9 @@ export interface Subscription {
   sessionEnded(): boolean;
 }
 
+const CLAIM_LOST =
+  "This subscriber's claim on the session expired while Redis was unreachable and another subscriber has it now; subscribe again.";
+
 export class ClusterSessions {
   private readonly records: SessionRecords;
   /** Work this replica still does for subscribers elsewhere, and subscriptions it holds. */
@@ -215,11 +218,15 @@ export class ClusterSessions {
     });
     parts.stop = await this.o.link.subscribe(keysOf(id).channel, (m) => relay.push(m));
     this.live.add(handle);
-    // The claim expires unless renewed (a killed replica frees it); a session gone ends the stream.
+    // The claim expires unless renewed (a killed replica frees it); a session gone ends the stream,
+    // and a claim that expired and went to another subscriber lets this one go.
     parts.timer = setInterval(
       () =>
         void this.records.refreshSubscriber(id, token).then(
-          (exists) => exists || relay.end(),
+          (state) => {
+            if (state === 'gone') relay.end();
+            if (state === 'lost') relay.letGo(CLAIM_LOST);
+          },
           () => undefined,
         ),
       Math.max(20, this.o.lockTtlMs / 3),

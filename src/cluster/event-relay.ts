@@ -77,7 +77,8 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
   private readonly pending = new Map<number, TtsSessionEvent>();
   private readonly flushes: number[] = [];
   private ended = false;
-  private overflowed = false;
+  /** The error event to end with when this subscriber is let go (session goes on). */
+  private goodbye: TtsSessionEvent | undefined;
   /** Why the stream ended: the session is over, or this replica stops (the session lives on). */
   private endedBy: 'session' | 'replica' | undefined;
   private finished = false;
@@ -103,7 +104,11 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
     if (m.t === 'ended') this.end('session');
     else if (m.t === 'flushed') this.flushes.push(m.after);
     else if (m.seq >= this.next_) this.pending.set(m.seq, decodeEvent(m));
-    if (this.pending.size > MAX_PENDING_EVENTS) this.overflowed = true;
+    if (this.pending.size > MAX_PENDING_EVENTS)
+      this.letGo(
+        `This subscriber fell more than ${MAX_PENDING_EVENTS} chunks behind the session's audio and was let go; subscribe again.`,
+        429,
+      );
     this.notify();
   }
 
@@ -122,7 +127,7 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
   async next(): Promise<IteratorResult<TtsSessionEvent>> {
     for (;;) {
       if (this.finished) return { done: true, value: undefined };
-      if (this.overflowed) return this.letGo();
+      if (this.goodbye) return this.sayGoodbye();
       const ev = this.take();
       if (ev) return { done: false, value: ev };
       if (this.ended) return this.finish();
@@ -175,24 +180,32 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
     };
   }
 
-  /** One error event saying why, then the end (the session itself goes on). */
-  private letGo(): IteratorResult<TtsSessionEvent> {
-    this.overflowed = false;
+  /**
+   * Lets this subscriber go (the session itself goes on): one error event saying why, then the
+   * end, without `ended`. 429: it fell behind; 503: it lost its claim on the session.
+   */
+  letGo(detail: string, status: 429 | 503 = 503): void {
+    if (this.finished || this.ended || this.goodbye) return;
+    const code = status === 429 ? 'too_many_requests' : 'store_unavailable';
+    this.goodbye = {
+      type: 'error',
+      seq: this.next_,
+      text: '',
+      detail,
+      status,
+      code,
+      cause: undefined,
+    };
+    this.notify();
+  }
+
+  private sayGoodbye(): IteratorResult<TtsSessionEvent> {
+    const value = this.goodbye!;
+    this.goodbye = undefined;
     this.end('replica');
     this.pending.clear();
-    const seq = this.next_;
-    return {
-      done: false,
-      value: {
-        type: 'error',
-        seq,
-        text: '',
-        detail: `This subscriber fell more than ${MAX_PENDING_EVENTS} chunks behind the session's audio and was let go; subscribe again.`,
-        status: 429,
-        code: 'too_many_requests',
-        cause: undefined,
-      },
-    };
+    this.flushes.length = 0;
+    return { done: false, value };
   }
 
   private finish(): IteratorResult<TtsSessionEvent> {

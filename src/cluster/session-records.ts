@@ -166,11 +166,16 @@ export class SessionRecords {
     return r === 'OK';
   }
 
-  /** Refreshes the claim; false when the session is gone (expired or deleted). */
-  async refreshSubscriber(id: string, token: string): Promise<boolean> {
+  /**
+   * Refreshes the claim: 'held', 'gone' when the session is (expired or deleted), 'lost' when the
+   * claim expired (Redis was away longer than its TTL) and another subscriber has taken it since.
+   */
+  async refreshSubscriber(id: string, token: string): Promise<'held' | 'gone' | 'lost'> {
     const k = keysOf(id);
-    await this.link.script(EXTEND, [k.subscriber], [token, this.o.lockTtlMs]);
-    return (await this.link.call('EXISTS', k.record)) === 1;
+    if ((await this.link.call('EXISTS', k.record)) !== 1) return 'gone';
+    if ((await this.link.script(EXTEND, [k.subscriber], [token, this.o.lockTtlMs])) === 1)
+      return 'held';
+    return (await this.claimSubscriber(id, token)) ? 'held' : 'lost';
   }
 
   async releaseSubscriber(id: string, token: string): Promise<void> {

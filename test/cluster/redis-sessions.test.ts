@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HAPROXY,
   REDIS_SERVER,
+  redisCli,
   startHaproxy,
   startRedis,
   startReplica,
@@ -224,6 +225,33 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
     await until(async () => (await liveOf(b.url)) === before, 'the flushing call to let go');
   });
 
+  it('takes back an SSE claim that expired, and lets the subscriber go with an error once another holds it', async () => {
+    const { id } = await start(a.url);
+    const events = readSse(await fetch(`${a.url}/api/stream/events?session_id=${id}`));
+    const claim = `kittentts:session:${id}:subscriber`;
+    // As if the claim had expired while Redis was away: the subscriber's replica claims it back.
+    expect(await redisCli(redis, 'DEL', claim)).toBe('1');
+    await until(async () => (await redisCli(redis, 'EXISTS', claim)) === '1', 'the claim back');
+    expect((await fetch(`${b.url}/api/stream/events?session_id=${id}`)).status).toBe(409);
+    expect((await chunk(b.url, id, 'Still heard.', true)).body.audio_chunks).toEqual([]);
+    await events.until((evs) => evs.some((e) => e.event === 'flushed'));
+    // Expired and taken by another subscriber meanwhile: this one hears nothing more, so it is let go.
+    await redisCli(redis, 'SET', claim, 'another-subscriber', 'PX', '60000');
+    const all = await events.until((evs) => evs.some((e) => e.event === 'error'));
+    expect(all.map((e) => e.event)).toEqual(['audio', 'flushed', 'error']);
+    expect(JSON.parse(all[2]!.data)).toMatchObject({
+      detail: expect.stringMatching(/subscribe again/),
+    });
+    // Closed without `ended`: the session goes on.
+    expect((await events.closed()).map((e) => e.event)).toEqual(['audio', 'flushed', 'error']);
+    await redisCli(redis, 'DEL', claim);
+    const again = await fetch(`${b.url}/api/stream/events?session_id=${id}`);
+    expect(again.status).toBe(200);
+    const resumed = readSse(again);
+    await end(a.url, id);
+    await resumed.until((evs) => evs.some((e) => e.event === 'ended'));
+  });
+
   it('answers 429 on both replicas once the cluster holds the most sessions, WebSockets included', async () => {
     const socket = wsClient(a.url, 'voice=Jasper');
     await socket.ready;
@@ -426,6 +454,11 @@ function readSse(res: Response) {
     wake?.();
   })();
   return {
+    /** Resolves with every event once the stream has ended (the server closed it). */
+    async closed(): Promise<SseEvent[]> {
+      while (!done) await new Promise<void>((r) => (wake = r));
+      return [...events];
+    },
     async until(pred: (evs: SseEvent[]) => boolean): Promise<SseEvent[]> {
       while (!pred(events)) {
         if (done)
