@@ -98,11 +98,15 @@ export function connectRedis(url: string, onError: (err: Error) => void): RedisL
   };
 }
 
+/**
+ * Replies that say the server cannot serve sessions right now (it is loading, busy with a script,
+ * a read-only replica after a failover, out of memory, unable to persist, or a cluster node that
+ * is not the one to ask) rather than that our command is wrong.
+ */
+const UNAVAILABLE_REPLY =
+  /^(NOSCRIPT|LOADING|BUSY|READONLY|OOM|MISCONF|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MOVED|ASK)\b/;
+
 /** A script error or a wrong-type reply is a bug of ours, not an unreachable Redis. */
 function isRedisReplyError(err: unknown): boolean {
-  return (
-    err instanceof Error &&
-    err.name === 'ReplyError' &&
-    !/^NOSCRIPT|^LOADING|^BUSY/.test(err.message)
-  );
+  return err instanceof Error && err.name === 'ReplyError' && !UNAVAILABLE_REPLY.test(err.message);
 }
