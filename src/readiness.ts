@@ -5,7 +5,9 @@
 // the answer stays 200 and says `session_store: "unreachable"`; session routes answer 503 then).
 // The first probe starts loading the default model (as the first request would); probes answer
 // 503 until it is loaded, and a failed load is tried again on the next probe, its reason in the
-// answer meanwhile.
+// answer meanwhile. Redis is reachable when it answers a PING within PING_TIMEOUT_MS (a stopped
+// server keeps its connections open); the answer is reused for STORE_CHECK_MS, so probes from
+// every balancer do not each send one.
 import type { Engine } from './engine/engine.js';
 
 export type Readiness =
@@ -16,20 +18,24 @@ export interface ReadinessParts {
   defaultModelId: string;
   replicaId: string;
   /** Present when sessions live in Redis. */
-  redis?: { readonly ready: boolean };
+  redis?: { ping(timeoutMs: number): Promise<boolean> };
 }
+
+const PING_TIMEOUT_MS = 500;
+const STORE_CHECK_MS = 1000;
 
 export interface ReadinessQuery {
   /** An unreachable Redis is reported in the 200 answer instead of failing it. */
   redisOptional?: boolean;
 }
 
-export function createReadiness(p: ReadinessParts): (q?: ReadinessQuery) => Readiness {
+export function createReadiness(p: ReadinessParts): (q?: ReadinessQuery) => Promise<Readiness> {
   const modelProblem = modelChecker(p);
-  return ({ redisOptional = false } = {}) => {
+  const redisAnswers = p.redis ? storeChecker(p.redis) : undefined;
+  return async ({ redisOptional = false } = {}) => {
     const model = modelProblem();
     if (model) return { ready: false, detail: model };
-    const store = !p.redis ? 'memory' : p.redis.ready ? 'redis' : 'unreachable';
+    const store = !redisAnswers ? 'memory' : (await redisAnswers()) ? 'redis' : 'unreachable';
     if (store === 'unreachable' && !redisOptional)
       return { ready: false, detail: 'The session store (Redis) is unreachable.' };
     return {
@@ -41,6 +47,23 @@ export function createReadiness(p: ReadinessParts): (q?: ReadinessQuery) => Read
         session_store: store,
       },
     };
+  };
+}
+
+/** Does Redis answer a PING? One PING at a time, its answer reused for STORE_CHECK_MS. */
+function storeChecker(redis: NonNullable<ReadinessParts['redis']>): () => Promise<boolean> {
+  let last: { atMs: number; ok: boolean } | undefined;
+  let asking: Promise<boolean> | undefined;
+  return () => {
+    if (last && Date.now() - last.atMs < STORE_CHECK_MS) return Promise.resolve(last.ok);
+    asking ??= redis
+      .ping(PING_TIMEOUT_MS)
+      .then((ok) => {
+        last = { atMs: Date.now(), ok };
+        return ok;
+      })
+      .finally(() => (asking = undefined));
+    return asking;
   };
 }
 

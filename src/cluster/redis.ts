@@ -12,8 +12,10 @@ export interface RedisLink {
   script(script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown>;
   publish(channel: string, message: string): Promise<void>;
   subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
-  /** Both connections are up (readiness). */
+  /** Both connections are up. */
   readonly ready: boolean;
+  /** Both are up and the server answers a PING within `timeoutMs` (readiness; a stuck server does not). */
+  ping(timeoutMs: number): Promise<boolean>;
   /** Resolves once both connections are up, or after `timeoutMs` (whichever is first). */
   connected(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -85,6 +87,16 @@ export function connectRedis(url: string, onError: (err: Error) => void): RedisL
       }),
     get ready() {
       return cmd.status === 'ready' && sub.status === 'ready';
+    },
+    async ping(timeoutMs) {
+      if (!this.ready) return false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+      const answer = cmd.ping().then(
+        (pong) => pong === 'PONG',
+        () => false,
+      );
+      return Promise.race([answer, late]).finally(() => clearTimeout(timer));
     },
     async connected(timeoutMs) {
       const until = Date.now() + timeoutMs;

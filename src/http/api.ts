@@ -31,9 +31,9 @@ export function apiRoutes(deps: ApiDeps): Hono {
   );
 
   // Readiness for load balancers and Kubernetes (readiness.ts); liveness stays /api/health.
-  app.get('/ready', (c) => {
+  app.get('/ready', async (c) => {
     const q = parseWith(deps.schemas.readyQuery, queryObject(c));
-    const r = deps.readiness({ redisOptional: q.redis === 'optional' });
+    const r = await deps.readiness({ redisOptional: q.redis === 'optional' });
     if (r.ready) return c.json(r.body);
     c.header('Retry-After', '1');
     return c.json({ detail: r.detail }, 503);

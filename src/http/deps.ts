@@ -47,7 +47,7 @@ export interface AppDeps {
   ) => TtsSession;
   metrics: Metrics;
   /** GET /api/ready (readiness.ts). */
-  readiness: (q?: ReadinessQuery) => Readiness;
+  readiness: (q?: ReadinessQuery) => Promise<Readiness>;
   /** Set when REST sessions live in Redis (KITTENTTS_REDIS_URL): the REST and SSE doors use it. */
   cluster?: ClusterSessions;
   /** Cluster-wide /api/stats totals (with Redis); absent: this process's `stats`. */

@@ -144,4 +144,24 @@ describe('GET /api/ready', () => {
       await redis?.stop();
     }
   });
+
+  it('answers 503 while Redis is stuck (connected but silent), and 200 again once it answers', async () => {
+    const redis = await startRedis();
+    const gw = await startTestGateway({ KITTENTTS_REDIS_URL: redis.url });
+    try {
+      await readyWhen(gw.url, (s) => s === 200);
+      redis.child.kill('SIGSTOP');
+      const stuck = await readyWhen(gw.url, (s) => s === 503);
+      expect(stuck.body).toEqual({ detail: 'The session store (Redis) is unreachable.' });
+      const optional = await fetchJson(`${gw.url}/api/ready?redis=optional`);
+      expect(optional.body).toMatchObject({ status: 'ready', session_store: 'unreachable' });
+      redis.child.kill('SIGCONT');
+      const back = await readyWhen(gw.url, (s) => s === 200);
+      expect(back.body).toMatchObject({ session_store: 'redis' });
+    } finally {
+      redis.child.kill('SIGCONT');
+      await gw.cleanup();
+      await redis.stop();
+    }
+  });
 });
