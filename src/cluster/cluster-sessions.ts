@@ -100,7 +100,11 @@ export class ClusterSessions {
     signal?: AbortSignal,
   ): Promise<ChunkOutcome & { subscribed: boolean }> {
     const lock = await this.records.acquire(id, owner, signal);
-    const stopKeepAlive = this.records.keepAlive(lock);
+    // Lost before the commit, the commit refuses (503); lost after it, the call's sentences are
+    // already the session's (their text is no longer buffered), so it goes on and says so.
+    const stopKeepAlive = this.records.keepAlive(lock, () =>
+      this.o.log?.('session lock lost during a chunk call', { session: id }),
+    );
     let session: TtsSession | undefined;
     let handedOver = false;
     try {

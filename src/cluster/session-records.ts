@@ -126,20 +126,26 @@ export class SessionRecords {
     return r === 1;
   }
 
-  /** Keeps the lock (and the session) alive while the call runs; returns the stop function. */
-  keepAlive(lock: HeldLock): () => void {
+  /**
+   * Keeps the lock (and the session) alive while the call runs; returns the stop function.
+   * `onLost` runs once if the lock expired meanwhile (the call stalled, or Redis was away longer
+   * than the lock's TTL): another call may be running on the session from then on.
+   */
+  keepAlive(lock: HeldLock, onLost: () => void = () => undefined): () => void {
     const k = keysOf(lock.id);
-    const timer = setInterval(
-      () =>
-        void this.link
-          .script(
-            TOUCH,
-            [k.lock, k.record, LIVE],
-            [lock.token, this.o.lockTtlMs, this.o.ttlMs, lock.id],
-          )
-          .catch(() => undefined),
-      Math.max(20, this.o.lockTtlMs / 3),
-    );
+    const touch = async () => {
+      const r = await this.link
+        .script(
+          TOUCH,
+          [k.lock, k.record, LIVE],
+          [lock.token, this.o.lockTtlMs, this.o.ttlMs, lock.id],
+        )
+        .catch(() => undefined);
+      if (r !== 0) return;
+      clearInterval(timer);
+      onLost();
+    };
+    const timer = setInterval(() => void touch(), Math.max(20, this.o.lockTtlMs / 3));
     return () => clearInterval(timer);
   }
 
