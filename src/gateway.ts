@@ -70,6 +70,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   ).catch(async (err: Error) => {
     // Nothing may keep the process alive after a failed start: stop the workers and sessions.
     sessions.close();
+    parts.deps.cluster?.close();
     await redis?.close();
     await pool.destroy();
     throw err;
@@ -77,6 +78,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const wyoming = await startWyomingDoor(config, wyomingDeps(parts)).catch(async (err: Error) => {
     server.close();
     sessions.close();
+    // ioredis reconnects forever (and so holds the process) unless it is closed.
+    parts.deps.cluster?.close();
+    await redis?.close();
     await pool.destroy();
     throw err;
   });

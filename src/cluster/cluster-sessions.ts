@@ -172,7 +172,10 @@ export class ClusterSessions {
     const { modelId, voice, speed, buffered } = lock.record;
     const session = this.o.openSession({ modelId, voice, speed });
     // The unfinished sentence completes nothing by itself: it only gives the new text its start.
-    if (buffered) session.pushText(buffered);
+    if (buffered && session.pushText(buffered).length > 0) {
+      session.close();
+      throw new Error(`session ${lock.id}: its stored unfinished text completed a sentence`);
+    }
     return session;
   }
 

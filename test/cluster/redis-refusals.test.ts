@@ -1,8 +1,11 @@
 // A Redis that answers but refuses to serve sessions (a read-only replica after a failover, out of
-// memory) makes REST session calls 503 with Retry-After, as an unreachable one does, not 500.
+// memory) makes REST session calls 503 with Retry-After, as an unreachable one does, not 500. And a
+// gateway that fails to start leaves no Redis connection behind.
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisCli, startRedis, type RedisServer } from '../helpers/cluster.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { waitFor } from '../helpers/wait.js';
 import { fetchJson } from '../helpers/http.js';
 
 let redis: RedisServer;
@@ -54,5 +57,33 @@ describe('REST sessions on a Redis that refuses writes', () => {
       await redisCli(redis, 'CONFIG', 'SET', 'maxmemory', '0');
     }
     expect((await chunk()).status).toBe(200);
+  });
+});
+
+describe('a gateway on Redis that fails to start', () => {
+  it('closes its Redis connections when the Wyoming door cannot listen', async () => {
+    const ours = async () =>
+      (await redisCli(redis, 'CLIENT', 'LIST')).split('\n').filter((l) => / name=kittentts/.test(l))
+        .length;
+    const before = await ours();
+    const taken = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => taken.once('listening', r));
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      await expect(
+        startTestGateway({
+          KITTENTTS_REDIS_URL: redis.url,
+          KITTENTTS_WYOMING_PORT: String(port),
+          KITTENTTS_WYOMING_HOST: '127.0.0.1',
+        }),
+      ).rejects.toThrow();
+      let now = before + 1;
+      const poll = setInterval(() => void ours().then((n) => (now = n)), 50);
+      await waitFor(() => now === before, 10_000, 'its Redis connections to close').finally(() =>
+        clearInterval(poll),
+      );
+    } finally {
+      taken.close();
+    }
   });
 });
