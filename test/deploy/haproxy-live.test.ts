@@ -103,7 +103,12 @@ describe.skipIf(!HAPROXY)(
     });
 
     afterAll(async () => {
-      balancer?.kill();
+      // Its exit awaited, so no HAProxy outlives the test (and its folder goes only after it).
+      if (balancer && balancer.exitCode === null && balancer.signalCode === null) {
+        const exited = new Promise((r) => balancer.once('exit', r));
+        balancer.kill();
+        await exited;
+      }
       for (const gw of gateways.values()) await gw.cleanup();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
