@@ -72,6 +72,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   ).catch(async (err: Error) => {
     // Nothing may keep the process alive after a failed start: stop the workers and sessions.
     sessions.close();
+    parts.deps.cluster?.close();
     await redis?.close();
     await pool.destroy();
     throw err;
@@ -79,6 +80,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const wyoming = await startWyomingDoor(config, wyomingDeps(parts)).catch(async (err: Error) => {
     server.close();
     sessions.close();
+    // ioredis reconnects forever (and so holds the process) unless it is closed.
+    parts.deps.cluster?.close();
+    await redis?.close();
     await pool.destroy();
     throw err;
   });
@@ -202,7 +206,6 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     ttlMs: config.sessionTtlMs,
     maxSessions: config.maxSessions,
   });
-  liveSessions = () => sessions.size;
   const openSession = sessionOpener(config, engine, metrics);
   const cluster = redis
     ? new ClusterSessions({
@@ -219,6 +222,9 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
         log: (msg, fields) => log.warn(msg, fields),
       })
     : undefined;
+  // With Redis: this replica's WebSocket sessions plus the cluster work it holds (subscriptions
+  // and subscribed chunk calls still publishing).
+  liveSessions = () => sessions.size + (cluster?.held ?? 0);
   const readiness = createReadiness({
     engine,
     defaultModelId: DEFAULT_MODEL_ID,

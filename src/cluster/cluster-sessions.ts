@@ -51,6 +51,9 @@ export interface Subscription {
   sessionEnded(): boolean;
 }
 
+const CLAIM_LOST =
+  "This subscriber's claim on the session expired while Redis was unreachable and another subscriber has it now; subscribe again.";
+
 export class ClusterSessions {
   private readonly records: SessionRecords;
   /** Work this replica still does for subscribers elsewhere, and subscriptions it holds. */
@@ -97,7 +100,11 @@ export class ClusterSessions {
     signal?: AbortSignal,
   ): Promise<ChunkOutcome & { subscribed: boolean }> {
     const lock = await this.records.acquire(id, owner, signal);
-    const stopKeepAlive = this.records.keepAlive(lock);
+    // Lost before the commit, the commit refuses (503); lost after it, the call's sentences are
+    // already the session's (their text is no longer buffered), so it goes on and says so.
+    const stopKeepAlive = this.records.keepAlive(lock, () =>
+      this.o.log?.('session lock lost during a chunk call', { session: id }),
+    );
     let session: TtsSession | undefined;
     let handedOver = false;
     try {
@@ -108,6 +115,9 @@ export class ClusterSessions {
       if (!(await this.records.commit(lock, bufferedText, base + seqs.length)))
         return { events: [], bufferedText, ended: true, subscribed: false };
       if (lock.subscribed) {
+        // Nothing completed and nothing to flush: no event will come, so there is nothing to publish.
+        if (seqs.length === 0 && !body.flush)
+          return { events: [], bufferedText, ended: false, subscribed: true };
         handedOver = true;
         void this.publish(id, session, base, seqs.length, body.flush);
         return { events: [], bufferedText, ended: false, subscribed: true };
@@ -147,6 +157,11 @@ export class ClusterSessions {
     }
   }
 
+  /** SSE subscriptions this replica holds plus its chunk calls still publishing to one. */
+  get held(): number {
+    return this.live.size;
+  }
+
   /** Ends every subscription this replica holds and stops its publishers (shutdown). */
   close(): void {
     clearInterval(this.reporter);
@@ -157,7 +172,10 @@ export class ClusterSessions {
     const { modelId, voice, speed, buffered } = lock.record;
     const session = this.o.openSession({ modelId, voice, speed });
     // The unfinished sentence completes nothing by itself: it only gives the new text its start.
-    if (buffered) session.pushText(buffered);
+    if (buffered && session.pushText(buffered).length > 0) {
+      session.close();
+      throw new Error(`session ${lock.id}: its stored unfinished text completed a sentence`);
+    }
     return session;
   }
 
@@ -207,11 +225,15 @@ export class ClusterSessions {
     });
     parts.stop = await this.o.link.subscribe(keysOf(id).channel, (m) => relay.push(m));
     this.live.add(handle);
-    // The claim expires unless renewed (a killed replica frees it); a session gone ends the stream.
+    // The claim expires unless renewed (a killed replica frees it); a session gone ends the stream,
+    // and a claim that expired and went to another subscriber lets this one go.
     parts.timer = setInterval(
       () =>
         void this.records.refreshSubscriber(id, token).then(
-          (exists) => exists || relay.end(),
+          (state) => {
+            if (state === 'gone') relay.end();
+            if (state === 'lost') relay.letGo(CLAIM_LOST);
+          },
           () => undefined,
         ),
       Math.max(20, this.o.lockTtlMs / 3),

@@ -3,7 +3,8 @@
 // replica holding the SSE subscriber puts them back in seq order, whichever replica made them.
 // `flushed` carries the seq it follows, so it comes after exactly the audio it came after in one
 // process. A sentence that never arrives (its replica was killed mid-synthesis) becomes an
-// `error` event once later ones have waited for it for lostAfterMs, and the stream goes on.
+// `error` event once later ones have waited for it for lostAfterMs — and with it every other
+// missing one before the first that did arrive, without waiting again — and the stream goes on.
 import type { TtsSessionEvent } from '../session/session-events.js';
 import type { ErrorCode } from '../errors.js';
 
@@ -76,12 +77,15 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
   private readonly pending = new Map<number, TtsSessionEvent>();
   private readonly flushes: number[] = [];
   private ended = false;
-  private overflowed = false;
+  /** The error event to end with when this subscriber is let go (session goes on). */
+  private goodbye: TtsSessionEvent | undefined;
   /** Why the stream ended: the session is over, or this replica stops (the session lives on). */
   private endedBy: 'session' | 'replica' | undefined;
   private finished = false;
   private wake: (() => void) | undefined;
   private waitingSinceMs: number | undefined;
+  /** Seqs below this one are known lost (the wait for them is over). */
+  private lostBelow = 0;
 
   constructor(
     private next_: number,
@@ -100,7 +104,11 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
     if (m.t === 'ended') this.end('session');
     else if (m.t === 'flushed') this.flushes.push(m.after);
     else if (m.seq >= this.next_) this.pending.set(m.seq, decodeEvent(m));
-    if (this.pending.size > MAX_PENDING_EVENTS) this.overflowed = true;
+    if (this.pending.size > MAX_PENDING_EVENTS)
+      this.letGo(
+        `This subscriber fell more than ${MAX_PENDING_EVENTS} chunks behind the session's audio and was let go; subscribe again.`,
+        429,
+      );
     this.notify();
   }
 
@@ -119,7 +127,7 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
   async next(): Promise<IteratorResult<TtsSessionEvent>> {
     for (;;) {
       if (this.finished) return { done: true, value: undefined };
-      if (this.overflowed) return this.letGo();
+      if (this.goodbye) return this.sayGoodbye();
       const ev = this.take();
       if (ev) return { done: false, value: ev };
       if (this.ended) return this.finish();
@@ -149,11 +157,18 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
       return ev;
     }
     if (this.pending.size === 0) return undefined;
-    const now = Date.now();
-    this.waitingSinceMs ??= now;
-    if (now - this.waitingSinceMs < this.lostAfterMs) return undefined;
-    this.waitingSinceMs = undefined;
-    const seq = this.next_++;
+    if (this.next_ >= this.lostBelow) {
+      const now = Date.now();
+      this.waitingSinceMs ??= now;
+      if (now - this.waitingSinceMs < this.lostAfterMs) return undefined;
+      this.waitingSinceMs = undefined;
+      // Everything missing before the first sentence that arrived is lost: one wait for them all.
+      this.lostBelow = Math.min(...this.pending.keys());
+    }
+    return this.lost(this.next_++);
+  }
+
+  private lost(seq: number): TtsSessionEvent {
     return {
       type: 'error',
       seq,
@@ -165,24 +180,32 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
     };
   }
 
-  /** One error event saying why, then the end (the session itself goes on). */
-  private letGo(): IteratorResult<TtsSessionEvent> {
-    this.overflowed = false;
+  /**
+   * Lets this subscriber go (the session itself goes on): one error event saying why, then the
+   * end, without `ended`. 429: it fell behind; 503: it lost its claim on the session.
+   */
+  letGo(detail: string, status: 429 | 503 = 503): void {
+    if (this.finished || this.ended || this.goodbye) return;
+    const code = status === 429 ? 'too_many_requests' : 'store_unavailable';
+    this.goodbye = {
+      type: 'error',
+      seq: this.next_,
+      text: '',
+      detail,
+      status,
+      code,
+      cause: undefined,
+    };
+    this.notify();
+  }
+
+  private sayGoodbye(): IteratorResult<TtsSessionEvent> {
+    const value = this.goodbye!;
+    this.goodbye = undefined;
     this.end('replica');
     this.pending.clear();
-    const seq = this.next_;
-    return {
-      done: false,
-      value: {
-        type: 'error',
-        seq,
-        text: '',
-        detail: `This subscriber fell more than ${MAX_PENDING_EVENTS} chunks behind the session's audio and was let go; subscribe again.`,
-        status: 429,
-        code: 'too_many_requests',
-        cause: undefined,
-      },
-    };
+    this.flushes.length = 0;
+    return { done: false, value };
   }
 
   private finish(): IteratorResult<TtsSessionEvent> {

@@ -12,8 +12,10 @@ export interface RedisLink {
   script(script: LuaScript, keys: string[], args: (string | number)[]): Promise<unknown>;
   publish(channel: string, message: string): Promise<void>;
   subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
-  /** Both connections are up (readiness). */
+  /** Both connections are up. */
   readonly ready: boolean;
+  /** Both are up and the server answers a PING within `timeoutMs` (readiness; a stuck server does not). */
+  ping(timeoutMs: number): Promise<boolean>;
   /** Resolves once both connections are up, or after `timeoutMs` (whichever is first). */
   connected(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -86,6 +88,16 @@ export function connectRedis(url: string, onError: (err: Error) => void): RedisL
     get ready() {
       return cmd.status === 'ready' && sub.status === 'ready';
     },
+    async ping(timeoutMs) {
+      if (!this.ready) return false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+      const answer = cmd.ping().then(
+        (pong) => pong === 'PONG',
+        () => false,
+      );
+      return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+    },
     async connected(timeoutMs) {
       const until = Date.now() + timeoutMs;
       while (!this.ready && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
@@ -98,11 +110,15 @@ export function connectRedis(url: string, onError: (err: Error) => void): RedisL
   };
 }
 
+/**
+ * Replies that say the server cannot serve sessions right now (it is loading, busy with a script,
+ * a read-only replica after a failover, out of memory, unable to persist, or a cluster node that
+ * is not the one to ask) rather than that our command is wrong.
+ */
+const UNAVAILABLE_REPLY =
+  /^(NOSCRIPT|LOADING|BUSY|READONLY|OOM|MISCONF|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MOVED|ASK)\b/;
+
 /** A script error or a wrong-type reply is a bug of ours, not an unreachable Redis. */
 function isRedisReplyError(err: unknown): boolean {
-  return (
-    err instanceof Error &&
-    err.name === 'ReplyError' &&
-    !/^NOSCRIPT|^LOADING|^BUSY/.test(err.message)
-  );
+  return err instanceof Error && err.name === 'ReplyError' && !UNAVAILABLE_REPLY.test(err.message);
 }

@@ -25,6 +25,8 @@ end`;
 export const CREATE = script(`${LIVE_COUNT}
 if n >= tonumber(ARGV[3]) then
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  -- WebSocket sessions alone may fill the cap: no REST session expires, so ask again in a second.
+  if not first[2] then return {0, 1000} end
   return {0, math.max(0, tonumber(first[2]) - now)}
 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])

@@ -126,20 +126,26 @@ export class SessionRecords {
     return r === 1;
   }
 
-  /** Keeps the lock (and the session) alive while the call runs; returns the stop function. */
-  keepAlive(lock: HeldLock): () => void {
+  /**
+   * Keeps the lock (and the session) alive while the call runs; returns the stop function.
+   * `onLost` runs once if the lock expired meanwhile (the call stalled, or Redis was away longer
+   * than the lock's TTL): another call may be running on the session from then on.
+   */
+  keepAlive(lock: HeldLock, onLost: () => void = () => undefined): () => void {
     const k = keysOf(lock.id);
-    const timer = setInterval(
-      () =>
-        void this.link
-          .script(
-            TOUCH,
-            [k.lock, k.record, LIVE],
-            [lock.token, this.o.lockTtlMs, this.o.ttlMs, lock.id],
-          )
-          .catch(() => undefined),
-      Math.max(20, this.o.lockTtlMs / 3),
-    );
+    const touch = async () => {
+      const r = await this.link
+        .script(
+          TOUCH,
+          [k.lock, k.record, LIVE],
+          [lock.token, this.o.lockTtlMs, this.o.ttlMs, lock.id],
+        )
+        .catch(() => undefined);
+      if (r !== 0) return;
+      clearInterval(timer);
+      onLost();
+    };
+    const timer = setInterval(() => void touch(), Math.max(20, this.o.lockTtlMs / 3));
     return () => clearInterval(timer);
   }
 
@@ -166,11 +172,16 @@ export class SessionRecords {
     return r === 'OK';
   }
 
-  /** Refreshes the claim; false when the session is gone (expired or deleted). */
-  async refreshSubscriber(id: string, token: string): Promise<boolean> {
+  /**
+   * Refreshes the claim: 'held', 'gone' when the session is (expired or deleted), 'lost' when the
+   * claim expired (Redis was away longer than its TTL) and another subscriber has taken it since.
+   */
+  async refreshSubscriber(id: string, token: string): Promise<'held' | 'gone' | 'lost'> {
     const k = keysOf(id);
-    await this.link.script(EXTEND, [k.subscriber], [token, this.o.lockTtlMs]);
-    return (await this.link.call('EXISTS', k.record)) === 1;
+    if ((await this.link.call('EXISTS', k.record)) !== 1) return 'gone';
+    if ((await this.link.script(EXTEND, [k.subscriber], [token, this.o.lockTtlMs])) === 1)
+      return 'held';
+    return (await this.claimSubscriber(id, token)) ? 'held' : 'lost';
   }
 
   async releaseSubscriber(id: string, token: string): Promise<void> {

@@ -9,7 +9,7 @@ import { round } from '../generation-stats.js';
 import type { CacheStats } from '../engine/synthesis-cache.js';
 import { timedWords } from '../engine/word-timings.js';
 import type { AppDeps } from './deps.js';
-import { parseWith, readJson } from './validate.js';
+import { parseWith, queryObject, readJson } from './validate.js';
 import { wavJsonBody } from './wav-json-body.js';
 
 type ApiDeps = Pick<
@@ -31,8 +31,9 @@ export function apiRoutes(deps: ApiDeps): Hono {
   );
 
   // Readiness for load balancers and Kubernetes (readiness.ts); liveness stays /api/health.
-  app.get('/ready', (c) => {
-    const r = deps.readiness();
+  app.get('/ready', async (c) => {
+    const q = parseWith(deps.schemas.readyQuery, queryObject(c));
+    const r = await deps.readiness({ redisOptional: q.redis === 'optional' });
     if (r.ready) return c.json(r.body);
     c.header('Retry-After', '1');
     return c.json({ detail: r.detail }, 503);

@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import type { GenerationStats } from '../generation-stats.js';
 import type { Metrics } from '../metrics.js';
-import type { Readiness } from '../readiness.js';
+import type { Readiness, ReadinessQuery } from '../readiness.js';
 import type { SessionRegistry } from '../session/session-registry.js';
 import type { TtsSession, TtsSessionOptions } from '../session/tts-session.js';
 import type { Schemas } from './schemas.js';
@@ -47,7 +47,7 @@ export interface AppDeps {
   ) => TtsSession;
   metrics: Metrics;
   /** GET /api/ready (readiness.ts). */
-  readiness: () => Readiness;
+  readiness: (q?: ReadinessQuery) => Promise<Readiness>;
   /** Set when REST sessions live in Redis (KITTENTTS_REDIS_URL): the REST and SSE doors use it. */
   cluster?: ClusterSessions;
   /** Cluster-wide /api/stats totals (with Redis); absent: this process's `stats`. */

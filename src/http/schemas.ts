@@ -127,9 +127,15 @@ export function createSchemas(options: SchemaOptions) {
     ],
     { error: "type: must be one of 'text', 'flush', 'cancel', 'end', 'config', 'playback'" },
   );
+  const readyQuery = z.object({
+    redis: z
+      .enum(['required', 'optional'], { error: "must be 'required' or 'optional'" })
+      .default('required'),
+  });
   return {
     generate,
     generateStream,
+    readyQuery,
     streamStartQuery,
     streamChunkQuery,
     streamChunkBody,

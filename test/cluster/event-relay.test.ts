@@ -1,7 +1,7 @@
 // The subscriber side of session events across replicas: messages published in any order by any
 // replica come out in seq order, `flushed` after exactly the audio it followed, a sentence whose
 // replica died becomes an error once later ones waited for it, and the stream ends on `ended`.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   encodeEvent,
   ENDED_MESSAGE,
@@ -33,6 +33,10 @@ async function drain(relay: OrderedRelay, n: number): Promise<TtsSessionEvent[]>
 }
 
 const label = (ev: TtsSessionEvent) => (ev.type === 'flushed' ? 'flushed' : `${ev.type}:${ev.seq}`);
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('OrderedRelay', () => {
   it('puts audio from several publishers back in seq order, with flushed after what it followed', async () => {
@@ -72,6 +76,28 @@ describe('OrderedRelay', () => {
     const got = await drain(relay, 2);
     expect(got.map(label)).toEqual(['error:0', 'audio:1']);
     expect(got[0]).toMatchObject({ status: 500, detail: expect.stringMatching(/lost/) });
+    await relay.return();
+  });
+
+  it('declares every sentence missing before one that arrived lost after a single wait', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const relay = new OrderedRelay(0, 1000, () => undefined);
+    relay.push(encodeEvent(audio(0, 'Fourth.'), 3, 4));
+    const first = relay.next();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(label((await first).value as TtsSessionEvent)).toBe('error:0');
+    // The clock stands still from here: the other two lost ones and the audio come at once.
+    const rest = drain(relay, 3);
+    const settled = await Promise.race([rest, new Promise((r) => setImmediate(r, 'waiting'))]);
+    expect(settled).not.toBe('waiting');
+    expect((await rest).map(label)).toEqual(['error:1', 'error:2', 'audio:3']);
+    // A later gap waits again.
+    relay.push(encodeEvent(audio(0, 'Sixth.'), 5, 6));
+    const next = relay.next();
+    await vi.advanceTimersByTimeAsync(999);
+    relay.push(encodeEvent(audio(0, 'Fifth.'), 4, 5));
+    expect(label((await next).value as TtsSessionEvent)).toBe('audio:4');
+    expect((await drain(relay, 1)).map(label)).toEqual(['audio:5']);
     await relay.return();
   });
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HAPROXY,
   REDIS_SERVER,
+  redisCli,
   startHaproxy,
   startRedis,
   startReplica,
@@ -53,23 +54,36 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+/** Polls `pred` until it holds; fails naming `what` if it never does (a guard against a hang). */
+async function until(pred: () => Promise<boolean>, what: string, limitMs = 30_000) {
+  const deadline = Date.now() + limitMs;
+  while (!(await pred())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Until the replica's worker is synthesizing (its /metrics gauge). */
 async function untilBusy(url: string): Promise<void> {
-  for (;;) {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    if (/^kittentts_busy_workers [1-9]/m.test(text)) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(
+    async () => /^kittentts_busy_workers [1-9]/m.test(await (await fetch(`${url}/metrics`)).text()),
+    `a busy worker on ${url}`,
+  );
+}
+
+/** This replica's live-session gauge (WebSocket sessions plus the cluster work it holds). */
+async function liveOf(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^kittentts_live_sessions (\d+)/m.exec(text)?.[1]);
 }
 
 const replicaOf = (res: { headers: Headers }) => res.headers.get('x-kittentts-replica');
 
 async function ready(url: string): Promise<void> {
-  for (;;) {
-    const res = await fetch(`${url}/api/ready`).catch(() => undefined);
-    if (res?.status === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await until(
+    async () => (await fetch(`${url}/api/ready`).catch(() => undefined))?.status === 200,
+    `${url}/api/ready to answer 200`,
+  );
 }
 
 async function start(url: string) {
@@ -138,15 +152,21 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
   it('serializes concurrent chunk calls on one session across replicas', async () => {
     const { id } = await start(lb.url);
     try {
-      // Either order completes two sentences, one each, and loses no text.
       const [x, y] = await Promise.all([
         chunk(a.url, id, 'First sentence here. Then'),
         chunk(b.url, id, ' second one follows. And'),
       ]);
-      expect([x.body.audio_chunks.length, y.body.audio_chunks.length]).toEqual([1, 1]);
       const last = await chunk(lb.url, id, ' the end.', true);
-      expect(last.body.audio_chunks).toHaveLength(1);
       expect(last.body.buffered_text).toBe('');
+      // Serialized, the second call continues the text the first one left: either order is fine,
+      // an interleaving (both reading the same buffer) sounds like neither.
+      const heard = [x, y, last].map((c) => c.body.audio_chunks.map(samplesOf));
+      const xFirst = [['First sentence here.'], ['Then second one follows.'], ['And the end.']];
+      const yFirst = [['And First sentence here.'], ['second one follows.'], ['Then the end.']];
+      const sound = (texts: string[][]) =>
+        Promise.all(texts.map((t) => Promise.all(t.map((s) => generated(a.url, s)))));
+      const orders = [await sound(xFirst), await sound(yFirst)];
+      expect(orders).toContainEqual(heard);
     } finally {
       await end(lb.url, id);
     }
@@ -190,6 +210,54 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
     expect(all.at(-1)).toEqual({ event: 'ended', data: JSON.stringify({ session_id: id }) });
   });
 
+  it('leaves no publisher behind on the chunk replica when a subscribed chunk call completes no sentence', async () => {
+    const { id } = await start(a.url);
+    const before = await liveOf(b.url);
+    const res = await fetch(`${a.url}/api/stream/events?session_id=${id}`);
+    expect(res.status).toBe(200);
+    const events = readSse(res);
+    // Token by token: pieces that complete no sentence, and an empty one.
+    for (const text of ['Hello ', '', 'there']) {
+      const c = await chunk(b.url, id, text);
+      expect(c.body).toMatchObject({ status: 'streaming', audio_chunks: [] });
+    }
+    expect(await liveOf(b.url)).toBe(before);
+    await chunk(b.url, id, '.', true);
+    const got = await events.until((evs) => evs.some((e) => e.event === 'flushed'));
+    expect(got.map((e) => e.event)).toEqual(['audio', 'flushed']);
+    expect((JSON.parse(got[0]!.data) as { text: string }).text).toBe('Hello there.');
+    await end(b.url, id);
+    await events.until((evs) => evs.some((e) => e.event === 'ended'));
+    await until(async () => (await liveOf(b.url)) === before, 'the flushing call to let go');
+  });
+
+  it('takes back an SSE claim that expired, and lets the subscriber go with an error once another holds it', async () => {
+    const { id } = await start(a.url);
+    const events = readSse(await fetch(`${a.url}/api/stream/events?session_id=${id}`));
+    const claim = `kittentts:session:${id}:subscriber`;
+    // As if the claim had expired while Redis was away: the subscriber's replica claims it back.
+    expect(await redisCli(redis, 'DEL', claim)).toBe('1');
+    await until(async () => (await redisCli(redis, 'EXISTS', claim)) === '1', 'the claim back');
+    expect((await fetch(`${b.url}/api/stream/events?session_id=${id}`)).status).toBe(409);
+    expect((await chunk(b.url, id, 'Still heard.', true)).body.audio_chunks).toEqual([]);
+    await events.until((evs) => evs.some((e) => e.event === 'flushed'));
+    // Expired and taken by another subscriber meanwhile: this one hears nothing more, so it is let go.
+    await redisCli(redis, 'SET', claim, 'another-subscriber', 'PX', '60000');
+    const all = await events.until((evs) => evs.some((e) => e.event === 'error'));
+    expect(all.map((e) => e.event)).toEqual(['audio', 'flushed', 'error']);
+    expect(JSON.parse(all[2]!.data)).toMatchObject({
+      detail: expect.stringMatching(/subscribe again/),
+    });
+    // Closed without `ended`: the session goes on.
+    expect((await events.closed()).map((e) => e.event)).toEqual(['audio', 'flushed', 'error']);
+    await redisCli(redis, 'DEL', claim);
+    const again = await fetch(`${b.url}/api/stream/events?session_id=${id}`);
+    expect(again.status).toBe(200);
+    const resumed = readSse(again);
+    await end(a.url, id);
+    await resumed.until((evs) => evs.some((e) => e.event === 'ended'));
+  });
+
   it('answers 429 on both replicas once the cluster holds the most sessions, WebSockets included', async () => {
     const socket = wsClient(a.url, 'voice=Jasper');
     await socket.ready;
@@ -228,6 +296,36 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
     }
   });
 
+  it('answers 429 with Retry-After on both replicas when WebSocket sessions alone fill the cap', async () => {
+    const sockets = Array.from({ length: MAX_SESSIONS }, (_, i) =>
+      wsClient(i % 2 ? a.url : b.url, 'voice=Jasper'),
+    );
+    const ids: string[] = [];
+    try {
+      await Promise.all(sockets.map((s) => s.ready));
+      // Each replica reports its WebSocket count as a socket opens (and every second).
+      await until(async () => {
+        const s = await start(a.url);
+        if (s.status === 200) await end(a.url, s.id);
+        return s.status === 429;
+      }, 'the sockets to be counted');
+      for (const url of [a.url, b.url]) {
+        const refused = await start(url);
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+        expect(refused.body.detail).toMatch(/Too many streaming sessions/);
+      }
+    } finally {
+      for (const s of sockets) s.ws.terminate();
+      await until(async () => {
+        const s = await start(b.url);
+        if (s.status === 200) ids.push(s.id);
+        return s.status === 200;
+      }, 'the sockets to be forgotten');
+      for (const id of ids) await end(lb.url, id);
+    }
+  });
+
   it('reports cluster totals in /api/stats from either replica, and says which replica answered', async () => {
     const s = (url: string) =>
       fetchJson<{ generation_stats: { total_requests: number }; system: { replica_id: string } }>(
@@ -254,9 +352,22 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
       expect(c.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(c.body.detail).toMatch(/Redis/);
       expect((await start(url)).status).toBe(503);
+      const gone = await end(url, id);
+      expect(gone.status).toBe(503);
+      expect(gone.headers.get('retry-after')).toMatch(/^\d+$/);
+      const events = await fetchJson<{ detail: string }>(
+        `${url}/api/stream/events?session_id=${id}`,
+      );
+      expect(events.status).toBe(503);
+      expect(events.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(events.body.detail).toMatch(/Redis/);
       const r = await fetchJson<{ detail: string }>(`${url}/api/ready`);
       expect(r.status).toBe(503);
       expect(r.body.detail).toMatch(/Redis/);
+      // What the balancer checks: the replica stays in rotation for the routes that need no Redis.
+      const optional = await fetchJson(`${url}/api/ready?redis=optional`);
+      expect(optional.status).toBe(200);
+      expect(optional.body).toMatchObject({ status: 'ready', session_store: 'unreachable' });
       expect((await fetch(`${url}/api/health`)).status).toBe(200);
     }
     // WebSocket and one-shot routes do not need Redis.
@@ -349,6 +460,11 @@ function readSse(res: Response) {
     wake?.();
   })();
   return {
+    /** Resolves with every event once the stream has ended (the server closed it). */
+    async closed(): Promise<SseEvent[]> {
+      while (!done) await new Promise<void>((r) => (wake = r));
+      return [...events];
+    },
     async until(pred: (evs: SseEvent[]) => boolean): Promise<SseEvent[]> {
       while (!pred(events)) {
         if (done)

@@ -140,6 +140,22 @@ describe('deploy/haproxy.cfg', () => {
     expect(directive(backend, 'http-check', 'expect')).toEqual(['status', '200']);
   });
 
+  it('never replays a POST or DELETE a replica may already have applied', () => {
+    const lines = [...section('defaults'), ...frontend, ...backend];
+    const retryOn = directive(lines, 'retry-on') ?? [];
+    expect(retryOn).toContain('conn-failure');
+    // Every other retry-on condition fires after the request was sent to a replica.
+    const afterSent = retryOn.filter((c) => !['conn-failure', 'none'].includes(c));
+    if (afterSent.length > 0) {
+      expect(directive(lines, 'http-request', 'disable-l7-retry')).toEqual([
+        'if',
+        'METH_POST',
+        '||',
+        'METH_DELETE',
+      ]);
+    }
+  });
+
   it('keeps WebSockets, SSE and kept-alive connections open as long as the gateway does', () => {
     const config = configOf(gateways[0]![1]);
     // A silent WebSocket is the gateway's to close (session idle timeout), not the balancer's.

@@ -1,6 +1,7 @@
 // deploy/haproxy.cfg run for real in front of three real gateways on 127.0.0.1: only the addresses
 // change (compose's names become 127.0.0.1 ports) and a stats socket is added to see the health
-// checks; balancing, timeouts and the check on the readiness route are the file's own.
+// checks; balancing, timeouts, retries and the check on the readiness route are the file's own.
+// A stand-in replica that dies on every POST shows that such a request is not replayed elsewhere.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -57,10 +58,54 @@ async function serverStates(socket: string): Promise<Map<string, string>> {
 /** Requests a gateway answered on one route, from its own /metrics. */
 async function answered(gw: TestGateway, route: string): Promise<number> {
   const text = await (await fetch(`${gw.url}/metrics`)).text();
-  const line = text
+  return text
     .split('\n')
-    .find((l) => l.startsWith('kittentts_http_requests_total{') && l.includes(`"${route}"`));
-  return line ? Number(line.split(' ').at(-1)) : 0;
+    .filter((l) => l.startsWith('kittentts_http_requests_total{') && l.includes(`"${route}"`))
+    .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+}
+
+/** HAProxy on deploy/haproxy.cfg (addresses replaced), once every server passed its check. */
+async function startBalancer(
+  dir: string,
+  ports: Map<string, number>,
+  names: string[],
+  onLog: (d: string) => void,
+): Promise<{ child: ChildProcess; url: string }> {
+  const socket = path.join(dir, 'stats.sock');
+  const port = await freePort();
+  writeFileSync(path.join(dir, 'haproxy.cfg'), localConfig(ports, port, socket));
+  const child = spawn(HAPROXY!, ['-db', '-f', path.join(dir, 'haproxy.cfg')]);
+  let log = '';
+  const keep = (d: Buffer) => {
+    log += String(d);
+    onLog(String(d));
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  // Every server has passed its health check on the readiness route (the wait only guards
+  // against a hang).
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const states = await serverStates(socket).catch(() => new Map<string, string>());
+    if (names.every((n) => states.get(n)?.startsWith('UP L7OK'))) break;
+    const refused = [...states.values()].some((v) => /\/4\d\d$/.test(v)); // no such route, key
+    if (refused || Date.now() > deadline) {
+      await stopBalancer(child);
+      throw new Error(
+        `not every server passed its check: ${JSON.stringify(Object.fromEntries(states))}\n${log}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+/** Stops HAProxy and waits for its exit, so none outlives the test. */
+async function stopBalancer(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill();
+  await exited;
 }
 
 describe.skipIf(!HAPROXY)(
@@ -78,34 +123,60 @@ describe.skipIf(!HAPROXY)(
         gateways.set(name, await startTestGateway({ KITTENTTS_WORKERS: '1' }));
       }
       dir = mkdtempSync(path.join(os.tmpdir(), 'kitten-haproxy-'));
-      const socket = path.join(dir, 'stats.sock');
-      const port = await freePort();
       const ports = new Map(names.map((n) => [n, Number(new URL(gateways.get(n)!.url).port)]));
-      writeFileSync(path.join(dir, 'haproxy.cfg'), localConfig(ports, port, socket));
-      balancer = spawn(HAPROXY!, ['-db', '-f', path.join(dir, 'haproxy.cfg')]);
-      balancer.stdout!.on('data', (d) => (log += d));
-      balancer.stderr!.on('data', (d) => (log += d));
-      url = `http://127.0.0.1:${port}`;
-      // Every server has passed its health check on the readiness route (the wait only guards
-      // against a hang).
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const states = await serverStates(socket).catch(() => new Map<string, string>());
-        if (names.every((n) => states.get(n)?.startsWith('UP L7OK'))) break;
-        const refused = [...states.values()].some((v) => /\/4\d\d$/.test(v)); // no such route, key
-        if (refused || Date.now() > deadline) {
-          throw new Error(
-            `not every server passed its check: ${JSON.stringify(Object.fromEntries(states))}\n${log}`,
-          );
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      ({ child: balancer, url } = await startBalancer(dir, ports, names, (d) => (log += d)));
     });
 
     afterAll(async () => {
-      balancer?.kill();
+      await stopBalancer(balancer);
       for (const gw of gateways.values()) await gw.cleanup();
       if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('never replays a POST on another replica once one may have applied it', async () => {
+      // gateway-3 is a replica that dies on every POST after reading it (its checks still pass).
+      let received = 0;
+      const dying = net.createServer((socket) => {
+        socket.on('error', () => undefined);
+        socket.once('data', (d) => {
+          if (!String(d).startsWith('POST ')) {
+            socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+            return;
+          }
+          received++;
+          socket.destroy();
+        });
+      });
+      dying.listen(0, '127.0.0.1');
+      await new Promise((r) => dying.once('listening', r));
+      const own = mkdtempSync(path.join(os.tmpdir(), 'kitten-haproxy-dying-'));
+      const ports = new Map(names.map((n) => [n, Number(new URL(gateways.get(n)!.url).port)]));
+      ports.set('gateway-3', (dying.address() as net.AddressInfo).port);
+      const lb = await startBalancer(own, ports, names, () => undefined);
+      try {
+        const real = names.slice(0, 2).map((n) => gateways.get(n)!);
+        const before = await Promise.all(real.map((gw) => answered(gw, '/api/generate')));
+        const outcomes: string[] = [];
+        for (let i = 0; i < names.length; i++) {
+          // The failed one gets 502, or (on a kept-alive connection) a closed connection.
+          const res = await fetch(`${lb.url}/api/generate`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', connection: 'close' },
+            body: JSON.stringify({ text: 'Hi.' }),
+          }).catch(() => undefined);
+          await res?.arrayBuffer();
+          outcomes.push(res?.status === 200 ? 'answered' : 'failed');
+        }
+        const after = await Promise.all(real.map((gw) => answered(gw, '/api/generate')));
+        // One POST reached the dying replica and failed there; it was not sent again elsewhere.
+        expect(received).toBe(1);
+        expect(outcomes.sort()).toEqual(['answered', 'answered', 'failed']);
+        expect(after.map((n, i) => n - before[i]!)).toEqual([1, 1]);
+      } finally {
+        await stopBalancer(lb.child);
+        dying.close();
+        rmSync(own, { recursive: true, force: true });
+      }
     });
 
     it('serves the playground through the balancer', async () => {

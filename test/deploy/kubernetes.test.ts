@@ -141,11 +141,24 @@ describe('deploy/kubernetes', () => {
       expect((await fetch(`${gw.url}${p}`)).status).toBe(200);
     });
 
-    // Needs the readiness route of issue 16 (GET /api/ready): until it is merged this one fails.
-    it('has its readiness probe on GET /api/ready, answered without a key', async () => {
+    it('has its readiness probe on GET /api/ready?redis=optional, documented and answered without a key', async () => {
       const p = container.readinessProbe!.httpGet!.path;
-      expect(p).toBe('/api/ready');
-      expect(documentedGet(p), `${p} is not in the OpenAPI route table`).toBe(true);
+      const probe = new URL(p, 'http://pod');
+      expect(probe.pathname).toBe('/api/ready');
+      // A Redis outage (every pod shares it) must not take every pod out of the Service.
+      expect(Object.fromEntries(probe.searchParams)).toEqual({ redis: 'optional' });
+      expect(documentedGet(probe.pathname), `${p} is not in the OpenAPI route table`).toBe(true);
+      const doc = (await (
+        await fetch(`${gw.url}/openapi.json`, { headers: { 'x-api-key': 'deploy-test-key' } })
+      ).json()) as {
+        paths: Record<string, { get: { parameters?: { name: string; schema: unknown }[] } }>;
+      };
+      expect(doc.paths['/api/ready']!.get.parameters).toContainEqual(
+        expect.objectContaining({
+          name: 'redis',
+          schema: expect.objectContaining({ enum: expect.arrayContaining(['optional']) }),
+        }),
+      );
       // 503 while the default model loads, then 200; anything else (401, 404) is final.
       const seen: number[] = [];
       const deadline = Date.now() + 30_000;

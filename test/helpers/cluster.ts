@@ -2,7 +2,7 @@
 // persistence), gateway processes (`tsx src/main.ts`, the stand-in model, an empty offline
 // cache) and an HAProxy balancing round robin over them. Every process is killed by its pid in
 // stop()/kill(); nothing is left behind. No test framework here, so bench/ imports it too.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import { TINY_DIR } from './gateway.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 export const HAPROXY = '/usr/sbin/haproxy';
+export const REDIS_CLI = '/usr/bin/redis-cli';
 
 /** A port nobody listens on right now (the kernel's pick, released at once). */
 export async function freePort(): Promise<number> {
@@ -94,6 +95,15 @@ export async function startRedis(port?: number): Promise<RedisServer> {
   const proc = track(spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   await waitForOutput(proc, /Ready to accept connections/, 20_000, 'stdout');
   return { ...proc, port: p, url: `redis://127.0.0.1:${p}` };
+}
+
+/** One command through redis-cli (a test's view of the keys, or a change behind the gateways' backs). */
+export function redisCli(server: { port: number }, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(REDIS_CLI, ['-p', String(server.port), ...args], (err, stdout) =>
+      err ? reject(err) : resolve(stdout.trim()),
+    ),
+  );
 }
 
 export interface Replica extends Proc {

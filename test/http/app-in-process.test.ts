@@ -69,7 +69,7 @@ function inProcessApp(env: Record<string, string> = {}) {
       liveSessions: () => sessions.size,
       modelLoadTimes: () => ({}),
     }),
-    readiness: () => ({ ready: true, body: { status: 'ready' } }),
+    readiness: () => Promise.resolve({ ready: true, body: { status: 'ready' } }),
   };
   return { app: createApp(deps), engine, sessions };
 }

@@ -1,18 +1,28 @@
 // GET /api/ready (readiness) on a real gateway: 503 until the default model is loaded, 503 naming
 // the model while it cannot be loaded, 503 while draining, never a key; /api/health is untouched.
+// With a configured Redis away: 503, but 200 saying `session_store: "unreachable"` when the probe
+// asks `?redis=optional` (what the balancer and Kubernetes ask).
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort, startRedis } from '../helpers/cluster.js';
 import { sentences, startTestGateway } from '../helpers/gateway.js';
 import { fetchJson } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
 
-async function readyWhen(url: string, pred: (status: number, body: unknown) => boolean) {
+async function readyWhen(
+  url: string,
+  pred: (status: number, body: unknown) => boolean,
+  query = '',
+) {
+  const deadline = Date.now() + 30_000;
   for (;;) {
-    const r = await fetchJson<Record<string, unknown>>(`${url}/api/ready`);
+    const r = await fetchJson<Record<string, unknown>>(`${url}/api/ready${query}`);
     if (pred(r.status, r.body)) return r;
+    if (Date.now() > deadline)
+      throw new Error(`readiness stayed ${r.status} ${JSON.stringify(r.body)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -97,6 +107,61 @@ describe('GET /api/ready', () => {
     } finally {
       agent.destroy();
       await gw.cleanup();
+    }
+  });
+
+  it('accepts ?redis=optional without Redis, and refuses a value it does not know', async () => {
+    const gw = await startTestGateway();
+    try {
+      const r = await readyWhen(gw.url, (s) => s === 200, '?redis=optional');
+      expect(r.body).toMatchObject({ status: 'ready', session_store: 'memory' });
+      const bad = await fetchJson<{ detail: string }>(`${gw.url}/api/ready?redis=maybe`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.detail).toMatch(/redis: must be 'required' or 'optional'/);
+    } finally {
+      await gw.cleanup();
+    }
+  });
+
+  it('answers 503 while a configured Redis is unreachable, but 200 saying so with ?redis=optional', async () => {
+    const port = await freePort();
+    const gw = await startTestGateway({ KITTENTTS_REDIS_URL: `redis://127.0.0.1:${port}` });
+    let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
+    try {
+      const optional = await readyWhen(gw.url, (s) => s === 200, '?redis=optional');
+      expect(optional.body).toMatchObject({ status: 'ready', session_store: 'unreachable' });
+      const strict = await fetchJson<{ detail: string }>(`${gw.url}/api/ready`);
+      expect(strict.status).toBe(503);
+      expect(strict.headers.get('retry-after')).toBe('1');
+      expect(strict.body.detail).toBe('The session store (Redis) is unreachable.');
+      redis = await startRedis(port);
+      const back = await readyWhen(gw.url, (s) => s === 200);
+      expect(back.body).toMatchObject({ session_store: 'redis' });
+      const both = await fetchJson(`${gw.url}/api/ready?redis=optional`);
+      expect(both.body).toMatchObject({ session_store: 'redis' });
+    } finally {
+      await gw.cleanup();
+      await redis?.stop();
+    }
+  });
+
+  it('answers 503 while Redis is stuck (connected but silent), and 200 again once it answers', async () => {
+    const redis = await startRedis();
+    const gw = await startTestGateway({ KITTENTTS_REDIS_URL: redis.url });
+    try {
+      await readyWhen(gw.url, (s) => s === 200);
+      redis.child.kill('SIGSTOP');
+      const stuck = await readyWhen(gw.url, (s) => s === 503);
+      expect(stuck.body).toEqual({ detail: 'The session store (Redis) is unreachable.' });
+      const optional = await fetchJson(`${gw.url}/api/ready?redis=optional`);
+      expect(optional.body).toMatchObject({ status: 'ready', session_store: 'unreachable' });
+      redis.child.kill('SIGCONT');
+      const back = await readyWhen(gw.url, (s) => s === 200);
+      expect(back.body).toMatchObject({ session_store: 'redis' });
+    } finally {
+      redis.child.kill('SIGCONT');
+      await gw.cleanup();
+      await redis.stop();
     }
   });
 });

@@ -16,7 +16,7 @@ export interface RouteDoc {
   summary: string;
   description?: string;
   pathParams?: string[];
-  query?: 'streamStartQuery' | 'streamChunkQuery' | 'streamEventsQuery' | 'wsQuery';
+  query?: 'readyQuery' | 'streamStartQuery' | 'streamChunkQuery' | 'streamEventsQuery' | 'wsQuery';
   body?: string;
   bodyRequired?: boolean;
   responses: Record<string, ResponseDoc>;
@@ -57,6 +57,8 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   encoding:
     '`binary`: audio as a binary frame after each `audio` event; `json`: base64 inside the event.',
   flush: 'Synthesize everything buffered now, even without a sentence end.',
+  redis:
+    '`required` (default): 503 while a configured Redis is unreachable. `optional`: 200 then, with `session_store: "unreachable"` (for balancers: a shared-Redis outage must not take every replica out).',
   timestamps:
     'Word timestamps: `true` (POST /api/generate) adds a top-level `words` list; `word` (streaming doors) adds `words` to every `audio` event, timed from the start of that chunk. See the Word schema.',
   session_id: 'The id POST /api/stream/start returned.',
@@ -88,8 +90,9 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     operationId: 'ready',
     tag: 'service',
     summary: 'Readiness: may a load balancer send this replica work now',
+    query: 'readyQuery',
     description:
-      'Never needs a key. 503 while the server drains, while the default model is not loaded (the first probe starts loading it; a failed load is retried on the next probe, its reason in `detail`), or while the Redis it shares sessions through is unreachable. Liveness is `/api/health`.',
+      'Never needs a key. 503 while the server drains, while the default model is not loaded (the first probe starts loading it; a failed load is retried on the next probe, its reason in `detail`), or while the Redis it shares sessions through is unreachable. With `?redis=optional` (what deploy/ probes with) an unreachable Redis does not fail the probe: the answer is 200 with `session_store: "unreachable"`, and REST session routes answer 503 meanwhile. Liveness is `/api/health`.',
     responses: {
       '200': { description: 'Ready.', schema: 'ReadyResponse' },
       '503': { description: 'Not ready; `detail` says why.', schema: 'Error' },

@@ -21,8 +21,10 @@ export const readyResponse = z.object({
   replica_id: z.string().describe('This process (KITTENTTS_REPLICA_ID).'),
   default_model: z.string(),
   session_store: z
-    .enum(['memory', 'redis'])
-    .describe('Where REST sessions live: this process, or Redis shared by every replica.'),
+    .enum(['memory', 'redis', 'unreachable'])
+    .describe(
+      'Where REST sessions live: this process, or Redis shared by every replica; `unreachable` (only with `?redis=optional`): Redis is configured but cannot be reached, so REST session routes answer 503.',
+    ),
 });
 
 export const modelsResponse = z.object({
