@@ -159,10 +159,11 @@ describe('REST sessions in Redis behind a round-robin balancer', () => {
       const last = await chunk(lb.url, id, ' the end.', true);
       expect(last.body.buffered_text).toBe('');
       // Serialized, the second call continues the text the first one left: either order is fine,
-      // an interleaving (both reading the same buffer) sounds like neither.
+      // an interleaving (both reading the same buffer) sounds like neither. The buffer is joined
+      // as sent, so y first leaves "And" and x then makes "AndFirst sentence here.".
       const heard = [x, y, last].map((c) => c.body.audio_chunks.map(samplesOf));
       const xFirst = [['First sentence here.'], ['Then second one follows.'], ['And the end.']];
-      const yFirst = [['And First sentence here.'], ['second one follows.'], ['Then the end.']];
+      const yFirst = [['AndFirst sentence here.'], ['second one follows.'], ['Then the end.']];
       const sound = (texts: string[][]) =>
         Promise.all(texts.map((t) => Promise.all(t.map((s) => generated(a.url, s)))));
       const orders = [await sound(xFirst), await sound(yFirst)];
