@@ -123,13 +123,16 @@ export function writeNpy(shape: readonly number[], data: Float32Array): Uint8Arr
   return out;
 }
 
+/** Every entry's zip timestamp: the same bytes for the same arrays, whenever they are written. */
+const ZIP_MTIME = new Date(1980, 0, 1);
+
 /** An uncompressed .npz of '<f4' arrays, as np.savez writes (the layout of KittenTTS voices.npz). */
 export function writeNpz(
   arrays: Record<string, { shape: number[]; data: Float32Array }>,
 ): Uint8Array {
-  const files: Record<string, [Uint8Array, { level: 0 }]> = {};
+  const files: Record<string, [Uint8Array, { level: 0; mtime: Date }]> = {};
   for (const [key, { shape, data }] of Object.entries(arrays)) {
-    files[`${key}.npy`] = [writeNpy(shape, data), { level: 0 }];
+    files[`${key}.npy`] = [writeNpy(shape, data), { level: 0, mtime: ZIP_MTIME }];
   }
   return zipSync(files);
 }

@@ -1,5 +1,5 @@
 import { zipSync } from 'fflate';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NpzError, readNpy, readNpz, writeNpz } from '../../src/kitten/npz.js';
 
 // Written by numpy 2.4 (np.savez, np.savez_compressed, np.save) from:
@@ -105,6 +105,19 @@ describe('readNpz', () => {
   it('writes uncompressed entries, as np.savez does', () => {
     const data = new Float32Array(1000).fill(0.5); // compressible: a deflating writer would shrink it
     expect(writeNpz({ x: { shape: [1000], data } }).length).toBeGreaterThan(4000);
+  });
+
+  it('writes the same bytes for the same arrays, whenever they are written', () => {
+    const arrays = { x: { shape: [2], data: Float32Array.from([1, 2]) } };
+    vi.useFakeTimers();
+    try {
+      vi.setSystemTime(new Date(2026, 0, 1, 12, 0, 0));
+      const first = writeNpz(arrays);
+      vi.setSystemTime(new Date(2026, 5, 1, 12, 0, 3)); // another zip (DOS) date and 2-second slot
+      expect(Buffer.from(writeNpz(arrays)).equals(Buffer.from(first))).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects a truncated zip', () => {
