@@ -203,6 +203,8 @@ try {
           round(t.sessionP50Ms, 0),
         ]),
       ),
+      '',
+      '_Latency: both gateways run 1 worker and are called in turn; a Redis-backed call makes three Redis round trips (lock and read the record in one script, commit, release) besides what an in-process call does. Throughput: on one machine the two replica processes (each with its own event loop, encoders and Redis client) and HAProxy take CPU from the same 2 cores their workers need, and REST calls also rebuild the session each time, so a ratio below 1 is expected here; replicas add machines, workers add cores._',
     ].join('\n'),
   });
 } finally {
