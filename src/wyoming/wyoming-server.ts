@@ -4,8 +4,7 @@
 // than it is served waits in TCP, not in memory. Limits: the connection cap, the idle timeout
 // (idle-watch.ts) and the part size (wyoming-deps.ts). It drains with the gateway (shutdown.ts):
 // stopAccepting() closes the listening socket, so a new connection is refused by TCP itself.
-import net, { type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { ConfigError } from '../config.js';
 import { listenFailure } from '../listen-failure.js';
 import { encodeEvent, errorEvent } from './event.js';
