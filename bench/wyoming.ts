@@ -8,22 +8,19 @@
 // subtracts the worker's own time for that chunk in the same run (from /api/stats): what each door
 // adds, robust to machine noise.
 import os from 'node:os';
-import { waitIdle } from './lib/load.js';
+import { lastWorkerMs, waitIdle } from './lib/load.js';
 import { table, writeResult } from './lib/results.js';
 import { LLM_REPLY, llmTokens } from './lib/sentences.js';
 import { startServerProcess } from './lib/server-process.js';
 import { ensureNano, gatewayEnv, VOICE } from './lib/standin-model.js';
 import { median, round } from './lib/stats.js';
-import { completingTokens, runStream, type StreamTrace } from './lib/stream-clients.js';
+import { completingTokens, runStream, sleepUntil, type StreamTrace } from './lib/stream-clients.js';
 import { wyomingClient } from '../test/helpers/wyoming-client.js';
 
 const TOKENS_PER_S = 30;
 const REPEATS = 8;
 const tokens = llmTokens(LLM_REPLY);
 type Door = 'ws' | 'wyoming';
-
-const sleepUntil = (t: number) =>
-  new Promise((r) => setTimeout(r, Math.max(0, t - performance.now())));
 
 /** A Wyoming text stream fed token by token until its first audio (then the client leaves). */
 async function runWyoming(port: number): Promise<StreamTrace> {
@@ -52,17 +49,6 @@ async function runWyoming(port: number): Promise<StreamTrace> {
   await firstAudio;
   c.close();
   return trace;
-}
-
-/** generation_time of the latest synthesis of `text` in the gateway's recent requests. */
-async function lastWorkerMs(url: string, text: string): Promise<number> {
-  const stats = (await (await fetch(`${url}/api/stats`)).json()) as {
-    generation_stats: { recent_requests: Array<{ text_length: number; generation_time: number }> };
-  };
-  const hit = stats.generation_stats.recent_requests
-    .filter((r) => r.text_length === text.length)
-    .at(-1);
-  return hit ? hit.generation_time * 1000 : Number.NaN;
 }
 
 interface Sample {

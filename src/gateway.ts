@@ -27,6 +27,7 @@ import { connectRedis, type RedisLink } from './cluster/redis.js';
 import { ClusterSessions } from './cluster/cluster-sessions.js';
 import { clusterStats } from './cluster/cluster-stats.js';
 import { createReadiness } from './readiness.js';
+import { listenFailure } from './listen-failure.js';
 import { startWyomingDoor } from './wyoming/wyoming-door.js';
 
 export interface Gateway {
@@ -357,15 +358,8 @@ async function listen(config: Config, wss: WebSocketServer, fetch: Hono['fetch']
       s.once('error', reject);
     });
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why =
-      err.code === 'EADDRINUSE'
-        ? 'the port is already in use'
-        : err.code === 'EACCES'
-          ? 'permission denied'
-          : err.message;
     throw new ConfigError(
-      `Cannot listen on ${config.host}:${config.port}: ${why}. Choose another PORT/HOST.`,
+      `Cannot listen on ${config.host}:${config.port}: ${listenFailure(e)}. Choose another PORT/HOST.`,
     );
   }
 }

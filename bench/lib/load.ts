@@ -102,3 +102,14 @@ export async function waitIdle(url: string, timeoutMs = 60_000): Promise<void> {
   }
   throw new Error('gateway did not become idle');
 }
+
+/** generation_time of the latest synthesis of `text` in the gateway's recent requests. */
+export async function lastWorkerMs(url: string, text: string): Promise<number> {
+  const stats = (await (await fetch(`${url}/api/stats`)).json()) as {
+    generation_stats: { recent_requests: Array<{ text_length: number; generation_time: number }> };
+  };
+  const hit = stats.generation_stats.recent_requests
+    .filter((r) => r.text_length === text.length)
+    .at(-1);
+  return hit ? hit.generation_time * 1000 : Number.NaN;
+}

@@ -36,7 +36,8 @@ export interface StreamOptions {
   timeoutMs?: number;
 }
 
-const sleepUntil = (t: number) =>
+/** Resolves at performance.now() time `t` (at once when that has passed). */
+export const sleepUntil = (t: number) =>
   new Promise((r) => setTimeout(r, Math.max(0, t - performance.now())));
 
 /** Sends tokens on schedule (token i at start + i/rate, later if a send itself blocks). */

@@ -6,7 +6,7 @@
 import { echo } from '../errors.js';
 import { VOICES, isKnownVoice } from '../kitten/voices.js';
 
-export const DEFAULT_WYOMING_VOICE = VOICES[0]!.id;
+const DEFAULT_WYOMING_VOICE = VOICES[0]!.id;
 
 const VOICE_NAMES = VOICES.map((v) => v.id).join(', ');
 
@@ -24,7 +24,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The voice a `synthesize` / `synthesize-start` asks for (the default when it names none). */
-export function voiceOf(event: string, data: Readonly<Record<string, unknown>>): string {
+function voiceOf(event: string, data: Readonly<Record<string, unknown>>): string {
   const voice = data.voice;
   if (voice === undefined || voice === null) return DEFAULT_WYOMING_VOICE;
   if (!isObject(voice)) throw new WyomingRequestError(`${event}: "voice" must be an object.`);

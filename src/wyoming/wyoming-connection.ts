@@ -107,8 +107,9 @@ export class WyomingConnection {
   }
 
   private fail(err: unknown): void {
-    if (err instanceof WyomingRequestError) return this.out.error(err.message, err.code);
-    if (err instanceof GatewayError) return this.out.error(err.message, err.code);
+    if (err instanceof WyomingRequestError || err instanceof GatewayError) {
+      return this.out.error(err.message, err.code);
+    }
     this.deps.log?.('error', 'wyoming event failed', { error: String(err) });
     this.out.error('internal error', 'internal');
   }

@@ -4,7 +4,7 @@
 import type { TtsSession, TtsSessionOptions } from '../session/tts-session.js';
 
 /** The event types counted: those answered, and three of the door's own. */
-export const WYOMING_EVENT_TYPES = [
+const WYOMING_EVENT_TYPES = [
   'describe',
   'ping',
   'synthesize',
@@ -16,11 +16,11 @@ export const WYOMING_EVENT_TYPES = [
   'connect',
 ] as const;
 export type WyomingEventType = (typeof WYOMING_EVENT_TYPES)[number];
+const ANSWERED: readonly string[] = WYOMING_EVENT_TYPES.slice(0, 6);
 
 /** A client's event type as counted: one this door answers, else `unknown` (bounded labels). */
 export function countedType(type: string): WyomingEventType {
-  const known = WYOMING_EVENT_TYPES.slice(0, 6) as readonly string[];
-  return known.includes(type) ? (type as WyomingEventType) : 'unknown';
+  return ANSWERED.includes(type) ? (type as WyomingEventType) : 'unknown';
 }
 
 export interface WyomingLimits {

@@ -4,9 +4,9 @@
 // than it is served waits in TCP, not in memory. Limits: the connection cap, the idle timeout
 // (idle-watch.ts) and the part size (wyoming-deps.ts). It drains with the gateway (shutdown.ts):
 // stopAccepting() closes the listening socket, so a new connection is refused by TCP itself.
-import net, { type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { ConfigError } from '../config.js';
+import { listenFailure } from '../listen-failure.js';
 import { encodeEvent, errorEvent } from './event.js';
 import { EventParser, type ParsedItem } from './event-parser.js';
 import { EventWriter } from './event-writer.js';
@@ -174,15 +174,8 @@ async function listen(server: net.Server, where: { host: string; port: number })
       });
     });
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why =
-      err.code === 'EADDRINUSE'
-        ? 'the port is already in use'
-        : err.code === 'EACCES'
-          ? 'permission denied'
-          : err.message;
     throw new ConfigError(
-      `Cannot listen for Wyoming on ${where.host}:${where.port}: ${why}. Choose another KITTENTTS_WYOMING_PORT/KITTENTTS_WYOMING_HOST.`,
+      `Cannot listen for Wyoming on ${where.host}:${where.port}: ${listenFailure(e)}. Choose another KITTENTTS_WYOMING_PORT/KITTENTTS_WYOMING_HOST.`,
     );
   }
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DispatchInfo } from '../../src/engine/scheduler.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 import { wsClient } from '../helpers/ws-client.js';
 import { wyomingClient } from '../helpers/wyoming-client.js';
 
@@ -16,11 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.cleanup();
 });
-
-const untilTrue = async (pred: () => boolean) => {
-  for (let i = 0; i < 2000 && !pred(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(pred()).toBe(true);
-};
 
 describe('Wyoming and WebSocket sessions on one scheduler', () => {
   it('serves a Wyoming turn that starts after a WebSocket turn ahead of that turn’s later sentences', async () => {
@@ -36,7 +32,7 @@ describe('Wyoming and WebSocket sessions on one scheduler', () => {
       24,
     );
     const oneshot = postJson(`${gw.url}/api/generate`, { text: long, speed: 0.5 });
-    await untilTrue(() => dispatched.length > 0);
+    await waitFor(() => dispatched.length > 0);
     dispatched = [];
     const queuedBefore = gw.engine.stats().queued;
     // The WebSocket turn: its first two sentences go to the scheduler at once (two in flight).
@@ -45,12 +41,12 @@ describe('Wyoming and WebSocket sessions on one scheduler', () => {
       text: 'The WebSocket turn begins with this sentence. Its second sentence follows. A third one. And a fourth.',
     });
     ws.send({ type: 'flush' });
-    await untilTrue(() => gw.engine.stats().queued >= queuedBefore + 2);
+    await waitFor(() => gw.engine.stats().queued >= queuedBefore + 2);
     // Then the Wyoming turn's first sentence, due at once like the WebSocket turn's first (a
     // sentence is complete once the text after it begins).
     wy.send('synthesize-chunk', { text: 'Home Assistant speaks now. Then' });
     await wy.until('audio-chunk');
-    await untilTrue(() => ws.binary.length >= 4);
+    await waitFor(() => ws.binary.length >= 4);
     expect((await oneshot).status).toBe(200);
     wy.send('synthesize-chunk', { text: ' it stops.' });
     wy.send('synthesize-stop');
