@@ -3,7 +3,7 @@
 // sentence mode vs clause-first (WebSocket: the REST session API has no first_chunk setting).
 // Latency = first byte of the first chunk's audio message − sending the token that completed it (and − the next
 // token, from which the server can decide: a final '.' may still become 'example.com').
-import { waitIdle } from './lib/load.js';
+import { lastWorkerMs, waitIdle } from './lib/load.js';
 import { loadRawModel } from './lib/raw-model.js';
 import { table, writeResult } from './lib/results.js';
 import { LLM_REPLY, llmTokens } from './lib/sentences.js';
@@ -50,17 +50,6 @@ function latencyOf(trace: StreamTrace, chunkText: string): Latency {
     fromStartMs: first.firstByteAt - trace.sentAt[0]!,
     completeFromDecisionMs: first.arrivedAt - (trace.sentAt[decision] ?? trace.sentAt[completing]!),
   };
-}
-
-/** generation_time of the latest synthesis of `text` in the gateway's recent requests. */
-async function lastWorkerMs(url: string, text: string): Promise<number> {
-  const stats = (await (await fetch(`${url}/api/stats`)).json()) as {
-    generation_stats: { recent_requests: Array<{ text_length: number; generation_time: number }> };
-  };
-  const hit = stats.generation_stats.recent_requests
-    .filter((r) => r.text_length === text.length)
-    .at(-1);
-  return hit ? hit.generation_time * 1000 : Number.NaN;
 }
 
 const dir = await ensureNano();
