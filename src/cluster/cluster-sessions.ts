@@ -83,9 +83,8 @@ export class ClusterSessions {
 
   /** Tells the cluster how many WebSocket sessions this replica holds (they expire unless renewed). */
   webSocketsChanged(): void {
-    const { replicaId, lockTtlMs } = this.o;
     void this.records
-      .reportWebSockets(replicaId, this.o.webSockets(), lockTtlMs)
+      .reportWebSockets(this.o.replicaId, this.o.webSockets())
       .catch(() => undefined);
   }
 
