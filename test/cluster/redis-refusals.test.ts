@@ -26,7 +26,7 @@ const start = () =>
     method: 'POST',
   });
 
-/** While Redis refuses (set by `refuse`, undone by `restore`), `call` answers 503 + Retry-After naming Redis. */
+/** While Redis refuses (`refuse`, undone by `restore`), `call` answers 503 + Retry-After naming Redis. */
 async function expectRefusedWhile(
   refuse: string[],
   restore: string[],
