@@ -83,9 +83,8 @@ export class ClusterSessions {
 
   /** Tells the cluster how many WebSocket sessions this replica holds (they expire unless renewed). */
   webSocketsChanged(): void {
-    const { replicaId, lockTtlMs } = this.o;
     void this.records
-      .reportWebSockets(replicaId, this.o.webSockets(), lockTtlMs)
+      .reportWebSockets(this.o.replicaId, this.o.webSockets())
       .catch(() => undefined);
   }
 
@@ -98,7 +97,7 @@ export class ClusterSessions {
     owner: string | undefined,
     body: { text: string; flush: boolean },
     signal?: AbortSignal,
-  ): Promise<ChunkOutcome & { subscribed: boolean }> {
+  ): Promise<ChunkOutcome> {
     const lock = await this.records.acquire(id, owner, signal);
     // Lost before the commit, the commit refuses (503); lost after it, the call's sentences are
     // already the session's (their text is no longer buffered), so it goes on and says so.
@@ -113,18 +112,18 @@ export class ClusterSessions {
       const base = lock.record.nextSeq;
       const bufferedText = session.bufferedText;
       if (!(await this.records.commit(lock, bufferedText, base + seqs.length)))
-        return { events: [], bufferedText, ended: true, subscribed: false };
+        return { events: [], bufferedText, ended: true };
       if (lock.subscribed) {
         // Nothing completed and nothing to flush: no event will come, so there is nothing to publish.
-        if (seqs.length === 0 && !body.flush)
-          return { events: [], bufferedText, ended: false, subscribed: true };
-        handedOver = true;
-        void this.publish(id, session, base, seqs.length, body.flush);
-        return { events: [], bufferedText, ended: false, subscribed: true };
+        if (seqs.length > 0 || body.flush) {
+          handedOver = true;
+          void this.publish(id, session, base, seqs.length, body.flush);
+        }
+        return { events: [], bufferedText, ended: false };
       }
       const events = await this.collect(id, session, seqs, signal);
       const ended = session.isEnded && events.length < seqs.length;
-      return { events, bufferedText, ended, subscribed: false };
+      return { events, bufferedText, ended };
     } finally {
       stopKeepAlive();
       await this.records.release(lock);

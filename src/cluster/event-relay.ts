@@ -76,10 +76,12 @@ export const MAX_PENDING_EVENTS = 64;
 export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
   private readonly pending = new Map<number, TtsSessionEvent>();
   private readonly flushes: number[] = [];
-  private ended = false;
   /** The error event to end with when this subscriber is let go (session goes on). */
   private goodbye: TtsSessionEvent | undefined;
-  /** Why the stream ended: the session is over, or this replica stops (the session lives on). */
+  /**
+   * Why the stream ended (unset: it has not): the session is over, or this replica stops (the
+   * session lives on).
+   */
   private endedBy: 'session' | 'replica' | undefined;
   private finished = false;
   private wake: (() => void) | undefined;
@@ -115,7 +117,6 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
   /** The session is over (deleted or expired), or this replica is stopping. */
   end(by: 'session' | 'replica' = 'session'): void {
     this.endedBy ??= by;
-    this.ended = true;
     this.notify();
   }
 
@@ -130,7 +131,7 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
       if (this.goodbye) return this.sayGoodbye();
       const ev = this.take();
       if (ev) return { done: false, value: ev };
-      if (this.ended) return this.finish();
+      if (this.endedBy) return this.finish();
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         // Later sentences wait for a missing one: look again when it would count as lost.
@@ -185,7 +186,7 @@ export class OrderedRelay implements AsyncIterator<TtsSessionEvent> {
    * end, without `ended`. 429: it fell behind; 503: it lost its claim on the session.
    */
   letGo(detail: string, status: 429 | 503 = 503): void {
-    if (this.finished || this.ended || this.goodbye) return;
+    if (this.finished || this.endedBy || this.goodbye) return;
     const code = status === 429 ? 'too_many_requests' : 'store_unavailable';
     this.goodbye = {
       type: 'error',

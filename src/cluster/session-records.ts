@@ -86,9 +86,9 @@ export class SessionRecords {
     return Number(await this.link.script(COUNT_LIVE, [LIVE, WS_COUNTS], []));
   }
 
-  /** This replica's WebSocket sessions, counted for `ttlMs` unless reported again. */
-  async reportWebSockets(replicaId: string, count: number, ttlMs: number): Promise<void> {
-    await this.link.script(REPORT_WS, [WS_COUNTS], [replicaId, count, ttlMs]);
+  /** This replica's WebSocket sessions, counted for `lockTtlMs` unless reported again. */
+  async reportWebSockets(replicaId: string, count: number): Promise<void> {
+    await this.link.script(REPORT_WS, [WS_COUNTS], [replicaId, count, this.o.lockTtlMs]);
   }
 
   /**

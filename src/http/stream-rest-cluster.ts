@@ -2,7 +2,6 @@
 // bodies and answers as stream-rest.ts, but every call may land on any replica
 // (cluster/cluster-sessions.ts). Redis unreachable: each call answers 503 {detail} + Retry-After.
 import { Hono } from 'hono';
-import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import { callerKeyId } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { chunkAnswer } from './stream-rest.js';
@@ -29,15 +28,7 @@ export function streamRestClusterRoutes(
     const body = parseWith(schemas.streamChunkBody, await readJson(c, {}));
     const out = await cluster.chunk(session_id, callerKeyId(c), body, c.req.raw.signal);
     const status = out.ended ? 'ended' : body.flush ? 'flushed' : 'streaming';
-    if (out.subscribed) {
-      // An SSE subscriber (on whichever replica) receives this audio.
-      return c.json({
-        audio_chunks: [],
-        sample_rate: SAMPLE_RATE_HZ,
-        buffered_text: out.bufferedText,
-        status,
-      });
-    }
+    // With an SSE subscriber (on whichever replica) attached, it receives the audio: events is [].
     return c.json(chunkAnswer(out.events, out.bufferedText, status));
   });
 

@@ -35,12 +35,7 @@ export function streamRestRoutes({
       const status = body.flush ? 'flushed' : 'streaming';
       if (session.hasConsumer) {
         // An SSE subscriber receives this audio.
-        return c.json({
-          audio_chunks: [],
-          sample_rate: SAMPLE_RATE_HZ,
-          buffered_text: session.bufferedText,
-          status,
-        });
+        return c.json(chunkAnswer([], session.bufferedText, status));
       }
       const events = await session.collect(seqs, c.req.raw.signal);
       // Ended (DELETE, idle timeout, shutdown) while this call waited: what was made, and why the rest is missing.

@@ -26,18 +26,27 @@ const start = () =>
     method: 'POST',
   });
 
+/** While Redis refuses (`refuse`, undone by `restore`), `call` answers 503 + Retry-After naming Redis. */
+async function expectRefusedWhile(
+  refuse: string[],
+  restore: string[],
+  call: () => Promise<{ status: number; headers: Headers; body: { detail?: string } }>,
+) {
+  await redisCli(redis, ...refuse);
+  try {
+    const refused = await call();
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(refused.body.detail).toMatch(/Redis/);
+  } finally {
+    await redisCli(redis, ...restore);
+  }
+}
+
 describe('REST sessions on a Redis that refuses writes', () => {
   it('answers 503 with Retry-After while Redis is a read-only replica, and 200 once it is a primary again', async () => {
     // A replica of a primary that does not exist: it answers, read-only.
-    await redisCli(redis, 'REPLICAOF', '127.0.0.1', '1');
-    try {
-      const refused = await start();
-      expect(refused.status).toBe(503);
-      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
-      expect(refused.body.detail).toMatch(/Redis/);
-    } finally {
-      await redisCli(redis, 'REPLICAOF', 'NO', 'ONE');
-    }
+    await expectRefusedWhile(['REPLICAOF', '127.0.0.1', '1'], ['REPLICAOF', 'NO', 'ONE'], start);
     expect((await start()).status).toBe(200);
   });
 
@@ -47,15 +56,11 @@ describe('REST sessions on a Redis that refuses writes', () => {
       fetchJson<{ detail?: string }>(`${gw.url}/api/stream/chunk?session_id=${id}`, {
         json: { text: 'Hello.', flush: true },
       });
-    await redisCli(redis, 'CONFIG', 'SET', 'maxmemory', '1');
-    try {
-      const refused = await chunk();
-      expect(refused.status).toBe(503);
-      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
-      expect(refused.body.detail).toMatch(/Redis/);
-    } finally {
-      await redisCli(redis, 'CONFIG', 'SET', 'maxmemory', '0');
-    }
+    await expectRefusedWhile(
+      ['CONFIG', 'SET', 'maxmemory', '1'],
+      ['CONFIG', 'SET', 'maxmemory', '0'],
+      chunk,
+    );
     expect((await chunk()).status).toBe(200);
   });
 });

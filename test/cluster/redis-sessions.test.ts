@@ -18,6 +18,7 @@ import {
 } from '../helpers/cluster.js';
 import { parseWav, sentences } from '../helpers/gateway.js';
 import { fetchJson, postJson } from '../helpers/http.js';
+import { waitForAsync } from '../helpers/wait.js';
 import { wsClient } from '../helpers/ws-client.js';
 
 const MAX_SESSIONS = 4;
@@ -55,13 +56,8 @@ afterAll(async () => {
 });
 
 /** Polls `pred` until it holds; fails naming `what` if it never does (a guard against a hang). */
-async function until(pred: () => Promise<boolean>, what: string, limitMs = 30_000) {
-  const deadline = Date.now() + limitMs;
-  while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (pred: () => Promise<boolean>, what: string, limitMs = 30_000) =>
+  waitForAsync(pred, limitMs, what);
 
 /** Until the replica's worker is synthesizing (its /metrics gauge). */
 async function untilBusy(url: string): Promise<void> {
