@@ -5,6 +5,7 @@
 type Range = readonly [number, number];
 
 const STRESS = /[\u02c8\u02cc]/gu;
+const STRESS_CHAR = /[\u02c8\u02cc]/u;
 /** A phoneme string without its stress marks (what the distances compare). */
 export const unstressed = (s: string) => s.replace(STRESS, '');
 
@@ -74,8 +75,6 @@ export function exactCuts(merged: string, parts: readonly string[]): Range[] | u
   return cuts;
 }
 
-const STRESS_CHAR = /[\u02c8\u02cc]/u;
-
 // Vowels, length and syllabic marks: what espeak reduces when it runs function words together.
 const VOWELISH = /[aeiouyæɐɑɒɔəɘɚɛɜɝɞɤɨɪɯɵøœɶʉʊʌʏᵻːˑ\u02c8\u02cc]|\u0329/u;
 const isVowelish = (ch: string) => VOWELISH.test(ch);
@@ -105,7 +104,7 @@ export function consonantCuts(merged: string, parts: readonly string[]): Range[]
     let cut: number;
     if (trailing && !leading) cut = nextOwn;
     else if (leading && !trailing) cut = lastOwn;
-    else if (!trailing && !leading && !/[^\u02c8\u02cc]/u.test(between)) cut = lastOwn;
+    else if (!trailing && !leading && unstressed(between) === '') cut = lastOwn;
     else return undefined;
     cuts.push([from, cut]);
     from = cut;

@@ -35,10 +35,13 @@ export interface SynthesisOutput {
   inferenceMs: number;
   /** Time spent mapping the durations to words (part of neither figure above). */
   wordsMs: number;
-  /** The graph's `duration` output (frames per token) for the last chunk, when it has one. */
-  durations: BigInt64Array | null;
   /** Why a chunk's word timings failed (its words are then empty; the audio is unaffected). */
   wordsError?: string;
+}
+
+/** One chunk's output, with the graph's `duration` output (frames per token) when it has one. */
+export interface ChunkOutput extends SynthesisOutput {
+  durations: BigInt64Array | null;
 }
 
 export class KittenSynthesizer {
@@ -81,7 +84,6 @@ export class KittenSynthesizer {
     let frontendMs = 0;
     let inferenceMs = 0;
     let wordsMs = 0;
-    let durations: BigInt64Array | null = null;
     let wordsError: string | undefined;
     for (const chunk of planChunks(text, { normalize })) {
       const out = await this.synthesizeChunk(chunk, voice, speed, phonemizer);
@@ -90,12 +92,11 @@ export class KittenSynthesizer {
       frontendMs += out.frontendMs;
       inferenceMs += out.inferenceMs;
       wordsMs += out.wordsMs;
-      durations = out.durations;
       wordsError ??= out.wordsError;
     }
     const samples = concatChunks(pieces);
     const failed = wordsError === undefined ? {} : { wordsError };
-    return { samples, chunks: infos, frontendMs, inferenceMs, wordsMs, durations, ...failed };
+    return { samples, chunks: infos, frontendMs, inferenceMs, wordsMs, ...failed };
   }
 
   /** One planned chunk (an exact model input string from planChunks): phonemes, inference, trim. */
@@ -104,7 +105,7 @@ export class KittenSynthesizer {
     voice: string,
     speed: number,
     phonemizer: Phonemizer,
-  ): Promise<SynthesisOutput> {
+  ): Promise<ChunkOutput> {
     const { table, speed: effectiveSpeed } = this.voiceTable(voice, speed);
     const t0 = performance.now();
     const front = await frontendChunk(chunk, phonemizer, table.rows);

@@ -89,9 +89,10 @@ export async function alignChunkWords(
   phonemize: Phonemize,
 ): Promise<AlignedWord[]> {
   const ranges = phonemeWordRanges(phonemes);
+  const pieces = pieceRanges(chunk);
   const words: AlignedWord[] = [];
   let base = 0;
-  for (const range of pieceRanges(chunk)) {
+  for (const range of pieces) {
     const said = splitWords(await phonemize(chunk.slice(range[0], range[1])));
     const at = ranges.slice(base, base + said.length);
     // The output is not the sum of its pieces: the whole chunk is one shared span, below.
@@ -102,7 +103,7 @@ export async function alignChunkWords(
     base += said.length;
   }
   if (base === ranges.length && words.length > 0) return words;
-  const all = pieceRanges(chunk).flatMap((r) => textWords(chunk, r));
+  const all = pieces.flatMap((r) => textWords(chunk, r));
   const [pFrom, pTo] = [ranges[0]?.[0] ?? 0, ranges.at(-1)?.[1] ?? 0];
   return all.map((w) => ({ ...w, pFrom, pTo, sharedWith: 0 }));
 }

@@ -28,6 +28,19 @@ async function cancel(c: WsClient, playedS: number): Promise<WsMessage> {
   return c.json.find((m) => m.type === 'cancelled')!;
 }
 
+/** A turn whose second sentence kills its worker. */
+const FAILING_TURN = `First one here. Second ${FAULT_MARKERS.exit} fails. Third one waits.`;
+
+/** A client that sent `turn` and a flush, once `flushed` came back. */
+async function flushedTurn(turn: string, query = '?timestamps=word&format=pcm'): Promise<WsClient> {
+  const c = wsClient(gw.url, query);
+  await c.ready;
+  c.send({ type: 'text', text: turn });
+  c.send({ type: 'flush' });
+  await c.until(() => c.types().includes('flushed'), 30_000);
+  return c;
+}
+
 /** played_s after `before` whole chunks and the first two words of the next one. */
 function afterTwoWordsOf(before: readonly WsMessage[], next: WsMessage): number {
   const words = next.words as Word[];
@@ -54,11 +67,7 @@ describe('barge-in on long and failing turns', () => {
   it('cuts after the words heard when markup with attributes came before them', async () => {
     // One chunk (first_chunk=sentence): the markup is not cut in two before it is stripped.
     const turn = '<span class="a" id="b" title="c d e f">Hello</span> big world out there today.';
-    const c = wsClient(gw.url, '?timestamps=word&format=pcm&first_chunk=sentence');
-    await c.ready;
-    c.send({ type: 'text', text: turn });
-    c.send({ type: 'flush' });
-    await c.until(() => c.types().includes('flushed'), 30_000);
+    const c = await flushedTurn(turn, '?timestamps=word&format=pcm&first_chunk=sentence');
     const [audio] = audioOf(c) as [WsMessage];
     const words = audio.words as Word[];
     expect(words.slice(1).map((w) => turn.slice(...w.chars!))).toEqual(['big', 'world', 'out', 'there', 'today']); // prettier-ignore
@@ -69,12 +78,8 @@ describe('barge-in on long and failing turns', () => {
   });
 
   it('keeps a sentence that failed in its place in the turn, spoken once later audio was heard', async () => {
-    const turn = `First one here. Second ${FAULT_MARKERS.exit} fails. Third one waits.`;
-    const c = wsClient(gw.url, '?timestamps=word&format=pcm');
-    await c.ready;
-    c.send({ type: 'text', text: turn });
-    c.send({ type: 'flush' });
-    await c.until(() => c.types().includes('flushed'), 30_000);
+    const turn = FAILING_TURN;
+    const c = await flushedTurn(turn);
     expect(c.json.filter((m) => m.type === 'audio' || m.type === 'error').map((m) => m.type)).toEqual(['audio', 'error', 'audio']); // prettier-ignore
     const [first, third] = audioOf(c) as [WsMessage, WsMessage];
     const reply = await cancel(c, afterTwoWordsOf([first], third));
@@ -84,12 +89,8 @@ describe('barge-in on long and failing turns', () => {
   });
 
   it('answers a failed sentence as unspoken when nothing after it was heard', async () => {
-    const turn = `First one here. Second ${FAULT_MARKERS.exit} fails. Third one waits.`;
-    const c = wsClient(gw.url, '?timestamps=word&format=pcm');
-    await c.ready;
-    c.send({ type: 'text', text: turn });
-    c.send({ type: 'flush' });
-    await c.until(() => c.types().includes('flushed'), 30_000);
+    const turn = FAILING_TURN;
+    const c = await flushedTurn(turn);
     const [first] = audioOf(c) as [WsMessage];
     const words = first.words as Word[];
     const reply = await cancel(c, (words[0]!.end + words[1]!.end) / 2);

@@ -64,20 +64,23 @@ describe('alignChunkWords', () => {
 });
 
 describe('wordSpans', () => {
-  it('turns token frames into samples, spaces and marks between the words', async () => {
+  /** [startSample, endSample] of `hello world!`'s words, two frames a token, cut at `trimmed`. */
+  async function helloWorldSamples(trimmed: number): Promise<number[][]> {
     const { phonemes, words } = await align('hello world!');
-    const spans = wordSpans(words, phonemes, evenDurations(phonemes), 1e9);
+    const spans = wordSpans(words, phonemes, evenDurations(phonemes), trimmed);
+    return spans.map((s) => [s.startSample, s.endSample]);
+  }
+
+  it('turns token frames into samples, spaces and marks between the words', async () => {
     // [pad] h ə l ˈ o ʊ [space] w ˈ ɜ ː l d [space] ! [end] [pad]: 2 frames each.
-    expect(spans.map((s) => [s.startSample, s.endSample])).toEqual([
+    expect(await helloWorldSamples(1e9)).toEqual([
       [1200, 8400],
       [9600, 16800],
     ]);
   });
 
   it('ends a word the trim cuts at the end of the chunk, and one after it where it starts', async () => {
-    const { phonemes, words } = await align('hello world!');
-    const spans = wordSpans(words, phonemes, evenDurations(phonemes), 6000);
-    expect(spans.map((s) => [s.startSample, s.endSample])).toEqual([
+    expect(await helloWorldSamples(6000)).toEqual([
       [1200, 6000],
       [6000, 6000],
     ]);
