@@ -6,13 +6,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AudioFormat } from '../../src/audio/stream-encoder.js';
+import type { AudioFormat, StreamEncoderOptions } from '../../src/audio/stream-encoder.js';
 import {
   AUDIO_FORMATS,
   contentTypeFor,
   createStreamEncoder,
   encodeAudio,
   floatToPcm16,
+  sampleRatesFor,
 } from '../../src/audio/stream-encoder.js';
 
 const RATE = 24_000;
@@ -40,8 +41,9 @@ const PIECES = [1, 4_800, 2_399, 17, 23_000, 9_999, 777]; // 7 uneven pieces (th
 function streamed(
   format: AudioFormat,
   samples: Float32Array,
+  options: Partial<StreamEncoderOptions> = {},
 ): { bytes: Uint8Array; writes: Uint8Array[] } {
-  const encoder = createStreamEncoder(format, { sampleRateHz: RATE });
+  const encoder = createStreamEncoder(format, { sampleRateHz: RATE, ...options });
   const writes: Uint8Array[] = [];
   let offset = 0;
   PIECES.forEach((size, i) => {
@@ -225,6 +227,28 @@ describe.skipIf(!hasFfmpeg && !process.env.CI)(
         });
       }
     }
+
+    it('decodes streams resampled to every output rate at that rate and length', () => {
+      const clip = source.subarray(0, 30_000); // 1.25 s: 19 encodes and decodes
+      for (const format of ['wav', 'flac', 'mp3', 'opus'] as const) {
+        for (const rateHz of sampleRatesFor(format)) {
+          if (rateHz === RATE) continue;
+          // 128 kbps lets LAME use MPEG-1 at 44.1/48 kHz, as ElevenLabs' mp3_44100_128 asks.
+          const bitrateKbps = format === 'mp3' && rateHz >= 32_000 ? 128 : undefined;
+          const { bytes } = streamed(format, clip, { outputSampleRateHz: rateHz, bitrateKbps });
+          const name = `${format}-${rateHz}.${EXPECT[format].extension}`;
+          const probedRateHz = format === 'opus' ? 48_000 : rateHz;
+          expect(probe(bytes, name).streams[0], name).toMatchObject({
+            sample_rate: String(probedRateHz),
+            channels: 1,
+          });
+          const decoded = decode(bytes, name, probedRateHz);
+          const want = Math.ceil((clip.length * probedRateHz) / RATE);
+          const frame = { wav: 1, flac: 1, mp3: 1152, opus: 960 }[format];
+          expect(Math.abs(decoded.length - want), name).toBeLessThan(frame);
+        }
+      }
+    });
 
     it('decodes short lossy streams to within one frame of their length', () => {
       for (const format of ['mp3', 'opus'] as const) {
