@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import {
   AUDIO_FORMATS,
+  defaultSampleRateFor,
   encodeAudio,
   isAudioFormat,
   type AudioFormat,
@@ -28,6 +29,8 @@ const EXTENSIONS: Readonly<Record<string, AudioFormat>> = {
   '.flac': 'flac',
   '.pcm': 'pcm',
   '.raw': 'pcm',
+  '.ul': 'mulaw',
+  '.al': 'alaw',
 };
 
 export const help = `Usage: kittentts say [<text>…] [-o FILE] [options]
@@ -38,7 +41,8 @@ Without -o (or with -o -) the audio goes to stdout, e.g. \`kittentts say Hello |
 Options:
   -o, --output FILE      output file, or - for stdout (default stdout)
   --format FMT           ${AUDIO_FORMATS.join(', ')} (default: from the file extension, else wav);
-                         pcm is raw 16-bit little-endian mono at 24 kHz
+                         pcm is raw 16-bit little-endian mono at 24 kHz; mulaw and alaw
+                         (.ul, .al) are G.711 at 8 kHz; pcm_f32le is raw float32 at 24 kHz
   --model ID             gateway id, hub repo or local folder (default ${DEFAULT_MODEL_ID})
   --voice NAME           ${VOICES.map((v) => v.name).join(', ')} or an expr-voice-* key (default Leo)
   --speed N              ${SPEED_MIN}–${SPEED_MAX} (default 1)
@@ -181,7 +185,8 @@ async function speak(req: SayRequest, io: CliIo): Promise<number> {
       speed: req.speed,
       normalize: req.normalize,
     });
-    const bytes = encodeAudio(req.format, samples, tts.sampleRateHz);
+    const rateHz = defaultSampleRateFor(req.format, tts.sampleRateHz); // G.711: 8 kHz
+    const bytes = encodeAudio(req.format, samples, tts.sampleRateHz, rateHz);
     if (req.toStdout) await writeOut(io.stdout, bytes);
     else await writeFile(req.output, bytes);
     if (!req.quiet) {

@@ -6,13 +6,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AudioFormat } from '../../src/audio/stream-encoder.js';
+import type { AudioFormat, StreamEncoderOptions } from '../../src/audio/stream-encoder.js';
 import {
   AUDIO_FORMATS,
   contentTypeFor,
   createStreamEncoder,
   encodeAudio,
   floatToPcm16,
+  sampleRatesFor,
 } from '../../src/audio/stream-encoder.js';
 
 const RATE = 24_000;
@@ -40,8 +41,9 @@ const PIECES = [1, 4_800, 2_399, 17, 23_000, 9_999, 777]; // 7 uneven pieces (th
 function streamed(
   format: AudioFormat,
   samples: Float32Array,
+  options: Partial<StreamEncoderOptions> = {},
 ): { bytes: Uint8Array; writes: Uint8Array[] } {
-  const encoder = createStreamEncoder(format, { sampleRateHz: RATE });
+  const encoder = createStreamEncoder(format, { sampleRateHz: RATE, ...options });
   const writes: Uint8Array[] = [];
   let offset = 0;
   PIECES.forEach((size, i) => {
@@ -67,11 +69,20 @@ function probe(
   return JSON.parse(run.stdout);
 }
 
+/** ffmpeg's names for the headerless formats, by our test files' extensions. */
+const RAW_INPUT: Record<string, string> = {
+  '.pcm': 's16le',
+  '.ul': 'mulaw',
+  '.al': 'alaw',
+  '.f32': 'f32le',
+};
+
 /** Decodes with ffmpeg to s16le mono at `rateHz`; raw PCM needs its format spelled out. */
 function decode(bytes: Uint8Array, name: string, rateHz = RATE): Int16Array {
   const file = path.join(dir, name);
   writeFileSync(file, bytes);
-  const input = name.endsWith('.pcm') ? ['-f', 's16le', '-ar', String(RATE), '-ac', '1'] : [];
+  const raw = RAW_INPUT[path.extname(name)];
+  const input = raw ? ['-f', raw, '-ar', String(RATE), '-ac', '1'] : [];
   const run = spawnSync(
     'ffmpeg',
     ['-v', 'error', ...input, '-i', file, '-f', 's16le', '-ac', '1', '-ar', String(rateHz), '-'],
@@ -143,6 +154,28 @@ const EXPECT: Record<AudioFormat, Expectation> = {
     lossless: false,
   },
   flac: { extension: 'flac', codec: 'flac', probedRateHz: RATE, frameSamples: 1, lossless: true },
+  // Headerless: ffmpeg reads them as raw input (see RAW_INPUT), so they are not probed.
+  mulaw: {
+    extension: 'ul',
+    codec: 'pcm_mulaw',
+    probedRateHz: RATE,
+    frameSamples: 1,
+    lossless: false,
+  },
+  alaw: {
+    extension: 'al',
+    codec: 'pcm_alaw',
+    probedRateHz: RATE,
+    frameSamples: 1,
+    lossless: false,
+  },
+  pcm_f32le: {
+    extension: 'f32',
+    codec: 'pcm_f32le',
+    probedRateHz: RATE,
+    frameSamples: 1,
+    lossless: false, // ffmpeg scales float by 32768, we by 32767: off by a fraction of an LSB
+  },
 };
 
 describe.skipIf(!hasFfmpeg && !process.env.CI)(
@@ -171,7 +204,7 @@ describe.skipIf(!hasFfmpeg && !process.env.CI)(
               ? encodeAudio(format, source, RATE)
               : streamed(format, source).bytes;
           const name = `${mode}.${want.extension}`;
-          if (format !== 'pcm') {
+          if (!RAW_INPUT[`.${want.extension}`]) {
             const { streams } = probe(bytes, name);
             expect(streams).toHaveLength(1);
             expect(streams[0]).toMatchObject({
@@ -194,6 +227,28 @@ describe.skipIf(!hasFfmpeg && !process.env.CI)(
         });
       }
     }
+
+    it('decodes streams resampled to every output rate at that rate and length', () => {
+      const clip = source.subarray(0, 30_000); // 1.25 s: 19 encodes and decodes
+      for (const format of ['wav', 'flac', 'mp3', 'opus'] as const) {
+        for (const rateHz of sampleRatesFor(format)) {
+          if (rateHz === RATE) continue;
+          // 128 kbps lets LAME use MPEG-1 at 44.1/48 kHz, as ElevenLabs' mp3_44100_128 asks.
+          const bitrateKbps = format === 'mp3' && rateHz >= 32_000 ? 128 : undefined;
+          const { bytes } = streamed(format, clip, { outputSampleRateHz: rateHz, bitrateKbps });
+          const name = `${format}-${rateHz}.${EXPECT[format].extension}`;
+          const probedRateHz = format === 'opus' ? 48_000 : rateHz;
+          expect(probe(bytes, name).streams[0], name).toMatchObject({
+            sample_rate: String(probedRateHz),
+            channels: 1,
+          });
+          const decoded = decode(bytes, name, probedRateHz);
+          const want = Math.ceil((clip.length * probedRateHz) / RATE);
+          const frame = { wav: 1, flac: 1, mp3: 1152, opus: 960 }[format];
+          expect(Math.abs(decoded.length - want), name).toBeLessThan(frame);
+        }
+      }
+    });
 
     it('decodes short lossy streams to within one frame of their length', () => {
       for (const format of ['mp3', 'opus'] as const) {
@@ -235,6 +290,9 @@ describe('createStreamEncoder', () => {
       'audio/mpeg',
       'audio/ogg',
       'audio/flac',
+      'audio/basic',
+      'audio/x-alaw-basic',
+      'audio/pcm;encoding=float;bits=32',
     ]);
   });
 

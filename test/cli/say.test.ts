@@ -64,6 +64,15 @@ describe('kittentts say', () => {
     expect((await readFile(out)).toString('ascii', 0, 4)).toBe('fLaC');
   });
 
+  it('writes G.711 μ-law at 8 kHz for a .ul file: a third as many samples as 24 kHz pcm', async () => {
+    const text = ['say', 'Hello world.', '--quiet'];
+    const pcm = await runCli([...text, '--format', 'pcm'], { env: MODEL_ENV });
+    const out = path.join(dir, 'hello.ul');
+    const ul = await runCli([...text, '-o', out], { env: MODEL_ENV });
+    expect([pcm.code, ul.code]).toEqual([0, 0]);
+    expect((await readFile(out)).length).toBe(Math.ceil(pcm.stdout.length / 2 / 3));
+  });
+
   it('rejects bad options on stderr with exit code 2 before loading a model', async () => {
     const cases: [string[], RegExp][] = [
       [['Hi.', '--voice', 'Nobody'], /unknown voice 'Nobody'; choose one of Bella/],
