@@ -1,6 +1,6 @@
 // How a session sizes its chunks in `auto` mode: the rules the segmenter asks at each possible cut
 // (a clause mark, a natural break, a plain word end), from what the listener has ahead and, under
-// the load-aware policy, from the queue in front of the chunk (README "Chunking policy").
+// the load-aware policy, from the queue in front of the chunk (docs/realtime.md, "Chunking policy").
 import { wordCount } from './text-runs.js';
 import type { SegmenterOptions } from './segmenter.js';
 
