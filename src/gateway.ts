@@ -330,7 +330,7 @@ function sessionOpener(
       chunkPolicy: config.chunkPolicy,
       shortOpening: config.shortOpening,
       shortOpeningWaitMs: config.shortOpeningWaitMs,
-      // Each turn of an admitted live session waits for a turn slot (docs/realtime.md, "Turn admission").
+      // Each turn of an admitted live session takes a turn slot (docs/realtime.md, Turn admission).
       ...(release ? { admitTurn: () => countQueued(turns.open()) } : {}),
       ...options,
       onChunk: (info) => {
