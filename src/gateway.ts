@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './ops/metrics.js';
 import { SessionRegistry } from './session/session-registry.js';
 import { RealtimeAdmission } from './session/admission.js';
+import { TurnAdmission, type TurnTicket } from './session/turn-admission.js';
 import { TtsSession } from './session/tts-session.js';
 import type { SchedulingPolicy } from './engine/edf-policy.js';
 import { createShutdown, trackTraffic } from './ops/shutdown.js';
@@ -307,6 +308,15 @@ function sessionOpener(
     measuredAudioSPerS: () => engine.measuredAudioSPerS(),
     minSessions: config.workers,
   });
+  const turns = new TurnAdmission({
+    maxActiveTurns: config.maxActiveTurns,
+    measuredAudioSPerS: () => engine.measuredAudioSPerS(),
+    minTurns: config.workers,
+  });
+  const countQueued = (ticket: TurnTicket) => {
+    if (!ticket.started) metrics.queuedTurns.inc();
+    return ticket;
+  };
   return (options, door, how = { admit: true }) => {
     // WebSocket and REST sessions have a listener playing as audio comes; SSE and OpenAI
     // one-shots await a whole text (docs/architecture.md "Scheduling"). The Wyoming door says which it opens.
@@ -317,6 +327,11 @@ function sessionOpener(
       maxBufferedChars: config.maxBufferedChars,
       schedule: realtime ? 'realtime' : 'oneshot',
       oneshotSlackMs: config.oneshotSlackMs,
+      chunkPolicy: config.chunkPolicy,
+      shortOpening: config.shortOpening,
+      shortOpeningWaitMs: config.shortOpeningWaitMs,
+      // Each turn of an admitted live session takes a turn slot (docs/realtime.md, Turn admission).
+      ...(release ? { admitTurn: () => countQueued(turns.open()) } : {}),
       ...options,
       onChunk: (info) => {
         // Time to first audio of each turn: from its first sentence being complete to its audio.

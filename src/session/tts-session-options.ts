@@ -1,7 +1,9 @@
 // TtsSession settings: what a door chooses per session (model, voice, first-chunk mode) and the
 // limits that bound its memory and its share of the worker pool, with defaults and validation.
 import type { JobKind } from '../engine/engine.js';
+import type { ChunkPolicy, ShortOpening } from './chunk-policy.js';
 import type { FirstChunkMode } from './segmenter.js';
+import type { TurnTicket } from './turn-admission.js';
 import type { SessionChunkInfo } from './session-events.js';
 
 export interface TtsSessionOptions {
@@ -24,6 +26,12 @@ export interface TtsSessionOptions {
   autoCostFactor?: number;
   /** auto chunking: seconds allowed for waiting for a worker and delivery. */
   autoMarginS?: number;
+  /** auto chunking: load-aware (default) or the listener's buffer alone (chunk-policy.ts). */
+  chunkPolicy?: ChunkPolicy;
+  /** A turn's short first sentence ("Sure!"): alone (default), or merged with the next clause. */
+  shortOpening?: ShortOpening;
+  /** merge: the longest wait for the next clause before the opening goes out alone. */
+  shortOpeningWaitMs?: number;
   /** Syntheses submitted to the engine at once: 2 lets the next sentence render while one plays. */
   maxInFlight?: number;
   /** Results held (rendering or rendered, not yet taken): submission pauses at this many. */
@@ -36,6 +44,8 @@ export interface TtsSessionOptions {
   onDeliver?: (aheadS: number) => void;
   /** Called once when the session closes (admission slots, metrics). */
   onClose?: () => void;
+  /** Turn-level admission: a slot for each turn (session/turn-admission.ts); none: no limit. */
+  admitTurn?: () => TurnTicket;
 }
 
 export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
@@ -46,15 +56,18 @@ export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
   oneshotSlackMs: 2000,
   autoCostFactor: 2,
   autoMarginS: 1,
+  chunkPolicy: 'load' as ChunkPolicy,
+  shortOpening: 'alone' as ShortOpening,
+  shortOpeningWaitMs: 300,
   maxInFlight: 2,
   maxBufferedChunks: 4,
   maxBufferedChars: 20_000,
 });
 
 export type ResolvedTtsSessionOptions = Required<
-  Omit<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver'>
+  Omit<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver' | 'admitTurn'>
 > &
-  Pick<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver'>;
+  Pick<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver' | 'admitTurn'>;
 
 export function resolveTtsSessionOptions(options: TtsSessionOptions): ResolvedTtsSessionOptions {
   const o = { ...DEFAULT_TTS_SESSION_OPTIONS, ...options };
@@ -66,6 +79,8 @@ export function resolveTtsSessionOptions(options: TtsSessionOptions): ResolvedTt
   positiveInt('maxBufferedChunks', o.maxBufferedChunks);
   positiveInt('maxBufferedChars', o.maxBufferedChars);
   checkSpeed(o.speed);
+  if (!Number.isFinite(o.shortOpeningWaitMs) || o.shortOpeningWaitMs < 0)
+    throw new RangeError(`shortOpeningWaitMs must be ≥ 0, got ${o.shortOpeningWaitMs}`);
   return o;
 }
 

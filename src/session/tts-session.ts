@@ -2,7 +2,8 @@
 // pieces, each finished sentence is scheduled by its playback deadline, and audio leaves in order.
 import { randomUUID } from 'node:crypto';
 import type { SessionEngine } from '../engine/engine.js';
-import { splitTurn, type DeliveredAudio, type TurnSplit } from './barge-in.js';
+import type { TurnSplit } from './barge-in.js';
+import { chunkingRules } from './chunk-policy.js';
 import { Mutex } from './mutex.js';
 import { PlaybackClock } from './playback-clock.js';
 import { Segmenter } from './segmenter.js';
@@ -14,23 +15,14 @@ import {
   type TtsSessionEvent,
 } from './session-events.js';
 import { SynthesisQueue } from './synthesis-queue.js';
+import { TurnGate, type TurnNotice } from './turn-admission.js';
+import { TurnRecord, type Delivered } from './turn-record.js';
 import {
   checkSpeed,
   resolveTtsSessionOptions,
   type ResolvedTtsSessionOptions,
   type TtsSessionOptions,
 } from './tts-session-options.js';
-
-/**
- * Words a turn keeps with their timings (about 64 bytes each); audio delivered past that keeps
- * its text and duration only, so a cut there is at a sentence's start.
- */
-const MAX_TURN_WORDS = 10_000;
-/** Text a turn keeps for barge-in; past that its oldest sentences are forgotten. */
-const MAX_TURN_CHARS = 200_000;
-
-/** Headroom a word cut keeps for queueing and delivery (seconds). */
-const WORD_CUT_MARGIN_S = 0.5;
 
 export {
   DEFAULT_TTS_SESSION_OPTIONS,
@@ -66,6 +58,12 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
    * cancel until the next turn's first audio still cuts it.
    */
   private turnFlushed = false;
+  /** The turn's slot under turn-level admission (none without it). */
+  private readonly gate: TurnGate;
+  /** Told when a turn waits for a slot and when it starts (the WebSocket door sends these). */
+  onTurnNotice: ((notice: TurnNotice) => void) | undefined;
+  /** merge: the wait for the text after a held short opening. */
+  private openingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly engine: SessionEngine,
@@ -77,14 +75,14 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const now = () => engine.now();
     const oneshot = this.options.schedule === 'oneshot';
     this.clock = new PlaybackClock(now, oneshot ? now() + this.options.oneshotSlackMs : undefined);
+    const view = {
+      aheadS: (cut: readonly string[]) => this.aheadWith(cut),
+      costS: (text: string) => this.costOf(text),
+      queueS: (inS: number) => engine.queueAheadS(now() + inS * 1000),
+    };
     this.segmenter = new Segmenter({
       firstChunk: this.options.firstChunk,
-      // auto: a later chunk ends at a clause while the audio ahead would not cover the sentence
-      // going on about as long again, and at a word when it would not even cover the text so far.
-      clauseWanted: (text, cut) =>
-        this.aheadWith(cut) <
-        this.options.autoCostFactor * this.costOf(text) + this.options.autoMarginS,
-      wordCutWanted: (text, cut) => this.aheadWith(cut) < this.costOf(text) + WORD_CUT_MARGIN_S,
+      ...chunkingRules(view, this.options),
     });
     const { modelId, normalize, maxInFlight, maxBufferedChunks, onChunk, onDeliver } = this.options;
     this.queue = new SynthesisQueue(engine, {
@@ -94,6 +92,17 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
       clock: this.clock,
       scheduleKind: this.options.schedule,
     });
+    this.gate = new TurnGate(this.options.admitTurn, {
+      hold: (held) => this.queue.setHeld(held),
+      notice: (notice) => this.onTurnNotice?.(notice),
+      now,
+    });
+  }
+
+  /** Queues chunks; the first of a turn takes a turn slot first (or waits in line for one). */
+  private enqueue(texts: readonly string[]): number[] {
+    if (texts.length > 0) this.gate.opening();
+    return this.queue.enqueue(texts, this.settings);
   }
 
   /** The listener reports how many seconds of this turn's audio it has played. */
@@ -148,15 +157,34 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const waiting = this.queue.queuedChars + this.segmenter.bufferedText.length + text.length;
     if (waiting > this.options.maxBufferedChars)
       throw new SessionBufferFullError(this.options.maxBufferedChars);
-    const seqs = this.queue.enqueue(this.segmenter.push(text), this.settings);
+    const seqs = this.enqueue(this.segmenter.push(text));
     if (options.flush) seqs.push(...this.flush());
+    else this.awaitOpening();
     return seqs;
+  }
+
+  /** merge: a short opening held back goes out alone if nothing follows it within the wait. */
+  private awaitOpening(): void {
+    if (!this.segmenter.holdingOpening || this.openingTimer) return;
+    const epoch = this.cancelEpoch;
+    this.openingTimer = setTimeout(() => {
+      this.openingTimer = undefined;
+      if (this.isEnded || epoch !== this.cancelEpoch) return;
+      this.enqueue(this.segmenter.releaseOpening());
+    }, this.options.shortOpeningWaitMs);
+    this.openingTimer.unref();
+  }
+
+  private stopAwaitingOpening(): void {
+    clearTimeout(this.openingTimer);
+    this.openingTimer = undefined;
   }
 
   /** Synthesizes everything buffered; a `flushed` event follows its audio. Starts a new turn. */
   flush(): number[] {
     this.assertOpen();
-    const seqs = this.queue.enqueue(this.segmenter.flush(), this.settings);
+    this.stopAwaitingOpening();
+    const seqs = this.enqueue(this.segmenter.flush());
     this.queue.markFlushed();
     return seqs;
   }
@@ -188,9 +216,11 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     this.turnFlushed = false;
     // The cancelled turn is over: playback reports count the next turn's audio from zero.
     this.clock.endTurn();
+    this.stopAwaitingOpening();
     this.segmenter.reset();
     this.cancelEpoch++;
     this.queue.clear();
+    this.gate.release();
     return split;
   }
 
@@ -209,10 +239,12 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   /** Drops all work; a waiting consumer completes. Idempotent. */
   close(): void {
     if (this.closed) return;
+    this.stopAwaitingOpening();
     this.segmenter.reset();
     this.cancelEpoch++;
     this.closed = true;
     this.queue.stop();
+    this.gate.release();
     this.notify();
     try {
       this.options.onClose?.();
@@ -247,6 +279,8 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
         if (ev === undefined) break;
         if (ev.type !== 'flushed' && wanted.delete(ev.seq)) got.push(ev);
       }
+      // The turn's end right behind its last chunk is taken too: it gives back the turn's slot.
+      while (wanted.size === 0 && this.queue.flushedNext) await this.nextEvent(() => false);
       return got;
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -301,6 +335,9 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
         const audio = { text: ev.text, durationS: 0, words: [] };
         this.noteDelivered(ev.seq, { audio, wordCount: 0 });
       }
+      // The turn's audio is all out and no new one has begun: its slot goes to the next turn.
+      if (ev?.type === 'flushed' && this.queue.betweenTurns && this.segmenter.bufferedText === '')
+        this.gate.release();
       if (ev !== undefined) return ev;
       if (this.closed || (this.ended && this.queue.isEmpty)) return undefined;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -318,54 +355,5 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
-  }
-}
-
-type Delivered = ReturnType<typeof deliveredOf>;
-
-/**
- * What a barge-in needs of a turn's delivered audio, bounded by a constant however long the turn
- * runs without a flush: the first MAX_TURN_WORDS words keep their timings (later audio is cut at
- * a sentence's start), and past MAX_TURN_CHARS of text the oldest sentences are forgotten (their
- * duration still counts, so `played_s` keeps its meaning).
- */
-class TurnRecord {
-  private entries: DeliveredAudio[] = [];
-  private words = 0;
-  private chars = 0;
-  private forgottenS = 0;
-  private lastSeq: number | undefined;
-  /** Words each entry holds (its words are computed only when a cut needs them). */
-  private counts: number[] = [];
-
-  add(seq: number, { audio, wordCount }: Delivered): void {
-    this.lastSeq = seq;
-    const timed = this.words + wordCount <= MAX_TURN_WORDS;
-    if (timed) this.words += wordCount;
-    const { text, durationS } = audio;
-    this.entries.push(timed ? audio : { text, durationS, words: [] });
-    this.counts.push(timed ? wordCount : 0);
-    this.chars += text.length;
-    while (this.chars > MAX_TURN_CHARS && this.entries.length > 1) {
-      const old = this.entries.shift()!;
-      this.chars -= old.text.length;
-      this.words -= this.counts.shift()!;
-      this.forgottenS += old.durationS;
-    }
-  }
-
-  /** Takes back the last chunk if it is `seq` (never sent after all): its text, or nothing. */
-  withdraw(seq: number): string[] {
-    if (this.lastSeq !== seq || this.entries.length === 0) return [];
-    this.lastSeq = undefined;
-    const last = this.entries.pop()!;
-    this.chars -= last.text.length;
-    this.words -= this.counts.pop()!;
-    return [last.text];
-  }
-
-  split(pending: readonly string[], playedS?: number): TurnSplit {
-    const kept = playedS === undefined ? undefined : Math.max(0, playedS - this.forgottenS);
-    return splitTurn(this.entries, pending, kept);
   }
 }
