@@ -193,7 +193,7 @@ export class PoolEngine implements Engine {
   }
 
   stats(): EngineStats {
-    return this.scheduler.stats();
+    return { ...this.scheduler.stats(), downWorkers: this.options.pool.downWorkers };
   }
 
   /** Refuses new work, lets queued and running chunks finish, then stops the threads. */

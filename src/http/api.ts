@@ -21,9 +21,11 @@ export function apiRoutes(deps: ApiDeps): Hono {
   const { catalog, stats, config, engine } = deps;
   const app = new Hono();
 
+  // Liveness: always 200. `degraded` while a worker thread that died is being replaced (the
+  // others keep serving meanwhile).
   app.get('/health', async (c) =>
     c.json({
-      status: 'healthy',
+      status: engine.stats().downWorkers > 0 ? 'degraded' : 'healthy',
       loaded_models: catalog.loadedModels(),
       cache_dir: config.cacheDir,
       cache_size_mb: round((await catalog.cacheSizeBytes()) / 1e6, 1),
