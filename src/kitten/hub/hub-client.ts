@@ -5,7 +5,14 @@ import { createHash } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelLoadError } from '../../errors.js';
-import { SAFE_NAME_RE, fileSize, hashFile, writeBody, type RepoCachePaths } from './hub-cache.js';
+import {
+  SAFE_NAME_RE,
+  cacheWriteProblem,
+  fileSize,
+  hashFile,
+  writeBody,
+  type RepoCachePaths,
+} from './hub-cache.js';
 
 export interface HubProgress {
   readonly file: string;
@@ -160,6 +167,8 @@ export class HubClient {
       const opts = { append, startBytes: offset, hash, idleMs: this.idleMs, onBytes: progress };
       progress(await writeBody(res.body, partial, opts), true);
     } catch (err) {
+      // The disk, not the transfer, failed: hub.ts names the cache and what to do about it.
+      if (cacheWriteProblem(err)) throw err;
       const got = (await fileSize(partial)) ?? 0;
       throw new HubError(
         `download of ${meta.name} was interrupted after ${got}${total === null ? '' : ` of ${total}`} ` +
