@@ -67,24 +67,6 @@ export async function fileSize(file: string): Promise<number | undefined> {
   }
 }
 
-/** File-system failures that mean the cache cannot be written, and what a user does about each. */
-const CACHE_WRITE_PROBLEMS: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EROFS: 'it is read-only',
-  EACCES: 'it is not writable by this user',
-  EPERM: 'it is not writable by this user',
-  ENOTDIR: 'a file stands where a folder must be',
-  EEXIST: 'a file stands where a folder must be',
-};
-
-/** Why a cache write failed, in words (undefined: not a cache-write failure). */
-export function cacheWriteProblem(err: unknown): string | undefined {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  const why = code === undefined ? undefined : CACHE_WRITE_PROBLEMS[code];
-  return why === undefined ? undefined : `${why} (${code})`;
-}
-
 const tmpName = (file: string) => `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
 
 /** The commit a revision points at: a commit hash is itself, a branch/tag is read from refs/. */

@@ -5,14 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelLoadError } from '../../errors.js';
-import {
-  SAFE_NAME_RE,
-  cacheWriteProblem,
-  fileSize,
-  hashFile,
-  writeBody,
-  type RepoCachePaths,
-} from './hub-cache.js';
+import { SAFE_NAME_RE, fileSize, hashFile, writeBody, type RepoCachePaths } from './hub-cache.js';
 
 export interface HubProgress {
   readonly file: string;
@@ -30,6 +23,24 @@ export interface HubClientOptions {
   onProgress?: ((p: HubProgress) => void) | undefined;
   /** Fail a request that receives nothing for this long. Default 60 s. */
   idleTimeoutMs?: number | undefined;
+}
+
+/** File-system failures that mean the cache cannot be written, and what a user does about each. */
+const CACHE_WRITE_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'it is read-only',
+  EACCES: 'it is not writable by this user',
+  EPERM: 'it is not writable by this user',
+  ENOTDIR: 'a file stands where a folder must be',
+  EEXIST: 'a file stands where a folder must be',
+};
+
+/** Why a cache write failed, in words (undefined: not a cache-write failure). */
+export function cacheWriteProblem(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const why = code === undefined ? undefined : CACHE_WRITE_PROBLEMS[code];
+  return why === undefined ? undefined : `${why} (${code})`;
 }
 
 export class HubError extends ModelLoadError {}

@@ -9,7 +9,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ModelLoadError } from '../../errors.js';
 import {
-  cacheWriteProblem,
   findCachedSnapshot,
   linkSnapshotFile,
   repoCachePaths,
@@ -18,7 +17,7 @@ import {
   type CachedSnapshot,
   type RepoCachePaths,
 } from './hub-cache.js';
-import { HubClient, HubError, type HubClientOptions } from './hub-client.js';
+import { HubClient, HubError, cacheWriteProblem, type HubClientOptions } from './hub-client.js';
 import { parseModelConfigText } from './model-config.js';
 
 export { HubError };
