@@ -4,6 +4,7 @@
 // PCM16 audio and is written in pieces (wav-json-body.ts).
 import { Hono, type Context } from 'hono';
 import { floatToPcm16 } from '../audio/index.js';
+import { autoPhonemizerBackend } from '../kitten/frontend/phonemize.js';
 import { VOICES } from '../kitten/voices.js';
 import { round } from '../generation-stats.js';
 import type { CacheStats } from '../engine/synthesis-cache.js';
@@ -67,6 +68,8 @@ export function apiRoutes(deps: ApiDeps): Hono {
         // The reference reports python_version; this runtime's honest equivalent:
         node_version: process.versions.node,
         memory_usage_mb: round(process.memoryUsage().rss / 1048576, 1),
+        // native: the system libespeak-ng (upstream's); wasm: the bundled fallback (README).
+        phonemizer_backend: autoPhonemizerBackend(),
       },
       available_models: catalog.ids(),
       available_voices: VOICES.map((v) => v.id),
