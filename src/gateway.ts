@@ -13,6 +13,7 @@ import { PoolEngine } from './engine/pool-engine.js';
 import { WorkerPool } from './engine/pool.js';
 import { GenerationStats } from './ops/generation-stats.js';
 import { createSchemas } from './http/schemas.js';
+import { autoPhonemizerBackend } from './kitten/frontend/phonemize.js';
 import { DEFAULT_MODEL_ID, SEED_MODELS } from './kitten/hub/model-registry.js';
 import { createModelStore } from './kitten/hub/model-store.js';
 import { createLogger, type Logger } from './logger.js';
@@ -61,6 +62,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ? readWarmupFile(config.synthCacheWarmup, DEFAULT_MODEL_ID)
       : [];
   const parts = wireParts(config, options, log);
+  if (autoPhonemizerBackend() === 'wasm')
+    log.warn(
+      'no system libespeak-ng: the workers use the bundled WASM espeak-ng, whose stress marks ' +
+        'differ from upstream on some chunks; install espeak-ng (apt install espeak-ng, brew ' +
+        'install espeak-ng) for exact parity',
+      {},
+    );
   const { engine, pool, sessions, stats, redis } = parts;
   // Sessions work from the first request when Redis is there; when it is not, the gateway starts
   // anyway (WebSocket and one-shot routes need no Redis) and /api/ready says why it is not ready.

@@ -73,6 +73,8 @@ export type ChunkSink = (samples: Float32Array, index: number, words: readonly W
 export interface EngineStats {
   readonly workers: number;
   readonly busyWorkers: number;
+  /** Workers whose thread died and is still being replaced. */
+  readonly downWorkers: number;
   readonly queued: number;
   readonly completed: number;
 }

@@ -3,7 +3,7 @@
 // worker would make), schedules one job per chunk by its deadline, and joins the audio in order.
 // Failures that crossed the thread boundary as data are mapped back to GatewayError classes here.
 import { randomUUID } from 'node:crypto';
-import { errorFromCode } from '../errors.js';
+import { errorFromCode, ShuttingDownError } from '../errors.js';
 import { concatChunks } from '../kitten/trim.js';
 import { planChunks } from '../kitten/frontend/frontend.js';
 import type {
@@ -88,6 +88,7 @@ export class PoolEngine implements Engine {
   private readonly loadTimes = new Map<string, number>();
   private readonly speed = new SpeedEstimator();
   private readonly cache: SynthesisCache;
+  private readonly dropped = new AbortController();
 
   constructor(private readonly options: PoolEngineOptions) {
     this.cache = new SynthesisCache(options.cacheBytes ?? 0);
@@ -141,7 +142,7 @@ export class PoolEngine implements Engine {
 
   async synthesizeEach(request: SynthesisRequest, onChunk: ChunkSink): Promise<SynthesisSummary> {
     const t0 = performance.now();
-    const resolved = await this.options.resolveModel(request.modelId);
+    const resolved = await this.resolve(request.modelId);
     request.signal?.throwIfAborted();
     const chunks = planChunks(request.text, { normalize: request.normalize ?? true });
     const outcomes = await this.runChunks(request, resolved.files, chunks, onChunk);
@@ -170,7 +171,7 @@ export class PoolEngine implements Engine {
 
   async ensureModel(modelId: string): Promise<number> {
     const t0 = performance.now();
-    const resolved = await this.options.resolveModel(modelId);
+    const resolved = await this.resolve(modelId);
     const task = {
       kind: 'load' as const,
       model: resolved.files,
@@ -197,7 +198,29 @@ export class PoolEngine implements Engine {
   }
 
   stats(): EngineStats {
-    return this.scheduler.stats();
+    return { ...this.scheduler.stats(), downWorkers: this.options.pool.downWorkers };
+  }
+
+  /**
+   * Shutdown's last word to waiting requests: queued chunks fail with ShuttingDownError, and so
+   * does a wait for a model's files (a download), so every such request gets a complete 503.
+   */
+  dropQueued(): void {
+    this.scheduler.dropQueued();
+    this.dropped.abort();
+  }
+
+  private resolve(modelId: string): Promise<ResolvedModel> {
+    const gone = this.dropped.signal;
+    if (gone.aborted) return Promise.reject(new ShuttingDownError());
+    return new Promise((resolve, reject) => {
+      const stop = () => reject(new ShuttingDownError());
+      gone.addEventListener('abort', stop, { once: true });
+      this.options
+        .resolveModel(modelId)
+        .then(resolve, reject)
+        .finally(() => gone.removeEventListener('abort', stop));
+    });
   }
 
   /** Refuses new work, lets queued and running chunks finish, then stops the threads. */

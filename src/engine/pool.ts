@@ -23,6 +23,8 @@ export interface WorkerPoolOptions {
 interface ThreadState {
   readonly piscina: Piscina;
   running: number;
+  /** Its thread died and piscina's replacement has not yet said it is ready. */
+  down: boolean;
 }
 
 function defaultWorkerFile(): { filename: string; execArgv: string[] } {
@@ -50,8 +52,8 @@ export class WorkerPool {
     const entry = options.workerFile
       ? { filename: options.workerFile, execArgv: [] }
       : defaultWorkerFile();
-    this.threads = Array.from({ length: workers }, () => ({
-      piscina: new Piscina({
+    this.threads = Array.from({ length: workers }, () => {
+      const piscina = new Piscina({
         filename: entry.filename,
         execArgv: entry.execArgv,
         minThreads: 1,
@@ -59,9 +61,19 @@ export class WorkerPool {
         concurrentTasksPerWorker: 1,
         idleTimeout: Number.POSITIVE_INFINITY,
         workerData: { faultInjection: options.faultInjection === true } satisfies WorkerData,
-      }),
-      running: 0,
-    }));
+      });
+      const thread: ThreadState = { piscina, running: 0, down: false };
+      // piscina replaces a dead thread at once; the replacement is announced once its module
+      // (onnxruntime included) has loaded. Until then this worker can run nothing.
+      piscina.on('workerDestroy', () => (thread.down = !this.stopping));
+      piscina.on('workerCreate', () => (thread.down = false));
+      return thread;
+    });
+  }
+
+  /** Workers whose thread died and is not yet replaced (GET /api/health says degraded). */
+  get downWorkers(): number {
+    return this.threads.filter((t) => t.down).length;
   }
 
   get size(): number {

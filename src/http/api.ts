@@ -4,6 +4,7 @@
 // PCM16 audio and is written in pieces (wav-json-body.ts).
 import { Hono, type Context } from 'hono';
 import { floatToPcm16 } from '../audio/index.js';
+import { autoPhonemizerBackend } from '../kitten/frontend/phonemize.js';
 import { VOICES } from '../kitten/voices.js';
 import { round } from '../ops/generation-stats.js';
 import type { CacheStats } from '../engine/synthesis-cache.js';
@@ -21,9 +22,11 @@ export function apiRoutes(deps: ApiDeps): Hono {
   const { catalog, stats, config, engine } = deps;
   const app = new Hono();
 
+  // Liveness: always 200. `degraded` while a worker thread that died is being replaced (the
+  // others keep serving meanwhile).
   app.get('/health', async (c) =>
     c.json({
-      status: 'healthy',
+      status: engine.stats().downWorkers > 0 ? 'degraded' : 'healthy',
       loaded_models: catalog.loadedModels(),
       cache_dir: config.cacheDir,
       cache_size_mb: round((await catalog.cacheSizeBytes()) / 1e6, 1),
@@ -65,6 +68,8 @@ export function apiRoutes(deps: ApiDeps): Hono {
         // The reference reports python_version; this runtime's honest equivalent:
         node_version: process.versions.node,
         memory_usage_mb: round(process.memoryUsage().rss / 1048576, 1),
+        // native: the system libespeak-ng (upstream's); wasm: the bundled fallback (README).
+        phonemizer_backend: autoPhonemizerBackend(),
       },
       available_models: catalog.ids(),
       available_voices: VOICES.map((v) => v.id),

@@ -87,12 +87,12 @@ async function shutDown(parts: ShutdownParts): Promise<void> {
   const finished = await waitUntil(drained(parts), deadline);
   if (!finished)
     log.warn('shutdown deadline reached with work in flight', { inFlight: traffic.exchanges.size });
-  // 3. Close what is left: queued chunks fail, so every request still waiting for one gets a
+  // 3. Close what is left: queued chunks and model downloads fail, so every request still waiting for one gets a
   // complete 503 {detail} through its door's error path (not a reset connection); a chunk
   // already running finishes (a worker cannot be interrupted) and its request with it.
   // WebSockets close with 1001 (before their sessions, which would end them with 1000 and
   // `done`), then every session, which ends open subscriptions.
-  engine.scheduler.dropQueued();
+  engine.dropQueued();
   for (const client of wss.clients) client.close(1001, 'server shutting down');
   sessions.close();
   await Promise.all((parts.doors ?? []).map((door) => door.close()));

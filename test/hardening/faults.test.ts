@@ -40,6 +40,38 @@ describe('worker faults', () => {
     });
   }
 
+  it('says degraded on /api/health while the dead worker is replaced, then healthy again', async () => {
+    // An earlier drill's replacement may still be starting.
+    await waitFor(() => gw.engine.stats().downWorkers === 0, 30_000, 'every worker up');
+    // Health is polled back to back from before the crash until the replacement is up: the
+    // replacement thread reloads its module (onnxruntime included), a window many polls long.
+    const seen: string[] = [];
+    let polling = true;
+    const poll = (async () => {
+      while (polling) {
+        const res = await fetch(`${gw.url}/api/health`);
+        expect(res.status).toBe(200);
+        const { status } = (await res.json()) as { status: string };
+        if (seen.at(-1) !== status) seen.push(status);
+      }
+    })();
+    await waitFor(() => seen.length > 0, 5000, 'first health answer');
+    const struck = await postJson(`${gw.url}/api/generate`, {
+      text: `Gone ${FAULT_MARKERS.exit} now.`,
+    });
+    expect(struck.status).toBe(500);
+    await waitFor(() => seen.at(-1) === 'healthy' && seen.length > 1, 30_000, 'healthy again');
+    polling = false;
+    await poll;
+    expect(seen).toEqual(['healthy', 'degraded', 'healthy']);
+    expect(gw.engine.stats()).toMatchObject({ workers: 2, downWorkers: 0 });
+    // The replacement serves: two sentences at once keep both workers busy, and both succeed.
+    const both = await Promise.all(
+      ['One is here.', 'Two is here.'].map((text) => postJson(`${gw.url}/api/generate`, { text })),
+    );
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+  });
+
   it('keeps other sessions streaming while a worker dies, and the struck session moves on', async () => {
     const struck = wsClient(gw.url);
     const other = wsClient(gw.url);

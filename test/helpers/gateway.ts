@@ -9,6 +9,8 @@ import { startGateway, type Gateway, type GatewayOptions } from '../../src/gatew
 export const TINY_DIR = path.resolve('.standin', 'tiny');
 
 export interface TestGateway extends Gateway {
+  /** Its own KITTENTTS_CACHE_DIR, removed by cleanup(). */
+  readonly cacheDir: string;
   cleanup(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startTestGateway(
   return {
     ...gateway,
     url: gateway.url,
+    cacheDir,
     async cleanup() {
       await gateway.close();
       rmSync(cacheDir, { recursive: true, force: true });

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ESPEAK_LIBRARY_CANDIDATES } from '../../src/kitten/frontend/phonemize.js';
 import { parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
 
@@ -247,8 +249,12 @@ describe('GET /api/stats', () => {
         'memory_usage_mb',
         'model_load_times',
         'node_version',
+        'phonemizer_backend',
       ].sort(),
     );
+    // What the workers phonemize with: the system libespeak-ng when there is one.
+    const native = ESPEAK_LIBRARY_CANDIDATES.some((p) => existsSync(p));
+    expect(body.system.phonemizer_backend).toBe(native ? 'native' : 'wasm');
     expect(body.system.loaded_models).toContain('kitten-tts-nano');
     expect(typeof body.system.model_load_times['kitten-tts-nano']).toBe('number');
     expect(body.available_voices).toHaveLength(8);

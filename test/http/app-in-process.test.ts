@@ -34,7 +34,7 @@ class FakeAppEngine extends FakeEngine implements Engine {
     return undefined;
   }
   stats() {
-    return { workers: 1, busyWorkers: 0, queued: 0, completed: this.calls.length };
+    return { workers: 1, busyWorkers: 0, downWorkers: 0, queued: 0, completed: this.calls.length };
   }
   cacheStats() {
     return { hits: 3, misses: 1, evictions: 0, bytes: 0, entries: 1 };

@@ -10,7 +10,9 @@ export const errorResponse = z.object({
 });
 
 export const healthResponse = z.object({
-  status: z.literal('healthy'),
+  status: z
+    .enum(['healthy', 'degraded'])
+    .describe('degraded: a worker thread died and is being replaced; the others still serve.'),
   loaded_models: z.array(z.string()),
   cache_dir: z.string(),
   cache_size_mb: num,
@@ -66,6 +68,9 @@ export const statsResponse = z.object({
     model_load_times: z.record(z.string(), num),
     node_version: z.string(),
     memory_usage_mb: num,
+    phonemizer_backend: z
+      .enum(['native', 'wasm'])
+      .describe('espeak-ng build the workers use: the system libespeak-ng, or the bundled WASM.'),
   }),
   available_models: z.array(z.string()),
   available_voices: z.array(z.string()),

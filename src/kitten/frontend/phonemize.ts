@@ -37,6 +37,14 @@ export interface PhonemizerOptions {
 
 export const DEFAULT_PHONEMIZER_OPTIONS = { backend: 'auto', cacheEntries: 4096 } as const;
 
+/**
+ * The backend `createPhonemizer()` picks under 'auto' on this machine (the workers' choice), known
+ * without loading espeak-ng: native when a system libespeak-ng is there, else the bundled WASM.
+ */
+export function autoPhonemizerBackend(espeakLibraryPath?: string): 'native' | 'wasm' {
+  return findEspeakLibrary(espeakLibraryPath) === undefined ? 'wasm' : 'native';
+}
+
 // One engine per thread and backend: espeak keeps global state, so it is never shared.
 const engines = new Map<string, Promise<EspeakEngine>>();
 

@@ -25,6 +25,24 @@ export interface HubClientOptions {
   idleTimeoutMs?: number | undefined;
 }
 
+/** File-system failures that mean the cache cannot be written, and what a user does about each. */
+const CACHE_WRITE_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'it is read-only',
+  EACCES: 'it is not writable by this user',
+  EPERM: 'it is not writable by this user',
+  ENOTDIR: 'a file stands where a folder must be',
+  EEXIST: 'a file stands where a folder must be',
+};
+
+/** Why a cache write failed, in words (undefined: not a cache-write failure). */
+export function cacheWriteProblem(err: unknown): string | undefined {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const why = code === undefined ? undefined : CACHE_WRITE_PROBLEMS[code];
+  return why === undefined ? undefined : `${why} (${code})`;
+}
+
 export class HubError extends ModelLoadError {}
 
 interface FileMetadata {
@@ -160,6 +178,8 @@ export class HubClient {
       const opts = { append, startBytes: offset, hash, idleMs: this.idleMs, onBytes: progress };
       progress(await writeBody(res.body, partial, opts), true);
     } catch (err) {
+      // The disk, not the transfer, failed: hub.ts names the cache and what to do about it.
+      if (cacheWriteProblem(err)) throw err;
       const got = (await fileSize(partial)) ?? 0;
       throw new HubError(
         `download of ${meta.name} was interrupted after ${got}${total === null ? '' : ` of ${total}`} ` +

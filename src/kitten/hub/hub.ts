@@ -17,7 +17,7 @@ import {
   type CachedSnapshot,
   type RepoCachePaths,
 } from './hub-cache.js';
-import { HubClient, HubError, type HubClientOptions } from './hub-client.js';
+import { HubClient, HubError, cacheWriteProblem, type HubClientOptions } from './hub-client.js';
 import { parseModelConfigText } from './model-config.js';
 
 export { HubError };
@@ -77,6 +77,15 @@ async function ensureModel(repoId: string, revision: string, options: HubOptions
     });
   } catch (err) {
     if (err instanceof ModelLoadError) throw err;
+    // Nothing half-written is left under a final name (blobs are renamed into place once
+    // verified, the snapshot links last), so what was cached before keeps being served.
+    const problem = cacheWriteProblem(err);
+    if (problem)
+      throw new HubError(
+        `cannot write the model cache at ${options.cacheDir} to download ${repoId}: ${problem}; ` +
+          'fix that or set KITTENTTS_CACHE_DIR to a writable folder with room',
+        err,
+      );
     throw new HubError(`downloading ${repoId} failed: ${(err as Error).message}`, err);
   }
 }

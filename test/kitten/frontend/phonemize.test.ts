@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import {
+  autoPhonemizerBackend,
   createPhonemizer,
   ESPEAK_LIBRARY_CANDIDATES,
   postprocessEspeak,
@@ -144,6 +145,12 @@ describe('createPhonemizer backend choice', () => {
   it('prefers native under auto when the library exists', async () => {
     if (NATIVE_LIBRARY === undefined) return console.warn('skipped: no libespeak-ng');
     expect((await createPhonemizer()).backend).toBe('native');
+  });
+
+  it('names the backend auto picks without loading espeak-ng, as createPhonemizer picks it', async () => {
+    const missing = '/nonexistent/libespeak-ng.so.1';
+    expect(autoPhonemizerBackend(missing)).toBe('wasm');
+    expect(autoPhonemizerBackend()).toBe((await createPhonemizer()).backend);
   });
 });
 
