@@ -144,7 +144,7 @@ export function streamWsRoutes(deps: WsDeps): Hono<WsEnv> {
 }
 
 /** Before the upgrade: a WebSocket handshake, from an allowed origin. */
-function checkUpgrade(
+export function checkUpgrade(
   upgrade: string | undefined,
   origin: string | undefined,
   corsOrigins: readonly string[],
