@@ -3,7 +3,7 @@
 import * as elevenlabs from '@livekit/agents-plugin-elevenlabs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { maxDifference, oneShot, speak } from './livekit-helpers.js';
+import { collect, maxDifference, oneShot, speak } from './livekit-helpers.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -31,5 +31,54 @@ describe('the LiveKit ElevenLabs plugin', () => {
     expect([...reply.sampleRates]).toEqual([24000]);
     const reference = await oneShot(gw.url, text, 'Jasper');
     expect(maxDifference(reply.samples, reference.samples)).toBeLessThanOrEqual(1);
+  });
+
+  it('speaks two replies on one socket, each as /api/generate speaks it', async () => {
+    const t = plugin();
+    const texts = ['The first reply is short.', 'And here comes the second one.'];
+    const first = await speak(t.stream(), texts[0]!);
+    const socket = await t.currentConnection();
+    const second = await speak(t.stream(), texts[1]!);
+    expect(await t.currentConnection()).toBe(socket);
+    await t.close();
+    for (const [i, reply] of [first, second].entries()) {
+      expect([...reply.sampleRates]).toEqual([24000]);
+      const reference = await oneShot(gw.url, texts[i]!, 'Jasper');
+      expect(maxDifference(reply.samples, reference.samples)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('carries word timings from the alignment for every word it spoke', async () => {
+    const t = plugin();
+    const reply = await speak(t.stream(), 'Timing every single word here.');
+    await t.close();
+    expect(reply.timed.map((w) => w.text.trim())).toEqual([
+      'Timing',
+      'every',
+      'single',
+      'word',
+      'here.',
+    ]);
+    const audioS = reply.samples.length / 24000;
+    for (const [i, w] of reply.timed.entries()) {
+      expect(w.endTime).toBeGreaterThanOrEqual(w.startTime);
+      expect(w.endTime).toBeLessThanOrEqual(audioS);
+      if (i > 0) expect(w.startTime).toBeGreaterThanOrEqual(reply.timed[i - 1]!.startTime);
+    }
+  });
+
+  it('is interrupted mid-reply and then speaks the next reply whole', async () => {
+    const t = plugin();
+    const long = t.stream();
+    for (let i = 1; i <= 8; i++) long.pushText(`Sentence number ${i} is spoken here. `);
+    long.flush();
+    const first = await long.next();
+    expect(first.done).toBe(false);
+    long.close();
+    const text = 'After the interruption we go on.';
+    const next = await speak(t.stream(), text);
+    await t.close();
+    const reference = await oneShot(gw.url, text, 'Jasper');
+    expect(maxDifference(next.samples, reference.samples)).toBeLessThanOrEqual(1);
   });
 });
