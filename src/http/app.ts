@@ -8,7 +8,9 @@ import { cors } from 'hono/cors';
 import { echo, PayloadTooLargeError, ShuttingDownError } from '../errors.js';
 import { apiRoutes } from './api.js';
 import { createAuth } from './auth.js';
+import { cartesiaHttpRoutes } from './dialects/cartesia-http.js';
 import { cartesiaWsRoutes } from './dialects/cartesia-ws.js';
+import { elevenLabsHttpRoutes } from './dialects/elevenlabs-http.js';
 import { elevenLabsWsRoutes } from './dialects/elevenlabs-ws.js';
 import type { AppDeps } from './deps.js';
 import { renderError, writeRawResponse } from './errors.js';
@@ -92,8 +94,10 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api', streamWsRoutes(deps));
   // Before the OpenAI router: it answers every other /v1 path with its own 404.
   app.route('/v1', elevenLabsWsRoutes(deps));
+  app.route('/v1', elevenLabsHttpRoutes(deps));
   app.route('/v1', openaiRoutes(deps));
   app.route('/tts', cartesiaWsRoutes(deps));
+  app.route('/tts', cartesiaHttpRoutes(deps));
   app.route('/', openapiRoutes(deps));
   app.route('/', playgroundRoutes());
 

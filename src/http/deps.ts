@@ -44,10 +44,7 @@ export interface AppDeps {
   schemas: Schemas;
   sessions: SessionRegistry<TtsSession>;
   /** A new session with the server's limits applied (real-time doors pass admission first). */
-  openSession: (
-    options: TtsSessionOptions,
-    door: SessionDoor,
-  ) => TtsSession;
+  openSession: (options: TtsSessionOptions, door: SessionDoor) => TtsSession;
   metrics: Metrics;
   /** GET /api/ready (readiness.ts). */
   readiness: (q?: ReadinessQuery) => Promise<Readiness>;

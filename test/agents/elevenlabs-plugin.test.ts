@@ -13,13 +13,17 @@ afterAll(async () => {
   await gw?.cleanup();
 });
 
+type Encoding = NonNullable<ConstructorParameters<typeof elevenlabs.TTS>[0]>['encoding'];
+/** ElevenLabs has pcm_24000; the plugin's type omits it but reads the rate from the name. */
+const PCM_24000 = 'pcm_24000' as unknown as Encoding;
+
 const plugin = () =>
   new elevenlabs.TTS({
     apiKey: 'unused',
     baseURL: `${gw.url}/v1`,
     voiceId: 'Jasper',
     model: 'eleven_flash_v2_5',
-    encoding: 'pcm_24000',
+    encoding: PCM_24000,
   });
 
 describe('the LiveKit ElevenLabs plugin', () => {
@@ -80,5 +84,22 @@ describe('the LiveKit ElevenLabs plugin', () => {
     await t.close();
     const reference = await oneShot(gw.url, text, 'Jasper');
     expect(maxDifference(next.samples, reference.samples)).toBeLessThanOrEqual(1);
+  });
+
+  it('synthesizes a whole text over POST .../stream (its ChunkedStream)', async () => {
+    const t = plugin();
+    const text = 'One request, one answer.';
+    const reply = await collect(t.synthesize(text));
+    await t.close();
+    expect([...reply.sampleRates]).toEqual([24000]);
+    const reference = await oneShot(gw.url, text, 'Jasper');
+    expect(maxDifference(reply.samples, reference.samples)).toBeLessThanOrEqual(1);
+  });
+
+  it('lists our voices through its listVoices (GET /v1/voices)', async () => {
+    const t = plugin();
+    const voices = await t.listVoices();
+    await t.close();
+    expect(voices.map((v) => v.id)).toContain('Jasper');
   });
 });

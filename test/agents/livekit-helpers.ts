@@ -22,7 +22,7 @@ export async function speak(stream: tts.SynthesizeStream, text: string): Promise
   return collect(stream);
 }
 
-export async function collect(stream: tts.SynthesizeStream): Promise<Reply> {
+export async function collect(stream: tts.SynthesizeStream | tts.ChunkedStream): Promise<Reply> {
   const parts: Int16Array[] = [];
   const reply: Reply = { samples: new Int16Array(0), sampleRates: new Set(), frames: 0, timed: [] };
   for await (const ev of stream) {
