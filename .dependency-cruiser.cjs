@@ -47,6 +47,8 @@ module.exports = {
       { path: '^src/wyoming/' },
     ),
     owner('ioredis-owner', 'ioredis', 'src/cluster/redis.ts'),
+    owner('speex-owner', '@echogarden/speex-resampler-wasm', 'src/audio/resampler.ts'),
+    owner('alawmulaw-owner', 'alawmulaw', 'src/audio/g711-encoder.ts'),
     layer(
       'cluster-is-transport-free',
       'cluster/ (sessions shared through Redis) sits under http/ and over session/: no HTTP.',

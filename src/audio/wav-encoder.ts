@@ -84,3 +84,23 @@ export function createWavStreamEncoder(options: StreamEncoderOptions): StreamEnc
 export function createPcmStreamEncoder(options: StreamEncoderOptions): StreamEncoder {
   return createPcm16StreamEncoder(false, options);
 }
+
+/** Raw float32 little-endian samples, as synthesized (no clipping, no rounding). */
+export function createPcmF32StreamEncoder(_options: StreamEncoderOptions): StreamEncoder {
+  let ended = false;
+  return {
+    format: 'pcm_f32le',
+    contentType: contentTypeFor('pcm_f32le'),
+    write(samples) {
+      if (ended) throw new Error('pcm_f32le stream already ended');
+      return new Uint8Array(samples.slice().buffer); // a copy: the caller may reuse its buffer
+    },
+    end() {
+      ended = true;
+      return new Uint8Array(0);
+    },
+    close() {
+      ended = true;
+    },
+  };
+}

@@ -1,7 +1,14 @@
 // The body of POST /v1/audio/speech as OpenAI documents it, validated with zod and then resolved
 // onto our names (model, voice, speed range). Every failure is a 400 naming the field at fault.
 import { z } from 'zod';
-import { AUDIO_FORMATS, type AudioFormat } from '../audio/index.js';
+import {
+  AUDIO_FORMATS,
+  OUTPUT_SAMPLE_RATES_HZ,
+  defaultSampleRateFor,
+  sampleRateProblem,
+  type AudioFormat,
+} from '../audio/index.js';
+import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import { OpenAiParamError, paramErrorFromZod } from './errors.js';
 import {
   OPENAI_SPEED_MAX,
@@ -26,6 +33,8 @@ export interface SpeechRequest {
   input: string;
   voice: string;
   format: AudioFormat;
+  /** The rate to answer at: `sample_rate` (our extension), else 8000 for G.711, else the model's. */
+  sampleRateHz: number;
   /** Already mapped onto the model's range. */
   speed: number;
   streamFormat: 'audio' | 'sse';
@@ -50,6 +59,10 @@ function bodySchema(maxInputChars: number) {
       .max(OPENAI_SPEED_MAX, `must be between ${OPENAI_SPEED_MIN} and ${OPENAI_SPEED_MAX}`)
       .default(1),
     stream_format: z.enum(['audio', 'sse'], { error: "must be 'audio' or 'sse'" }).default('audio'),
+    // Extensions of ours (OpenAI has neither): the output rate; mulaw, alaw and pcm_f32le formats.
+    sample_rate: z
+      .number({ error: `must be one of ${OUTPUT_SAMPLE_RATES_HZ.join(', ')}` })
+      .optional(),
   });
 }
 
@@ -85,11 +98,16 @@ export function createSpeechRequestParser(
         'response_format',
       );
     }
+    const sampleRateHz =
+      body.sample_rate ?? defaultSampleRateFor(format as AudioFormat, SAMPLE_RATE_HZ);
+    const problem = sampleRateProblem(format as AudioFormat, sampleRateHz);
+    if (problem) throw new OpenAiParamError(`Invalid 'sample_rate': ${problem}.`, 'sample_rate');
     return {
       modelId,
       input: body.input,
       voice,
       format: format as AudioFormat,
+      sampleRateHz,
       speed: mapOpenAiSpeed(body.speed),
       streamFormat: body.stream_format,
     };

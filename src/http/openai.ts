@@ -222,10 +222,18 @@ async function speechResponse(c: Context, req: SpeechRequest, deps: OpenAiDeps):
     // of it (bounded by the 4096-character input) before the first byte.
     const events = await allAudio(first, it, session);
     const totalSamples = events.reduce((n, ev) => n + ev.samples.length, 0);
-    const encoder = createStreamEncoder('flac', { sampleRateHz, totalSamples });
+    const encoder = createStreamEncoder('flac', {
+      sampleRateHz,
+      outputSampleRateHz: req.sampleRateHz,
+      totalSamples,
+    });
     audio = encodedAudio(events[0], listIterator(events.slice(1)), encoder, session);
   } else {
-    audio = encodedAudio(first, it, createStreamEncoder(req.format, { sampleRateHz }), session);
+    const encoder = createStreamEncoder(req.format, {
+      sampleRateHz,
+      outputSampleRateHz: req.sampleRateHz,
+    });
+    audio = encodedAudio(first, it, encoder, session);
   }
   if (req.streamFormat === 'sse') {
     const body = toReadable(sseEvents(audio, req.input.length, logStreamError), logStreamError);

@@ -1,7 +1,14 @@
 // Request schemas (zod) for every door, built once from the server's catalogue (model ids, limits)
 // so messages can list the valid choices. Field names and defaults follow the seed API reference.
 import { z } from 'zod';
-import { AUDIO_FORMATS, type AudioFormat } from '../audio/index.js';
+import {
+  AUDIO_FORMATS,
+  OUTPUT_SAMPLE_RATES_HZ,
+  defaultSampleRateFor,
+  sampleRateProblem,
+  type AudioFormat,
+} from '../audio/index.js';
+import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import { VOICES, VOICE_KEYS, isKnownVoice } from '../kitten/voices.js';
 
 export const SPEED_MIN = 0.25;
@@ -86,25 +93,36 @@ export function createSchemas(options: SchemaOptions) {
     error: "must be 'sentence', 'clause' or 'auto'",
   });
   const timestamps = z.enum(['none', 'word'], { error: "must be 'none' or 'word'" });
-  const generateStream = generate.extend({
-    format,
-    first_chunk: firstChunk.default('auto'),
-    timestamps: timestamps.default('none'),
-  });
-  const streamEventsQuery = streamChunkQuery.extend({
-    format,
-    timestamps: timestamps.default('none'),
-  });
-  const wsQuery = z.object({
-    voice,
-    speed: speedSchema(true).default(1.0),
-    model,
-    format,
-    first_chunk: firstChunk.default('auto'),
-    encoding: z.enum(['binary', 'json'], { error: "must be 'binary' or 'json'" }).default('binary'),
-    timestamps: timestamps.default('none'),
-    api_key: z.string().optional(),
-  });
+  const generateStream = withOutputRate(
+    generate.extend({
+      format,
+      sample_rate: sampleRateSchema().optional(),
+      first_chunk: firstChunk.default('auto'),
+      timestamps: timestamps.default('none'),
+    }),
+  );
+  const streamEventsQuery = withOutputRate(
+    streamChunkQuery.extend({
+      format,
+      sample_rate: sampleRateSchema(true).optional(),
+      timestamps: timestamps.default('none'),
+    }),
+  );
+  const wsQuery = withOutputRate(
+    z.object({
+      voice,
+      speed: speedSchema(true).default(1.0),
+      model,
+      format,
+      sample_rate: sampleRateSchema(true).optional(),
+      first_chunk: firstChunk.default('auto'),
+      encoding: z
+        .enum(['binary', 'json'], { error: "must be 'binary' or 'json'" })
+        .default('binary'),
+      timestamps: timestamps.default('none'),
+      api_key: z.string().optional(),
+    }),
+  );
   const wsMessage = z.discriminatedUnion(
     'type',
     [
@@ -149,6 +167,37 @@ export function formatSchema() {
   return z.enum(AUDIO_FORMATS as unknown as [AudioFormat, ...AudioFormat[]], {
     error: `must be one of ${AUDIO_FORMATS.join(', ')}`,
   });
+}
+
+const rateChoices = `must be one of ${OUTPUT_SAMPLE_RATES_HZ.join(', ')} (Hz)`;
+
+/** `sample_rate` (an extension of ours): a whole number of hertz; which ones depends on the format. */
+export function sampleRateSchema(fromQuery = false) {
+  const number = z.number({ error: rateChoices }).int(rateChoices);
+  if (!fromQuery) return number;
+  return z.preprocess(
+    (v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : v),
+    number,
+  );
+}
+
+/**
+ * Checks `sample_rate` against `format` and fills in the default (G.711 at 8 kHz, everything else
+ * at the model's 24 kHz), so a door reads one resolved number.
+ */
+function withOutputRate<T extends { format: AudioFormat; sample_rate?: number | undefined }>(
+  schema: z.ZodType<T>,
+) {
+  return schema
+    .superRefine((v, ctx) => {
+      if (v.sample_rate === undefined) return;
+      const problem = sampleRateProblem(v.format, v.sample_rate);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['sample_rate'], message: problem });
+    })
+    .transform((v) => ({
+      ...v,
+      sample_rate: v.sample_rate ?? defaultSampleRateFor(v.format, SAMPLE_RATE_HZ),
+    }));
 }
 
 export type WsQuery = z.output<ReturnType<typeof createSchemas>['wsQuery']>;

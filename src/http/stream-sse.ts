@@ -28,7 +28,7 @@ type Events = AsyncIterator<TtsSessionEvent>;
 async function pump(
   stream: SSEStreamingApi,
   it: Events,
-  options: { format: AudioFormat; heartbeatMs: number; words: boolean },
+  options: { format: AudioFormat; sampleRateHz: number; heartbeatMs: number; words: boolean },
   first?: TtsSessionEvent,
 ): Promise<PumpResult> {
   const { format, heartbeatMs } = options;
@@ -39,7 +39,12 @@ async function pump(
     heartbeatMs,
   );
   const result: PumpResult = { chunks: 0, durationS: 0, generationS: 0 };
-  const wire = wireEvents(it, format, { first, stopped: () => stream.aborted, ended: () => true });
+  const wire = wireEvents(it, format, {
+    first,
+    sampleRateHz: options.sampleRateHz,
+    stopped: () => stream.aborted,
+    ended: () => true,
+  });
   try {
     for await (const ev of wire) {
       if (ev.type === 'audio') {
@@ -95,6 +100,7 @@ export function streamSseRoutes(
       return streamSSE(c, async (stream) => {
         const options = {
           format: q.format,
+          sampleRateHz: q.sample_rate,
           heartbeatMs: deps.config.sseHeartbeatMs,
           words: q.timestamps === 'word',
         };
@@ -115,6 +121,7 @@ export function streamSseRoutes(
     return streamSSE(c, async (stream) => {
       const options = {
         format: q.format,
+        sampleRateHz: q.sample_rate,
         heartbeatMs: deps.config.sseHeartbeatMs,
         words: q.timestamps === 'word',
       };
@@ -158,6 +165,7 @@ export function streamSseRoutes(
       try {
         const options = {
           format: body.format,
+          sampleRateHz: body.sample_rate,
           heartbeatMs: deps.config.sseHeartbeatMs,
           words: body.timestamps === 'word',
         };

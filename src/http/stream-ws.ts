@@ -9,7 +9,6 @@ import type { WSContext, WSEvents } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import type { AppDeps } from './deps.js';
 import { echo, GatewayError } from '../errors.js';
-import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import type { TtsSessionEvent } from '../session/session-events.js';
 import type { TtsSession } from '../session/tts-session.js';
 import { toBase64 } from './chunk-audio.js';
@@ -76,6 +75,7 @@ async function pumpAudio(
   touch: () => void,
 ): Promise<void> {
   const wire = wireEvents(tracked(session, inHand), q.format, {
+    sampleRateHz: q.sample_rate,
     stopped: () => ws.readyState !== 1,
     ended: () => session.isEnded,
   });
@@ -248,7 +248,7 @@ function start(
         model: q.model,
         voice: q.voice,
         speed: q.speed,
-        sample_rate: SAMPLE_RATE_HZ,
+        sample_rate: q.sample_rate,
         format: q.format,
       });
       pumpAudio(ws, session, q, inHand, touch).catch((err: unknown) => {

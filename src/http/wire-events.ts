@@ -8,7 +8,7 @@ import type { AudioFormat } from '../audio/index.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import { round } from '../generation-stats.js';
 import type { AudioEvent, TtsSessionEvent } from '../session/session-events.js';
-import { createChunkAudioWriter } from './chunk-audio.js';
+import { createChunkAudioWriter, type ChunkAudioWriter } from './chunk-audio.js';
 
 /** The fields every door sends with a chunk's audio. */
 export interface AudioHeader {
@@ -28,6 +28,8 @@ export type WireEvent =
 export interface WireEventOptions {
   /** An event already taken from `events` (the one-shot SSE door waits for it before answering). */
   first?: TtsSessionEvent;
+  /** The rate to send (default: the model's); others are resampled (see chunk-audio.ts). */
+  sampleRateHz?: number;
   /** The client is gone: stop without a tail. */
   stopped(): boolean;
   /** When the events run out: is the stream over (send the tail) or only this consumer? */
@@ -39,7 +41,7 @@ export async function* wireEvents(
   format: AudioFormat,
   options: WireEventOptions,
 ): AsyncGenerator<WireEvent> {
-  const writer = createChunkAudioWriter(format, SAMPLE_RATE_HZ);
+  const writer = createChunkAudioWriter(format, SAMPLE_RATE_HZ, options.sampleRateHz);
   let pending = options.first;
   let finished = false;
   try {
@@ -51,7 +53,7 @@ export async function* wireEvents(
       const ev = next.value;
       if (ev.type === 'audio') {
         const bytes = await writer.encodeSliced(ev.samples);
-        yield { type: 'audio', header: audioHeader(ev, writer.format), bytes, source: ev };
+        yield { type: 'audio', header: audioHeader(ev, writer), bytes, source: ev };
       } else if (ev.type === 'flushed') {
         yield { type: 'flushed' };
       } else {
@@ -66,12 +68,12 @@ export async function* wireEvents(
   }
 }
 
-function audioHeader(ev: AudioEvent, format: AudioFormat): AudioHeader {
+function audioHeader(ev: AudioEvent, writer: ChunkAudioWriter): AudioHeader {
   return {
     seq: ev.seq,
     text: ev.text,
     duration: round(ev.durationS, 3),
-    sample_rate: ev.sampleRateHz,
-    format,
+    sample_rate: writer.sampleRateHz,
+    format: writer.format,
   };
 }

@@ -3,7 +3,16 @@ import { AUDIO_FORMATS, contentTypeFor, isAudioFormat } from '../../src/audio/au
 
 describe('audio formats', () => {
   it('lists every format once, frozen', () => {
-    expect(AUDIO_FORMATS).toEqual(['wav', 'pcm', 'mp3', 'opus', 'flac']);
+    expect(AUDIO_FORMATS).toEqual([
+      'wav',
+      'pcm',
+      'mp3',
+      'opus',
+      'flac',
+      'mulaw',
+      'alaw',
+      'pcm_f32le',
+    ]);
     expect(Object.isFrozen(AUDIO_FORMATS)).toBe(true);
   });
 
@@ -14,6 +23,9 @@ describe('audio formats', () => {
       mp3: 'audio/mpeg',
       opus: 'audio/ogg',
       flac: 'audio/flac',
+      mulaw: 'audio/basic',
+      alaw: 'audio/x-alaw-basic',
+      pcm_f32le: 'audio/pcm;encoding=float;bits=32',
     });
   });
 

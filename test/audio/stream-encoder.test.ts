@@ -67,11 +67,20 @@ function probe(
   return JSON.parse(run.stdout);
 }
 
+/** ffmpeg's names for the headerless formats, by our test files' extensions. */
+const RAW_INPUT: Record<string, string> = {
+  '.pcm': 's16le',
+  '.ul': 'mulaw',
+  '.al': 'alaw',
+  '.f32': 'f32le',
+};
+
 /** Decodes with ffmpeg to s16le mono at `rateHz`; raw PCM needs its format spelled out. */
 function decode(bytes: Uint8Array, name: string, rateHz = RATE): Int16Array {
   const file = path.join(dir, name);
   writeFileSync(file, bytes);
-  const input = name.endsWith('.pcm') ? ['-f', 's16le', '-ar', String(RATE), '-ac', '1'] : [];
+  const raw = RAW_INPUT[path.extname(name)];
+  const input = raw ? ['-f', raw, '-ar', String(RATE), '-ac', '1'] : [];
   const run = spawnSync(
     'ffmpeg',
     ['-v', 'error', ...input, '-i', file, '-f', 's16le', '-ac', '1', '-ar', String(rateHz), '-'],
@@ -143,6 +152,28 @@ const EXPECT: Record<AudioFormat, Expectation> = {
     lossless: false,
   },
   flac: { extension: 'flac', codec: 'flac', probedRateHz: RATE, frameSamples: 1, lossless: true },
+  // Headerless: ffmpeg reads them as raw input (see RAW_INPUT), so they are not probed.
+  mulaw: {
+    extension: 'ul',
+    codec: 'pcm_mulaw',
+    probedRateHz: RATE,
+    frameSamples: 1,
+    lossless: false,
+  },
+  alaw: {
+    extension: 'al',
+    codec: 'pcm_alaw',
+    probedRateHz: RATE,
+    frameSamples: 1,
+    lossless: false,
+  },
+  pcm_f32le: {
+    extension: 'f32',
+    codec: 'pcm_f32le',
+    probedRateHz: RATE,
+    frameSamples: 1,
+    lossless: false, // ffmpeg scales float by 32768, we by 32767: off by a fraction of an LSB
+  },
 };
 
 describe.skipIf(!hasFfmpeg && !process.env.CI)(
@@ -171,7 +202,7 @@ describe.skipIf(!hasFfmpeg && !process.env.CI)(
               ? encodeAudio(format, source, RATE)
               : streamed(format, source).bytes;
           const name = `${mode}.${want.extension}`;
-          if (format !== 'pcm') {
+          if (!RAW_INPUT[`.${want.extension}`]) {
             const { streams } = probe(bytes, name);
             expect(streams).toHaveLength(1);
             expect(streams[0]).toMatchObject({
@@ -235,6 +266,9 @@ describe('createStreamEncoder', () => {
       'audio/mpeg',
       'audio/ogg',
       'audio/flac',
+      'audio/basic',
+      'audio/x-alaw-basic',
+      'audio/pcm;encoding=float;bits=32',
     ]);
   });
 

@@ -34,7 +34,9 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   speed: 'Speaking rate, 0.25–3.0 (1.0 is normal).',
   model: 'A model id from GET /api/models; the server default when omitted.',
   format:
-    'Audio format of each chunk: wav and pcm chunks play on their own; mp3, opus and flac chunks are pieces of one continuous stream.',
+    'Audio format of each chunk: wav and the raw formats (pcm s16le, pcm_f32le, mulaw, alaw; no header) play on their own; mp3, opus and flac chunks are pieces of one continuous stream. mulaw and alaw are G.711 (8 kHz unless sample_rate says otherwise).',
+  sample_rate:
+    'Output rate in Hz (an extension): 8000, 16000, 22050, 24000, 44100 or 48000 (opus: 8000, 16000, 24000, 48000). Default: 8000 for mulaw/alaw, else 24000 (the model). Other rates are resampled as one stream, so a resampled stream ends with `audio_end` carrying its last few milliseconds. See docs/audio-formats.md.',
   first_chunk:
     '`clause` lets the first audio of a turn start at a clause boundary (lower latency); later chunks are whole sentences.',
   encoding:

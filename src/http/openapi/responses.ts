@@ -183,7 +183,9 @@ export const openAiSpeechBody = z.strictObject({
   response_format: z
     .string()
     .default('mp3')
-    .describe('mp3, opus, wav, pcm or flac (aac is refused).'),
+    .describe(
+      'mp3, opus, wav, pcm or flac (aac is refused); extensions of ours: mulaw and alaw (G.711, 8 kHz by default) and pcm_f32le (raw float32).',
+    ),
   speed: z
     .number()
     .min(0.25)
@@ -191,4 +193,11 @@ export const openAiSpeechBody = z.strictObject({
     .default(1)
     .describe("OpenAI's 0.25–4.0, mapped onto the model's range."),
   stream_format: z.enum(['audio', 'sse']).default('audio'),
+  sample_rate: z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      'An extension of ours: the output rate in Hz, 8000, 16000, 22050, 24000, 44100 or 48000 (opus: 8000, 16000, 24000, 48000). Default: 8000 for mulaw/alaw, else 24000 (the model).',
+    ),
 });

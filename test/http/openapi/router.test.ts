@@ -103,7 +103,17 @@ describe('openapiRoutes', () => {
     const stream = doc.components.schemas.GenerateStreamRequest as {
       properties: Record<string, Record<string, unknown>>;
     };
-    expect(stream.properties.format?.enum).toEqual(['wav', 'pcm', 'mp3', 'opus', 'flac']);
+    expect(stream.properties.format?.enum).toEqual([
+      'wav',
+      'pcm',
+      'mp3',
+      'opus',
+      'flac',
+      'mulaw',
+      'alaw',
+      'pcm_f32le',
+    ]);
+    expect(stream.properties.sample_rate?.type).toBe('integer');
     const ws = doc.paths['/api/stream/ws']?.get as { parameters: Array<{ name: string }> };
     expect(ws.parameters.map((p) => p.name)).toEqual(
       expect.arrayContaining([
@@ -111,6 +121,7 @@ describe('openapiRoutes', () => {
         'voice',
         'speed',
         'format',
+        'sample_rate',
         'first_chunk',
         'encoding',
         'api_key',
