@@ -3,7 +3,7 @@
 import * as cartesia from '@livekit/agents-plugin-cartesia';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { maxDifference, oneShot, speak } from './livekit-helpers.js';
+import { atRate, maxDifference, oneShot, speak } from './livekit-helpers.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -13,14 +13,14 @@ afterAll(async () => {
   await gw?.cleanup();
 });
 
-const plugin = () =>
+const plugin = (sampleRate = 24000) =>
   new cartesia.TTS({
     apiKey: 'unused',
     baseUrl: gw.url,
     voice: 'Leo',
     model: 'sonic-3',
     encoding: 'pcm_s16le',
-    sampleRate: 24000,
+    sampleRate,
   });
 
 describe('the LiveKit Cartesia plugin', () => {
@@ -35,6 +35,17 @@ describe('the LiveKit Cartesia plugin', () => {
       const reference = await oneShot(gw.url, texts[i]!, 'Leo');
       expect(maxDifference(reply.samples, reference.samples)).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('speaks at 16 kHz as /api/generate resampled to 16 kHz (within 2 LSB)', async () => {
+    const t = plugin(16000);
+    const text = 'Hello there. This is a test of the gateway.';
+    const reply = await speak(t.stream(), text);
+    await t.close();
+    expect([...reply.sampleRates]).toEqual([16000]);
+    const reference = atRate((await oneShot(gw.url, text, 'Leo')).samples, 16000);
+    // Chunk-by-chunk against one-piece resampling (1 LSB) of a 16-bit reference (1 LSB).
+    expect(maxDifference(reply.samples, reference)).toBeLessThanOrEqual(2);
   });
 
   it('receives timestamps equal to our word timestamps for the same text', async () => {

@@ -3,7 +3,7 @@
 import * as elevenlabs from '@livekit/agents-plugin-elevenlabs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { collect, maxDifference, oneShot, speak } from './livekit-helpers.js';
+import { atRate, collect, maxDifference, oneShot, speak } from './livekit-helpers.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -17,14 +17,20 @@ type Encoding = NonNullable<ConstructorParameters<typeof elevenlabs.TTS>[0]>['en
 /** ElevenLabs has pcm_24000; the plugin's type omits it but reads the rate from the name. */
 const PCM_24000 = 'pcm_24000' as unknown as Encoding;
 
-const plugin = () =>
+const plugin = (encoding: Encoding = PCM_24000) =>
   new elevenlabs.TTS({
     apiKey: 'unused',
     baseURL: `${gw.url}/v1`,
     voiceId: 'Jasper',
     model: 'eleven_flash_v2_5',
-    encoding: PCM_24000,
+    encoding,
   });
+
+/**
+ * Streamed audio is resampled chunk by chunk, the reference in one piece from 16-bit samples:
+ * the two agree within 2 LSB (1 for the resampler's chunking, 1 for the reference's rounding).
+ */
+const RESAMPLED_TOLERANCE = 2;
 
 describe('the LiveKit ElevenLabs plugin', () => {
   it('speaks a reply pushed word by word as /api/generate speaks the same text', async () => {
@@ -35,6 +41,16 @@ describe('the LiveKit ElevenLabs plugin', () => {
     expect([...reply.sampleRates]).toEqual([24000]);
     const reference = await oneShot(gw.url, text, 'Jasper');
     expect(maxDifference(reply.samples, reference.samples)).toBeLessThanOrEqual(1);
+  });
+
+  it("speaks a reply at the plugin's default rate (pcm_22050) as /api/generate does", async () => {
+    const t = new elevenlabs.TTS({ apiKey: 'unused', baseURL: `${gw.url}/v1`, voiceId: 'Jasper' });
+    const text = 'Hello there. This is a test of the gateway.';
+    const reply = await speak(t.stream(), text);
+    await t.close();
+    expect([...reply.sampleRates]).toEqual([22050]);
+    const reference = atRate((await oneShot(gw.url, text, 'Jasper')).samples, 22050);
+    expect(maxDifference(reply.samples, reference)).toBeLessThanOrEqual(RESAMPLED_TOLERANCE);
   });
 
   it('speaks two replies on one socket, each as /api/generate speaks it', async () => {

@@ -2,6 +2,7 @@
 // reply collected from a plugin's SynthesizeStream, and the one-shot audio /api/generate gives for
 // the same text and voice (the reference a streamed reply is compared with).
 import { initializeLogger, tts } from '@livekit/agents';
+import { encodeAudio } from '../../src/audio/index.js';
 import { parseWav } from '../helpers/gateway.js';
 
 initializeLogger({ pretty: false, level: 'fatal' });
@@ -59,6 +60,17 @@ export async function oneShot(
     words: Array<{ text: string; start: number; end: number }>;
   };
   return { samples: parseWav(Buffer.from(body.audio_base64, 'base64')).samples, words: body.words };
+}
+
+/**
+ * /api/generate's audio at another rate: its 16-bit samples resampled in one piece by the
+ * gateway's own resampler (a streamed reply is resampled chunk by chunk, state carried across).
+ */
+export function atRate(samples: Int16Array, rateHz: number): Int16Array {
+  if (rateHz === 24000) return samples;
+  const floats = Float32Array.from(samples, (s) => s / 32768);
+  const bytes = encodeAudio('pcm', floats, 24000, rateHz);
+  return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
 }
 
 /** The largest difference between two sample arrays (lengths must match). */

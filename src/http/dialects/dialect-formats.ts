@@ -1,12 +1,17 @@
 // The output formats each dialect names, as one pure table onto ours: a format and the rate the
 // client wants (`pcm_16000`, `ulaw_8000`, `mp3_44100_128` for ElevenLabs; Cartesia's
 // `{container, encoding, sample_rate}`), and the one place a door gets its stream encoder from.
-import { createStreamEncoder, type StreamEncoder } from '../../audio/index.js';
+import {
+  createStreamEncoder,
+  sampleRateProblem,
+  type AudioFormat,
+  type StreamEncoder,
+} from '../../audio/index.js';
 import { SAMPLE_RATE_HZ } from '../../engine/protocol.js';
 
 /** What a client asked for: our encoding, the rate it plays at, and an mp3 bitrate if named. */
 export interface DialectTarget {
-  readonly format: 'pcm' | 'pcm_f32le' | 'mulaw' | 'alaw' | 'mp3' | 'wav';
+  readonly format: Extract<AudioFormat, 'pcm' | 'pcm_f32le' | 'mulaw' | 'alaw' | 'mp3' | 'wav'>;
   readonly outputSampleRateHz: number;
   readonly bitrateKbps?: number;
 }
@@ -65,27 +70,23 @@ export function cartesiaTarget(value: unknown, { files = false } = {}): DialectT
   return undefined;
 }
 
-/** A target this build cannot encode yet (the resampler and telephony codecs come with issue 27 item 5). */
+/** A target our encoders can produce (every entry of the table today; the check guards the future). */
 export function isEncodable(target: DialectTarget): boolean {
-  return (
-    target.outputSampleRateHz === SAMPLE_RATE_HZ &&
-    (target.format === 'pcm' || target.format === 'mp3' || target.format === 'wav')
-  );
+  return sampleRateProblem(target.format, target.outputSampleRateHz) === undefined;
 }
 
-/** The stream encoder for a target (stateful across writes: one per context or request). */
+/** The stream encoder for a target: resampling state carried across writes (one per context). */
 export function dialectEncoder(target: DialectTarget): StreamEncoder {
-  if (
-    !isEncodable(target) ||
-    target.format === 'pcm_f32le' ||
-    target.format === 'mulaw' ||
-    target.format === 'alaw'
-  ) {
+  const { format, outputSampleRateHz, bitrateKbps } = target;
+  if (!isEncodable(target))
     throw new RangeError(`output format ${describeTarget(target)} is not available`);
-  }
-  const bitrate =
-    target.bitrateKbps === undefined ? {} : { bitrateKbps: Math.min(160, target.bitrateKbps) };
-  return createStreamEncoder(target.format, { sampleRateHz: SAMPLE_RATE_HZ, ...bitrate });
+  // Our mp3 encoder tops out at 160 kbit/s; ElevenLabs' 192 is answered at that.
+  const bitrate = bitrateKbps === undefined ? {} : { bitrateKbps: Math.min(160, bitrateKbps) };
+  return createStreamEncoder(format, {
+    sampleRateHz: SAMPLE_RATE_HZ,
+    outputSampleRateHz,
+    ...bitrate,
+  });
 }
 
 export function describeTarget(target: DialectTarget): string {

@@ -116,3 +116,20 @@ describe('bad requests on the Cartesia socket', () => {
     ]);
   });
 });
+
+describe('telephony audio on the Cartesia socket', () => {
+  it('sends 8 kHz mu-law, one byte per sample, as long as the 24 kHz audio', async () => {
+    const c = await socket();
+    const output_format = { container: 'raw', encoding: 'pcm_mulaw', sample_rate: 8000 };
+    c.send(request('mu', 'Telephone audio.', { output_format }));
+    c.send(request('lin', 'Telephone audio.'));
+    await c.until(() => ['mu', 'lin'].every((id) => of(c, id).some((m) => m.type === 'done')));
+    const bytes = (id: string) =>
+      of(c, id)
+        .filter((m) => m.type === 'chunk')
+        .reduce((n, m) => n + Buffer.from(m.data as string, 'base64').length, 0);
+    // 24 kHz s16le is 6 bytes per 8 kHz mu-law byte.
+    expect(Math.abs(bytes('lin') / 6 - bytes('mu'))).toBeLessThanOrEqual(2);
+    c.ws.close();
+  });
+});

@@ -85,7 +85,17 @@ describe('the dialect format table', () => {
     });
   });
 
-  it('encodes 24 kHz PCM today', () => {
-    expect(isEncodable({ format: 'pcm', outputSampleRateHz: 24000 })).toBe(true);
+  it('has an encoder for every entry of the table', () => {
+    for (const name of [
+      'pcm_8000',
+      'pcm_22050',
+      'pcm_48000',
+      'ulaw_8000',
+      'alaw_8000',
+      'mp3_44100_128',
+      'mp3_22050_32',
+    ]) {
+      expect(isEncodable(elevenLabsTarget(name)!), name).toBe(true);
+    }
   });
 });
