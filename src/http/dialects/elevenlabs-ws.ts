@@ -220,7 +220,8 @@ function open(
   const withId = s.multi ? { contextId: id } : {};
   const ctx = openContext(deps, 'elevenlabs', ws, settings, {
     audio: (bytes, ev) => {
-      const alignment = ev ? alignmentOf(ev.text, ev.words, ev.durationS) : null;
+      // A space after each chunk's text, as ElevenLabs sends: clients split words on spaces across chunks.
+      const alignment = ev ? alignmentOf(`${ev.text} `, ev.words, ev.durationS) : null;
       const aligned = settings.alignment ? { alignment, normalizedAlignment: alignment } : {};
       sendJson(ws, { audio: toBase64(bytes), isFinal: false, ...aligned, ...withId });
     },
