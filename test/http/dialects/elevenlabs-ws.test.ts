@@ -87,6 +87,18 @@ describe('the ElevenLabs multi-stream-input socket', () => {
   });
 });
 
+describe('the dialect doors in /metrics', () => {
+  it("count each dialect's time to first audio under its own door label", async () => {
+    const c = socket();
+    await c.upgrade;
+    c.send({ text: 'Counted.', context_id: 'm' });
+    c.send({ close_socket: true });
+    await c.closed;
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(/kittentts_first_audio_seconds_count\{door="elevenlabs"\} [1-9]/);
+  });
+});
+
 describe('the ElevenLabs stream-input socket', () => {
   it('speaks until the closing empty text, then sends isFinal and closes normally', async () => {
     const c = socket('expr-voice-3-m', 'output_format=pcm_24000', 'stream-input');
