@@ -216,7 +216,7 @@ function socketHandlers(deps: WsDeps, q: WsQuery, session: TtsSession): WSEvents
 }
 
 /** Messages per one-second window: over the limit they are refused, over twice it the socket goes. */
-function messageRate(perS: number): (nowMs: number) => 'ok' | 'refuse' | 'close' {
+export function messageRate(perS: number): (nowMs: number) => 'ok' | 'refuse' | 'close' {
   let windowStart = Date.now();
   let inWindow = 0;
   return (now) => {

@@ -10,7 +10,7 @@ import type { WSEvents } from 'hono/ws';
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors.js';
 import { toBase64 } from '../chunk-audio.js';
-import { checkUpgrade } from '../stream-ws.js';
+import { checkUpgrade, messageRate } from '../stream-ws.js';
 import { cartesiaRequest, type CartesiaRequest } from './cartesia-request.js';
 import type { DialectContext } from './dialect-context.js';
 import {
@@ -55,7 +55,12 @@ function error(ws: Ws, contextId: string | undefined, statusCode: number, detail
 }
 
 function handlers(deps: DialectDeps): WSEvents {
+  const { config } = deps;
   let socket: Socket | undefined;
+  const rate = messageRate(config.wsMaxMessagesPerS);
+  // A socket that sends nothing for the session idle timeout gives its contexts' slots back.
+  let lastMessageMs = Date.now();
+  let idle: ReturnType<typeof setInterval> | undefined;
   return {
     onOpen: (_evt, ws) => {
       deps.metrics.websockets.inc();
@@ -65,9 +70,19 @@ function handlers(deps: DialectDeps): WSEvents {
         closedIds: new ClosedIds(),
         timestamps: new Set(),
       };
+      const checkMs = Math.min(30_000, Math.max(100, config.sessionTtlMs / 4));
+      idle = setInterval(() => {
+        if (Date.now() - lastMessageMs >= config.sessionTtlMs)
+          socket?.ws.close(1000, 'idle timeout');
+      }, checkMs).unref();
     },
     onMessage: (evt) => {
       if (!socket) return;
+      lastMessageMs = Date.now();
+      const verdict = rate(lastMessageMs);
+      const tooFast = `Too many messages: at most ${config.wsMaxMessagesPerS} per second.`;
+      if (verdict === 'close') return socket.ws.close(1008, 'message rate limit exceeded');
+      if (verdict === 'refuse') return error(socket.ws, undefined, 429, tooFast);
       const req = cartesiaRequest(deps, evt.data);
       if ('problem' in req) return error(socket.ws, req.contextId, 400, req.problem);
       try {
@@ -78,6 +93,7 @@ function handlers(deps: DialectDeps): WSEvents {
       }
     },
     onClose: () => {
+      clearInterval(idle);
       deps.metrics.websockets.dec();
       for (const ctx of socket?.contexts.values() ?? []) ctx.bargeIn();
       socket?.contexts.clear();

@@ -10,7 +10,7 @@ import type { WSEvents } from 'hono/ws';
 import { z } from 'zod';
 import { deferredKeyCheck } from '../auth.js';
 import { toBase64 } from '../chunk-audio.js';
-import { checkUpgrade } from '../stream-ws.js';
+import { checkUpgrade, messageRate } from '../stream-ws.js';
 import { alignmentOf } from './elevenlabs-alignment.js';
 import {
   elevenLabsQuery,
@@ -83,6 +83,7 @@ function handlers(
   let lastMessageMs = Date.now();
   let idle: ReturnType<typeof setInterval> | undefined;
   const state: SocketState = { contexts, closedIds, multi, closing: false };
+  const rate = messageRate(deps.config.wsMaxMessagesPerS);
   return {
     onOpen: (_evt, socket) => {
       const ws = socket as Ws;
@@ -97,6 +98,11 @@ function handlers(
       const ws = socket as Ws;
       lastMessageMs = Date.now();
       if ('problem' in settings) return;
+      // As on our own socket: over the rate refused, over twice it the socket goes.
+      const verdict = rate(lastMessageMs);
+      const tooFast = `Too many messages: at most ${deps.config.wsMaxMessagesPerS} per second.`;
+      if (verdict === 'close') return fail(ws, 'rate_limited', tooFast);
+      if (verdict === 'refuse') return sendJson(ws, { message: tooFast, error: 'rate_limited' });
       const msg = parse(evt.data);
       if (typeof msg === 'string') return fail(ws, 'invalid_message', msg);
       if (!authed) {
