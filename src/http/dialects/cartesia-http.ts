@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { BadRequestError, GatewayError } from '../../errors.js';
 import { toBase64 } from '../chunk-audio.js';
 import type { AppDeps } from '../deps.js';
+import { dialectErrorBody } from '../errors.js';
 import { readJson } from '../validate.js';
 import { cartesiaRequest } from './cartesia-request.js';
 import { pieceStream, spokenPieces, type SpokenPiece } from './dialect-oneshot.js';
@@ -49,7 +50,7 @@ export function cartesiaHttpRoutes(deps: Deps): Hono {
     const status = err instanceof GatewayError ? err.status : 500;
     if (status >= 500) deps.log?.('error', 'cartesia request failed', { error: String(err) });
     const message = err instanceof GatewayError ? err.message : 'internal error';
-    return c.json({ detail: message, error: message }, status as ContentfulStatusCode);
+    return c.json(dialectErrorBody('cartesia', '', message), status as ContentfulStatusCode);
   });
   return app;
 }

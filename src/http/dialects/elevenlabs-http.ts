@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { GatewayError } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
+import { dialectErrorBody } from '../errors.js';
 import { readJson } from '../validate.js';
 import { pieceStream, spokenPieces } from './dialect-oneshot.js';
 import { elevenLabsNames } from './elevenlabs-query.js';
@@ -52,7 +53,10 @@ export function elevenLabsHttpRoutes(deps: Deps): Hono {
           ? 'invalid_request'
           : 'internal_error';
     const message = err instanceof GatewayError ? err.message : 'internal error';
-    return c.json({ detail: { status: elevenStatus, message } }, status as ContentfulStatusCode);
+    return c.json(
+      dialectErrorBody('elevenlabs', elevenStatus, message),
+      status as ContentfulStatusCode,
+    );
   });
   return app;
 }

@@ -66,3 +66,29 @@ describe('keys on the Cartesia socket', () => {
     expect(await cartesia('cartesia_version=2025-04-16').upgrade).toBe(401);
   });
 });
+
+describe('keys on the dialect HTTP routes', () => {
+  it("answers a missing key in each dialect's shape", async () => {
+    const speak = await fetch(`${gw.url}/v1/text-to-speech/Bella`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Hi.' }),
+    });
+    expect(speak.status).toBe(401);
+    expect(await speak.json()).toMatchObject({ detail: { status: 'invalid_api_key' } });
+    const bytes = await fetch(`${gw.url}/tts/bytes`, { method: 'POST', body: '{}' });
+    expect(bytes.status).toBe(401);
+    const body = (await bytes.json()) as { detail: string; error: string };
+    expect(body.error).toBe(body.detail);
+  });
+
+  it('accepts the xi-api-key header on POST /v1/text-to-speech/{voice_id}', async () => {
+    const res = await fetch(`${gw.url}/v1/text-to-speech/Bella?output_format=pcm_16000`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'xi-api-key': 'sekrit' },
+      body: JSON.stringify({ text: 'Hi.' }),
+    });
+    expect(res.status).toBe(200);
+    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
+  });
+});
