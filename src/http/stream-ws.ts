@@ -34,11 +34,11 @@ const HIGH_WATER_BYTES = 512 * 1024;
 
 type Ws = WSContext<WebSocket>;
 
-function sendJson(ws: Ws, message: Record<string, unknown>): void {
+export function sendJson(ws: Ws, message: Record<string, unknown>): void {
   if (ws.readyState === 1) ws.send(JSON.stringify(message));
 }
 
-async function drained(ws: Ws): Promise<void> {
+export async function drained(ws: Ws): Promise<void> {
   while (ws.readyState === 1 && (ws.raw?.bufferedAmount ?? 0) > HIGH_WATER_BYTES) {
     await new Promise((r) => setTimeout(r, 5));
   }

@@ -9,7 +9,7 @@ import { toBase64 } from '../chunk-audio.js';
 import type { AppDeps } from '../deps.js';
 import { dialectErrorBody } from '../errors.js';
 import { readJson } from '../validate.js';
-import { cartesiaRequest } from './cartesia-request.js';
+import { cartesiaRequest, wordTimestamps } from './cartesia-request.js';
 import { pieceStream, spokenPieces, type SpokenPiece } from './dialect-oneshot.js';
 import type { ContextSettings } from './dialect-socket.js';
 
@@ -88,12 +88,7 @@ function sseFrames(p: SpokenPiece, contextId: string, addTimestamps: boolean): s
   let out = '';
   const ev = p.ev;
   if (ev && addTimestamps && ev.words.length > 0) {
-    const at = (t: number) => Math.round((p.offsetS + t) * 1e6) / 1e6;
-    const word_timestamps = {
-      words: ev.words.map((w) => w.text),
-      start: ev.words.map((w) => at(w.start)),
-      end: ev.words.map((w) => at(w.end)),
-    };
+    const word_timestamps = wordTimestamps(ev, p.offsetS);
     out += event('timestamps', { status_code: 206, done: false, word_timestamps });
   }
   const stepTime = ev ? Math.round(ev.timings.generationS * 1000) : 0;

@@ -2,6 +2,7 @@
 // context_id, continue/flush, add_timestamps, and the settings a new context needs (voice
 // `{mode:"id", id}`, model_id through dialect-names.ts, output_format through dialect-formats.ts).
 import { z } from 'zod';
+import type { AudioEvent } from '../../session/session-events.js';
 import type { DialectDeps, ContextSettings } from './dialect-socket.js';
 import { dialectModel, dialectVoice } from './dialect-names.js';
 import { cartesiaTarget, describeTarget, isEncodable } from './dialect-formats.js';
@@ -98,4 +99,17 @@ function cartesiaSettings(
     aliases: deps.config.modelAliases,
   };
   return { voice, modelId: dialectModel(r.model_id, names), target };
+}
+
+/** Cartesia's `word_timestamps` for a chunk starting `offsetS` into its context (seconds). */
+export function wordTimestamps(
+  ev: AudioEvent,
+  offsetS: number,
+): { words: string[]; start: number[]; end: number[] } {
+  const at = (t: number) => Math.round((offsetS + t) * 1e6) / 1e6;
+  return {
+    words: ev.words.map((w) => w.text),
+    start: ev.words.map((w) => at(w.start)),
+    end: ev.words.map((w) => at(w.end)),
+  };
 }

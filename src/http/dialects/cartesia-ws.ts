@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors.js';
 import { toBase64 } from '../chunk-audio.js';
 import { checkUpgrade, messageRate } from '../stream-ws.js';
-import { cartesiaRequest, type CartesiaRequest } from './cartesia-request.js';
+import { cartesiaRequest, wordTimestamps, type CartesiaRequest } from './cartesia-request.js';
 import type { DialectContext } from './dialect-context.js';
 import {
   ClosedIds,
@@ -137,12 +137,7 @@ function open(deps: DialectDeps, s: Socket, id: string, settings: ContextSetting
   const ctx = openContext(deps, 'cartesia', ws, settings, {
     audio: (bytes, ev, offsetS) => {
       if (ev && s.timestamps.has(id) && ev.words.length > 0) {
-        const at = (t: number) => Math.round((offsetS + t) * 1e6) / 1e6;
-        const word_timestamps = {
-          words: ev.words.map((w) => w.text),
-          start: ev.words.map((w) => at(w.start)),
-          end: ev.words.map((w) => at(w.end)),
-        };
+        const word_timestamps = wordTimestamps(ev, offsetS);
         sendJson(ws, {
           type: 'timestamps',
           context_id: id,

@@ -1,10 +1,11 @@
-// What both dialect WebSocket doors share: JSON out with backpressure, opening a context as a
-// session in the registry (the server's session cap and real-time admission apply to each), and
-// the names of closed contexts a socket remembers (a reused id is refused).
+// What both dialect WebSocket doors share: JSON out with backpressure (our own socket's helpers),
+// opening a context as a session in the registry (the server's session cap and real-time
+// admission apply to each), and the closed context ids a socket remembers (reuse is refused).
 import type { WSContext } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import { GatewayError } from '../../errors.js';
 import type { AppDeps, SessionDoor } from '../deps.js';
+import { drained, sendJson } from '../stream-ws.js';
 import { DialectContext, type ContextSink } from './dialect-context.js';
 import { dialectEncoder, type DialectTarget } from './dialect-formats.js';
 
@@ -15,18 +16,7 @@ export type DialectDeps = Pick<
   'catalog' | 'config' | 'engine' | 'log' | 'metrics' | 'openSession' | 'sessions'
 >;
 
-/** Bytes a socket may hold unsent before its contexts stop pulling audio. */
-const HIGH_WATER_BYTES = 512 * 1024;
-
-export function sendJson(ws: Ws, message: Record<string, unknown>): void {
-  if (ws.readyState === 1) ws.send(JSON.stringify(message));
-}
-
-export async function drained(ws: Ws): Promise<void> {
-  while (ws.readyState === 1 && (ws.raw?.bufferedAmount ?? 0) > HIGH_WATER_BYTES) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export { drained, sendJson };
 
 export interface ContextSettings {
   readonly voice: string;
