@@ -25,6 +25,7 @@ const SCRIPTS = [
   'word-timings',
   'redis-sessions',
   'resample',
+  'dialects',
 ];
 const README = path.resolve('bench', 'README.md');
 const START = '<!-- results:start -->';

@@ -50,6 +50,8 @@ const envSchema = z.object({
   KITTENTTS_SYNTH_CACHE_WARMUP: z.string().optional(),
   KITTENTTS_WS_MAX_MESSAGE_BYTES: int(65_536, 256),
   KITTENTTS_WS_MAX_MESSAGES_PER_S: int(200, 1),
+  KITTENTTS_MODEL_ALIASES: list,
+  KITTENTTS_DIALECT_MAX_CONTEXTS: int(5, 1, 1000),
   KITTENTTS_API_KEYS: list,
   KITTENTTS_CORS_ORIGINS: list,
   KITTENTTS_METRICS_PUBLIC: flag,
@@ -120,6 +122,10 @@ export interface Config {
   readonly wsMaxMessageBytes: number;
   readonly wsMaxMessagesPerS: number;
   readonly apiKeys: readonly string[];
+  /** Foreign model ids (ElevenLabs, Cartesia) → our model ids; unknown ids get the default model. */
+  readonly modelAliases: Readonly<Record<string, string>>;
+  /** Contexts one ElevenLabs or Cartesia WebSocket may hold open at once. */
+  readonly dialectMaxContexts: number;
   readonly corsOrigins: readonly string[];
   readonly metricsPublic: boolean;
   readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -156,6 +162,19 @@ function parseModelDirs(entries: string[]): Record<string, string> {
     dirs[entry.slice(0, eq).trim()] = path.resolve(entry.slice(eq + 1).trim());
   }
   return dirs;
+}
+
+/** `foreign=ours` pairs (KITTENTTS_MODEL_ALIASES=eleven_flash_v2_5=kitten-tts-nano,sonic-3=…). */
+function parsePairs(name: string, entries: string[]): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0 || eq === entry.length - 1) {
+      throw new ConfigError(`${name}: expected FOREIGN=MODEL, got "${entry.slice(0, 100)}"`);
+    }
+    pairs[entry.slice(0, eq).trim()] = entry.slice(eq + 1).trim();
+  }
+  return pairs;
 }
 
 /** Reads settings from an environment (defaults to process.env); throws ConfigError on bad values. */
@@ -206,6 +225,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsMaxMessageBytes: e.KITTENTTS_WS_MAX_MESSAGE_BYTES,
     wsMaxMessagesPerS: e.KITTENTTS_WS_MAX_MESSAGES_PER_S,
     apiKeys: Object.freeze(e.KITTENTTS_API_KEYS),
+    modelAliases: Object.freeze(parsePairs('KITTENTTS_MODEL_ALIASES', e.KITTENTTS_MODEL_ALIASES)),
+    dialectMaxContexts: e.KITTENTTS_DIALECT_MAX_CONTEXTS,
     corsOrigins: Object.freeze(e.KITTENTTS_CORS_ORIGINS.length ? e.KITTENTTS_CORS_ORIGINS : ['*']),
     metricsPublic: e.KITTENTTS_METRICS_PUBLIC,
     logLevel: e.KITTENTTS_LOG_LEVEL,

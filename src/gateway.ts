@@ -327,9 +327,10 @@ function sessionOpener(
   };
   return (options, door, how = { admit: true }) => {
     // WebSocket and REST sessions have a listener playing as audio comes; SSE and OpenAI
-    // one-shots await a whole text (docs/architecture.md "Scheduling"). The Wyoming door says which it opens.
-    const realtime =
-      door === 'wyoming' ? options.schedule === 'realtime' : door === 'ws' || door === 'rest';
+    // one-shots await a whole text (docs/architecture.md "Scheduling"). The Wyoming and dialect doors say
+    // which they open (a dialect's WebSocket contexts are real-time, its HTTP routes one-shots).
+    const chooses = door === 'wyoming' || door === 'elevenlabs' || door === 'cartesia';
+    const realtime = chooses ? options.schedule === 'realtime' : door === 'ws' || door === 'rest';
     const release = realtime && how.admit ? admission.admit() : undefined;
     return new TtsSession(engine, {
       maxBufferedChars: config.maxBufferedChars,

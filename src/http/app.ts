@@ -8,6 +8,10 @@ import { cors } from 'hono/cors';
 import { echo, PayloadTooLargeError, ShuttingDownError } from '../errors.js';
 import { apiRoutes } from './api.js';
 import { createAuth } from './auth.js';
+import { cartesiaHttpRoutes } from './dialects/cartesia-http.js';
+import { cartesiaWsRoutes } from './dialects/cartesia-ws.js';
+import { elevenLabsHttpRoutes } from './dialects/elevenlabs-http.js';
+import { elevenLabsWsRoutes } from './dialects/elevenlabs-ws.js';
 import type { AppDeps } from './deps.js';
 import { renderError, writeRawResponse } from './errors.js';
 import { openaiRoutes } from './openai.js';
@@ -37,7 +41,13 @@ export function createApp(deps: AppDeps): Hono {
     cors({
       origin: allowAll ? '*' : [...config.corsOrigins],
       allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Content-Type', 'Authorization', 'x-api-key'],
+      allowHeaders: [
+        'Content-Type',
+        'Authorization',
+        'x-api-key',
+        'xi-api-key',
+        'Cartesia-Version',
+      ],
       exposeHeaders: [
         'x-request-id',
         'Retry-After',
@@ -67,7 +77,10 @@ export function createApp(deps: AppDeps): Hono {
     '/api/ready',
     ...(config.metricsPublic ? ['/metrics'] : []),
   ];
-  app.use('*', createAuth({ apiKeys: config.apiKeys, publicPaths }).middleware);
+  // ElevenLabs clients may send their key in the first WebSocket message instead of a header.
+  const deferredPaths = (p: string) =>
+    /^\/v1\/text-to-speech\/[^/]+\/(multi-)?stream-input$/.test(p);
+  app.use('*', createAuth({ apiKeys: config.apiKeys, publicPaths, deferredPaths }).middleware);
 
   app.get('/metrics', async (c) =>
     c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }),
@@ -79,7 +92,12 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.route('/api', streamSseRoutes(deps));
   app.route('/api', streamWsRoutes(deps));
+  // Before the OpenAI router: it answers every other /v1 path with its own 404.
+  app.route('/v1', elevenLabsWsRoutes(deps));
+  app.route('/v1', elevenLabsHttpRoutes(deps));
   app.route('/v1', openaiRoutes(deps));
+  app.route('/tts', cartesiaWsRoutes(deps));
+  app.route('/tts', cartesiaHttpRoutes(deps));
   app.route('/', openapiRoutes(deps));
   app.route('/', playgroundRoutes());
 

@@ -33,6 +33,9 @@ export interface ModelCatalog {
   cacheSizeBytes(): Promise<number>;
 }
 
+/** Which door opened a session (the `door` label of its metrics). */
+export type SessionDoor = 'rest' | 'ws' | 'sse' | 'openai' | 'wyoming' | 'elevenlabs' | 'cartesia';
+
 export interface AppDeps {
   config: Config;
   engine: Engine;
@@ -41,10 +44,7 @@ export interface AppDeps {
   schemas: Schemas;
   sessions: SessionRegistry<TtsSession>;
   /** A new session with the server's limits applied (real-time doors pass admission first). */
-  openSession: (
-    options: TtsSessionOptions,
-    door: 'rest' | 'ws' | 'sse' | 'openai' | 'wyoming',
-  ) => TtsSession;
+  openSession: (options: TtsSessionOptions, door: SessionDoor) => TtsSession;
   metrics: Metrics;
   /** GET /api/ready (readiness.ts). */
   readiness: (q?: ReadinessQuery) => Promise<Readiness>;

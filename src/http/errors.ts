@@ -1,6 +1,7 @@
 // Every error answer of the HTTP layer, in one place. Two envelopes: the gateway's `{detail}` and,
 // under /v1, OpenAI's `{"error":{"message","type","param","code"}}` (clients built on OpenAI's SDKs
-// read those fields: the SDK raises BadRequestError etc. from them). renderError() picks the
+// read those fields: the SDK raises BadRequestError etc. from them); the ElevenLabs and Cartesia
+// routes answer in their vendors' shapes (dialectErrorBody). renderError() picks the
 // envelope by path, so a failure in any middleware (401, 413) answers in the door's shape; it also
 // sets Retry-After, logs server errors, and treats a client that went away as no error of ours.
 import { STATUS_CODES } from 'node:http';
@@ -93,16 +94,38 @@ export function internalErrorBody(): OpenAiErrorBody {
   };
 }
 
+/** The ElevenLabs and Cartesia routes (src/http/dialects/) answer in their vendor's shape. */
+function dialectOf(path: string): 'elevenlabs' | 'cartesia' | undefined {
+  if (path.startsWith('/v1/text-to-speech/') || path === '/v1/voices') return 'elevenlabs';
+  return path.startsWith('/tts/') ? 'cartesia' : undefined;
+}
+
+/** ElevenLabs: `{detail: {status, message}}`; Cartesia: `{detail, error}` (the same message). */
+export function dialectErrorBody(
+  dialect: 'elevenlabs' | 'cartesia',
+  status: string,
+  message: string,
+): Record<string, unknown> {
+  return dialect === 'elevenlabs'
+    ? { detail: { status, message } }
+    : { detail: message, error: message };
+}
+
 /** The error answer for `err` in the envelope of the request's door (see the file comment). */
 export function renderError(err: unknown, c: Context, log?: Log): Response {
   // The unread rest of an oversized body would corrupt the next request on this connection.
   if (err instanceof GatewayError && err.status === 413) c.header('Connection', 'close');
-  const openAi = c.req.path.startsWith('/v1/');
+  const dialect = dialectOf(c.req.path);
+  const openAi = dialect === undefined && c.req.path.startsWith('/v1/');
   if (err instanceof GatewayError) {
     if (err.retryAfterS !== undefined) c.header('Retry-After', String(Math.ceil(err.retryAfterS)));
     if (err.status >= 500)
       log?.('error', err.message, { code: err.code, cause: String(err.cause ?? '') });
-    const body = openAi ? openAiErrorBody(err) : errorResponseBody(err);
+    const body = dialect
+      ? dialectErrorBody(dialect, err.status === 401 ? 'invalid_api_key' : err.code, err.message)
+      : openAi
+        ? openAiErrorBody(err)
+        : errorResponseBody(err);
     return c.json(body, err.status as ContentfulStatusCode);
   }
   if (isAbort(err)) {

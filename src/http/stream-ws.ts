@@ -34,11 +34,11 @@ const HIGH_WATER_BYTES = 512 * 1024;
 
 type Ws = WSContext<WebSocket>;
 
-function sendJson(ws: Ws, message: Record<string, unknown>): void {
+export function sendJson(ws: Ws, message: Record<string, unknown>): void {
   if (ws.readyState === 1) ws.send(JSON.stringify(message));
 }
 
-async function drained(ws: Ws): Promise<void> {
+export async function drained(ws: Ws): Promise<void> {
   while (ws.readyState === 1 && (ws.raw?.bufferedAmount ?? 0) > HIGH_WATER_BYTES) {
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -144,7 +144,7 @@ export function streamWsRoutes(deps: WsDeps): Hono<WsEnv> {
 }
 
 /** Before the upgrade: a WebSocket handshake, from an allowed origin. */
-function checkUpgrade(
+export function checkUpgrade(
   upgrade: string | undefined,
   origin: string | undefined,
   corsOrigins: readonly string[],
@@ -216,7 +216,7 @@ function socketHandlers(deps: WsDeps, q: WsQuery, session: TtsSession): WSEvents
 }
 
 /** Messages per one-second window: over the limit they are refused, over twice it the socket goes. */
-function messageRate(perS: number): (nowMs: number) => 'ok' | 'refuse' | 'close' {
+export function messageRate(perS: number): (nowMs: number) => 'ok' | 'refuse' | 'close' {
   let windowStart = Date.now();
   let inWindow = 0;
   return (now) => {

@@ -7,6 +7,8 @@ import WebSocket, { type ClientOptions } from 'ws';
 export type WsMessage = Record<string, unknown>;
 
 export interface WsClientOptions {
+  /** Another door's path (default /api/stream/ws). */
+  path?: string;
   /** The query: '?voice=Leo', 'voice=Leo' or its parameters. */
   query?: string | Record<string, string>;
   /** ws's own client options (origin, headers). */
@@ -43,19 +45,23 @@ export interface WsClient {
   until(pred: () => boolean, timeoutMs?: number): Promise<void>;
 }
 
-export function wsUrl(baseUrl: string, query: WsClientOptions['query'] = ''): string {
+export function wsUrl(
+  baseUrl: string,
+  query: WsClientOptions['query'] = '',
+  path = '/api/stream/ws',
+): string {
   const q =
     typeof query === 'string'
       ? query.replace(/^(?=[^?])/, '?')
       : `?${new URLSearchParams(query).toString()}`;
-  return `${baseUrl.replace(/^http/, 'ws')}/api/stream/ws${q === '?' ? '' : q}`;
+  return `${baseUrl.replace(/^http/, 'ws')}${path}${q === '?' ? '' : q}`;
 }
 
 /** Connects to `baseUrl`'s WebSocket door; a string second argument is the query. */
 export function wsClient(baseUrl: string, queryOrOptions: string | WsClientOptions = {}): WsClient {
   const options = typeof queryOrOptions === 'string' ? { query: queryOrOptions } : queryOrOptions;
   const record = options.record ?? true;
-  const ws = new WebSocket(wsUrl(baseUrl, options.query), options.ws);
+  const ws = new WebSocket(wsUrl(baseUrl, options.query, options.path), options.ws);
   const json: WsMessage[] = [];
   const binary: Buffer[] = [];
   let closeCode: number | undefined;

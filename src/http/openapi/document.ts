@@ -144,6 +144,11 @@ export function buildOpenApiDocument(deps: OpenApiDeps): OpenApiDocument {
         description: 'Streaming sessions: text in pieces, audio sentence by sentence.',
       },
       { name: 'openai', description: 'Drop-in for OpenAI text-to-speech clients.' },
+      {
+        name: 'dialects',
+        description:
+          'ElevenLabs and Cartesia dialects for voice-agent frameworks (LiveKit, Pipecat).',
+      },
       { name: 'meta', description: 'This document, its rendering and the browser playground.' },
     ],
     paths,

@@ -1,26 +1,9 @@
 // The table of routes the OpenAPI document describes: method, path, which zod schema validates the
 // request and which one shapes the answer. A test compares it with the routes the app really has.
+import { DIALECT_ROUTE_DOCS } from './dialect-routes.js';
+import type { ResponseDoc, RouteDoc } from './route-doc.js';
 
-export interface ResponseDoc {
-  description: string;
-  /** A name in components.schemas. */
-  schema?: string;
-  contentType?: string;
-}
-
-export interface RouteDoc {
-  method: 'get' | 'post' | 'delete';
-  path: string;
-  operationId: string;
-  tag: 'service' | 'generate' | 'stream' | 'openai' | 'meta';
-  summary: string;
-  description?: string;
-  pathParams?: string[];
-  query?: 'readyQuery' | 'streamStartQuery' | 'streamChunkQuery' | 'streamEventsQuery' | 'wsQuery';
-  body?: string;
-  bodyRequired?: boolean;
-  responses: Record<string, ResponseDoc>;
-}
+export type { ResponseDoc, RouteDoc } from './route-doc.js';
 
 const bad: ResponseDoc = {
   description: 'Invalid request: the detail names the field and the valid choices.',
@@ -77,7 +60,7 @@ export const DOCS_PROTOCOLS = [
   'SSE (`POST /api/generate/stream`, `GET /api/stream/events`): `audio` events with `{seq,text,duration,sample_rate,format,audio_base64}`, then `done` (one-shot) or `ended` (session); `error` events carry `{detail}`.',
 ].join('\n\n');
 
-export const ROUTE_DOCS: readonly RouteDoc[] = [
+const BASE_ROUTE_DOCS: readonly RouteDoc[] = [
   {
     method: 'get',
     path: '/api/health',
@@ -320,3 +303,5 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     responses: { '200': { description: 'An HTML page.', contentType: 'text/html' } },
   },
 ];
+
+export const ROUTE_DOCS: readonly RouteDoc[] = [...BASE_ROUTE_DOCS, ...DIALECT_ROUTE_DOCS];
