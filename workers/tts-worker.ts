@@ -74,7 +74,7 @@ async function synthesizeChunk(
   }
   if (faultInjection) await injectFault(task.text);
   try {
-    const out = await synth.synthesizeChunk(task.text, task.voice, task.speed, await phonemizer);
+    const out = await synth.synthesizeResolved(task.text, task.voice, await phonemizer);
     const { samples, frontendMs, inferenceMs, wordsMs, wordsError } = out;
     const words = out.chunks[0]?.words ?? [];
     const result: SynthesizeResult = {

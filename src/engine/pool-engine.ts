@@ -3,7 +3,8 @@
 // worker would make), schedules one job per chunk by its deadline, and joins the audio in order.
 // Failures that crossed the thread boundary as data are mapped back to GatewayError classes here.
 import { randomUUID } from 'node:crypto';
-import { errorFromCode } from '../errors.js';
+import { BadRequestError, errorFromCode } from '../errors.js';
+import { resolveBlend, type ResolvedVoice, type SavedVoiceLookup } from '../kitten/voice-blend.js';
 import { concatChunks } from '../kitten/trim.js';
 import { planChunks } from '../kitten/frontend/frontend.js';
 import type {
@@ -60,7 +61,12 @@ export interface PoolEngineOptions {
   onChunk?: (report: ChunkReport) => void;
   /** Bytes of chunk audio the synthesis cache may hold (0 or unset: no cache). */
   cacheBytes?: number;
+  /** Saved voices by name (their blends); unset: built-in voices and blends of them only. */
+  savedVoice?: SavedVoiceLookup;
 }
+
+/** A request with its voice resolved against the model (what the worker and the cache get). */
+type ResolvedRequest = SynthesisRequest & { readonly resolvedVoice: ResolvedVoice };
 
 export const DEFAULT_ONESHOT_SLACK_MS = 2000;
 
@@ -140,7 +146,8 @@ export class PoolEngine implements Engine {
     const resolved = await this.options.resolveModel(request.modelId);
     request.signal?.throwIfAborted();
     const chunks = planChunks(request.text, { normalize: request.normalize ?? true });
-    const outcomes = await this.runChunks(request, resolved.files, chunks, onChunk);
+    const withVoice = { ...request, resolvedVoice: this.resolveVoice(request, resolved.files) };
+    const outcomes = await this.runChunks(withVoice, resolved.files, chunks, onChunk);
     const sum = (f: (o: ChunkOutcome) => number) => outcomes.reduce((s, o) => s + f(o), 0);
     const loadS = resolved.loadS + sum((o) => o.loadMs) / 1000;
     this.noteLoad(request.modelId, loadS, loadS);
@@ -162,6 +169,24 @@ export class PoolEngine implements Engine {
     };
     this.options.onSynthesis?.(request, summary);
     return summary;
+  }
+
+  /** The request's voice (a name, key, saved name or blend) against the model's aliases and priors. */
+  resolveVoice(
+    request: Pick<SynthesisRequest, 'voice' | 'speed'>,
+    files: ModelFiles,
+  ): ResolvedVoice {
+    try {
+      return resolveBlend(
+        request.voice,
+        files.voiceAliases,
+        files.speedPriors,
+        request.speed,
+        this.options.savedVoice,
+      );
+    } catch (err) {
+      throw new BadRequestError((err as Error).message, 'invalid_voice');
+    }
   }
 
   async ensureModel(modelId: string): Promise<number> {
@@ -210,7 +235,7 @@ export class PoolEngine implements Engine {
    * the oldest undelivered one, so audio held out of order stays bounded too.
    */
   private async runChunks(
-    request: SynthesisRequest,
+    request: ResolvedRequest,
     files: ModelFiles,
     chunks: readonly string[],
     deliver: ChunkSink,
@@ -272,14 +297,14 @@ export class PoolEngine implements Engine {
   }
 
   private async runChunk(
-    request: SynthesisRequest,
+    request: ResolvedRequest,
     files: ModelFiles,
     text: string,
     job: ChunkJob,
   ): Promise<Omit<ChunkOutcome, 'samples'> & { audio: Float32Array }> {
     // A cached chunk (or one already being made for someone else) never waits for a worker.
     const key = this.cache.enabled
-      ? chunkKey({ files, voice: request.voice, speed: request.speed, text })
+      ? chunkKey({ files, voice: request.resolvedVoice, text })
       : undefined;
     let outcome = { loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0 };
     const { audio, words } = await this.cache.get(key, async () => {
@@ -291,7 +316,7 @@ export class PoolEngine implements Engine {
   }
 
   private async runOnWorker(
-    request: SynthesisRequest,
+    request: ResolvedRequest,
     files: ModelFiles,
     text: string,
     job: ChunkJob,
@@ -302,8 +327,7 @@ export class PoolEngine implements Engine {
       model: files,
       threads: this.options.threadsPerWorker,
       text,
-      voice: request.voice,
-      speed: request.speed,
+      voice: request.resolvedVoice,
     };
     const queuedAt = this.now();
     let startedAt = queuedAt;

@@ -1,11 +1,12 @@
 // Plain data that crosses the worker-thread boundary. No classes: error classes and prototypes
 // do not survive postMessage, so failures travel as {ok:false, code, detail}.
 import type { ModelFiles } from '../kitten/model-files.js';
+import type { ResolvedVoice, VoiceWeight } from '../kitten/voice-blend.js';
 import type { WordSpan } from '../kitten/word-spans.js';
 
 // ModelFiles and WordSpan are the model domain's types (kitten/ sits below engine/); tasks and
 // results carry them, so they are re-exported for the protocol's users.
-export type { ModelFiles, WordSpan };
+export type { ModelFiles, ResolvedVoice, VoiceWeight, WordSpan };
 
 export const SAMPLE_RATE_HZ = 24_000;
 
@@ -17,9 +18,11 @@ export interface ChunkTask {
   readonly threads: number;
   /** A planned chunk: normalized (or not) and cut by chunk_text; it goes to the phonemizer as is. */
   readonly text: string;
-  /** Display name (Bella…) or expr-voice-* key. */
-  readonly voice: string;
-  readonly speed: number;
+  /**
+   * The voice resolved on the gateway's side (aliases, saved voices, blends): expr-voice-* keys with
+   * normalized weights and the effective speed (prior applied). The worker mixes the style rows.
+   */
+  readonly voice: ResolvedVoice;
 }
 
 export interface LoadTask {

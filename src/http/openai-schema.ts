@@ -2,6 +2,7 @@
 // onto our names (model, voice, speed range). Every failure is a 400 naming the field at fault.
 import { z } from 'zod';
 import { AUDIO_FORMATS, type AudioFormat } from '../audio/index.js';
+import type { SavedVoiceLookup } from '../kitten/voice-blend.js';
 import { OpenAiParamError, paramErrorFromZod } from './errors.js';
 import {
   OPENAI_SPEED_MAX,
@@ -19,6 +20,8 @@ export interface SpeechRequestOptions {
   defaultModelId: string;
   /** The smaller of OpenAI's 4096 and the server's own text limit. */
   maxInputChars: number;
+  /** Saved voices by name. */
+  savedVoice?: SavedVoiceLookup;
 }
 
 export interface SpeechRequest {
@@ -70,7 +73,7 @@ export function createSpeechRequestParser(
       );
     }
     const voiceName = typeof body.voice === 'string' ? body.voice : body.voice.id;
-    const voice = resolveOpenAiVoice(voiceName);
+    const voice = resolveOpenAiVoice(voiceName, options.savedVoice);
     if (!voice)
       throw new OpenAiParamError(
         `Invalid 'voice': unknown voice '${voiceName.slice(0, 64)}'.`,

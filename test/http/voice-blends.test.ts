@@ -1,0 +1,87 @@
+// Voice blends through the doors of a real gateway (port 0, the stand-in model in real workers):
+// a voice blended with itself is that voice to the sample, a real blend is a third voice, and a
+// bad blend is a 400 naming the problem.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { postJson } from '../helpers/http.js';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway();
+});
+afterAll(async () => {
+  await gw?.cleanup();
+});
+
+const TEXT = 'Hello there. This is a blend.';
+
+async function generate(voice: string): Promise<Int16Array> {
+  const res = await postJson(`${gw.url}/api/generate`, { text: TEXT, voice });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { audio_base64: string };
+  return parseWav(Buffer.from(body.audio_base64, 'base64')).samples;
+}
+
+async function speech(voice: string): Promise<Buffer> {
+  const res = await postJson(`${gw.url}/v1/audio/speech`, {
+    model: 'tts-1',
+    input: TEXT,
+    voice,
+    response_format: 'pcm',
+  });
+  expect(res.status).toBe(200);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+describe('voice blends on /api/generate', () => {
+  it('makes the same samples for a voice blended with itself as for the voice', async () => {
+    const luna = await generate('Luna');
+    expect(await generate('Luna(1)+Luna(1)')).toEqual(luna);
+    expect(await generate('expr-voice-3-f(2) + Luna(7)')).toEqual(luna);
+  });
+
+  it('makes a third voice from two, the same whatever the order of its parts', async () => {
+    const [luna, jasper, blend, swapped] = await Promise.all([
+      generate('Luna'),
+      generate('Jasper'),
+      generate('Luna(2)+Jasper(1)'),
+      generate('Jasper(1)+Luna(2)'),
+    ]);
+    expect(blend).not.toEqual(luna);
+    expect(blend).not.toEqual(jasper);
+    expect(swapped).toEqual(blend);
+  });
+
+  it('answers a bad blend with a 400 naming the problem', async () => {
+    for (const [voice, pattern] of [
+      ['Luna(2)+Nobody', /Nobody/],
+      ['Luna(-1)', /'Luna\(-1\)'/],
+      ['Luna(0)+Jasper', /weight of 'Luna'/],
+    ] as const) {
+      const res = await postJson(`${gw.url}/api/generate`, { text: TEXT, voice });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { detail: string }).detail).toMatch(pattern);
+    }
+  });
+});
+
+describe('voice blends on the other doors', () => {
+  it('speaks a blend on /v1/audio/speech, the same as one-shot /api/generate', async () => {
+    const pcm = await speech('Luna(2)+Jasper(1)');
+    const oneShot = await generate('Luna(2)+Jasper(1)');
+    expect(new Int16Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 2)).toEqual(oneShot);
+    expect(await speech('Luna(1)+Luna(1)')).toEqual(await speech('Luna'));
+  });
+
+  it('streams a blend over SSE to its done event without an error', async () => {
+    const res = await postJson(`${gw.url}/api/generate/stream`, {
+      text: TEXT,
+      voice: 'Luna(2)+Jasper(1)',
+      format: 'pcm',
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(/event: done/);
+    expect(text).not.toMatch(/event: error/);
+  });
+});
