@@ -8,6 +8,7 @@ import { cors } from 'hono/cors';
 import { echo, PayloadTooLargeError, ShuttingDownError } from '../errors.js';
 import { apiRoutes } from './api.js';
 import { createAuth } from './auth.js';
+import { voicesRoutes } from './voices.js';
 import type { AppDeps } from './deps.js';
 import { renderError, writeRawResponse } from './errors.js';
 import { openaiRoutes } from './openai.js';
@@ -79,6 +80,8 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.route('/api', streamSseRoutes(deps));
   app.route('/api', streamWsRoutes(deps));
+  // Before the OpenAI router, whose catch-all answers every other /v1 path with a 404.
+  app.route('/v1', voicesRoutes(deps));
   app.route('/v1', openaiRoutes(deps));
   app.route('/', openapiRoutes(deps));
   app.route('/', playgroundRoutes());
