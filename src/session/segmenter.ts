@@ -6,6 +6,7 @@ import {
   MAX_CHUNK_CHARS,
   pyStrip,
 } from '../kitten/frontend/chunk.js';
+import { insideMarkup } from './markup-span.js';
 import { breakOverlongRuns, dropWords, joinWords, PY_SPACE_CHAR, wordCount } from './text-runs.js';
 
 /**
@@ -119,6 +120,9 @@ export class Segmenter {
     let i = this.scanFrom;
     for (; i < this.buffer.length; i++) {
       const c = this.buffer[i]!;
+      // Inline markup (phonemes, pause tags) is never cut: it reaches the front-end whole.
+      const mayCut = TERMINATORS.includes(c) || CLAUSE_MARKS.includes(c) || PY_SPACE_CHAR.test(c);
+      if (mayCut && insideMarkup(this.buffer, i)) continue;
       if (TERMINATORS.includes(c)) {
         // Whether `.` ends a sentence depends on the next non-space character (3.5, a.m. + case).
         if (!final && !hasNonSpaceAfter(this.buffer, i)) break;
