@@ -12,6 +12,7 @@ import type {
   ChunkSink,
   Engine,
   EngineStats,
+  PhonemizeRequest,
   Synthesis,
   SynthesisRequest,
   SynthesisSummary,
@@ -20,7 +21,10 @@ import type { SchedulingPolicy } from './edf-policy.js';
 import type { WorkerPool } from './pool.js';
 import {
   SAMPLE_RATE_HZ,
+  type LoadResult,
   type ModelFiles,
+  type PhonemizedChunk,
+  type PhonemizeResult,
   type SynthesizeResult,
   type WordSpan,
 } from './protocol.js';
@@ -205,7 +209,7 @@ export class PoolEngine implements Engine {
         modelKey: modelId,
         group: 'load',
       },
-      (worker) => this.options.pool.run(worker, task),
+      (worker) => this.options.pool.run<LoadResult>(worker, task),
     );
     if (!result.ok)
       throw errorFromCode(
@@ -215,6 +219,23 @@ export class PoolEngine implements Engine {
     const paid = result.loadMs / 1000 + resolved.loadS;
     this.noteLoad(modelId, (performance.now() - t0) / 1000, paid);
     return paid;
+  }
+
+  /** The front-end alone on a worker: the chunks, phonemes and input_ids the model would get. */
+  async phonemize(request: PhonemizeRequest): Promise<readonly PhonemizedChunk[]> {
+    const task = { kind: 'phonemize' as const, text: request.text, normalize: request.normalize };
+    const result = await this.scheduler.submit(
+      {
+        kind: 'oneshot',
+        deadlineMs: () => this.now() + (this.options.oneshotSlackMs ?? DEFAULT_ONESHOT_SLACK_MS),
+        estCostMs: this.speed.costMs(request.modelId, request.text.length) / 4,
+        modelKey: request.modelId,
+        group: 'phonemize',
+      },
+      (worker) => this.options.pool.run<PhonemizeResult>(worker, task),
+    );
+    if (!result.ok) throw errorFromCode(result.code, result.detail);
+    return result.chunks;
   }
 
   stats(): EngineStats {

@@ -36,7 +36,14 @@ export interface PingTask {
   readonly kind: 'ping';
 }
 
-export type WorkerTask = ChunkTask | LoadTask | PingTask;
+/** The front-end alone (POST /v1/phonemize): what the model would receive for a text. */
+export interface PhonemizeTask {
+  readonly kind: 'phonemize';
+  readonly text: string;
+  readonly normalize: boolean;
+}
+
+export type WorkerTask = ChunkTask | LoadTask | PingTask | PhonemizeTask;
 
 /** Given to every worker thread at start (piscina's workerData). */
 export interface WorkerData {
@@ -85,6 +92,19 @@ export interface TaskFailure {
   readonly detail: string;
 }
 
+/** One planned chunk as the model gets it: its text, its phonemes and their token ids. */
+export interface PhonemizedChunk {
+  readonly text: string;
+  readonly phonemes: string;
+  readonly inputIds: readonly number[];
+}
+
+export interface PhonemizeOk {
+  readonly ok: true;
+  readonly chunks: readonly PhonemizedChunk[];
+}
+
 export type SynthesizeResult = SynthesizeOk | TaskFailure;
+export type PhonemizeResult = PhonemizeOk | TaskFailure;
 export type LoadResult = LoadOk | TaskFailure;
-export type WorkerResult = SynthesizeResult | LoadResult;
+export type WorkerResult = SynthesizeResult | LoadResult | PhonemizeResult;

@@ -9,6 +9,7 @@ import { echo, PayloadTooLargeError, ShuttingDownError } from '../errors.js';
 import { apiRoutes } from './api.js';
 import { createAuth } from './auth.js';
 import { voicesRoutes } from './voices.js';
+import { phonemizeRoutes } from './phonemize.js';
 import type { AppDeps } from './deps.js';
 import { renderError, writeRawResponse } from './errors.js';
 import { openaiRoutes } from './openai.js';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api', streamWsRoutes(deps));
   // Before the OpenAI router, whose catch-all answers every other /v1 path with a 404.
   app.route('/v1', voicesRoutes(deps));
+  app.route('/v1', phonemizeRoutes(deps));
   app.route('/v1', openaiRoutes(deps));
   app.route('/', openapiRoutes(deps));
   app.route('/', playgroundRoutes());

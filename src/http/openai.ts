@@ -165,7 +165,7 @@ export function openaiRoutes(deps: OpenAiDeps): Hono {
 
   app.all('*', () => {
     throw new NotFoundError(
-      'Not found: the /v1 routes are POST /v1/audio/speech, GET /v1/models and /v1/voices.',
+      'Not found: the /v1 routes are POST /v1/audio/speech, GET /v1/models, /v1/voices and POST /v1/phonemize.',
     );
   });
 

@@ -75,6 +75,8 @@ function defaultAnswer(task: WorkerTask): WorkerResult {
       return { ok: true, loadMs: 250 };
     case 'ping':
       return { ok: true, loadMs: 0 };
+    case 'phonemize':
+      return { ok: true, chunks: [] };
   }
 }
 

@@ -39,6 +39,9 @@ class FakeAppEngine extends FakeEngine implements Engine {
   stats() {
     return { workers: 1, busyWorkers: 0, queued: 0, completed: this.calls.length };
   }
+  async phonemize() {
+    return [];
+  }
   cacheStats() {
     return { hits: 3, misses: 1, evictions: 0, bytes: 0, entries: 1 };
   }

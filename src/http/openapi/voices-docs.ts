@@ -27,7 +27,26 @@ export const voiceListing = z.object({
 
 export const voiceListResponse = z.object({ voices: z.array(voiceListing) });
 
+export const phonemizeBody = z.strictObject({
+  text: z.string().describe('The text, as you would send it to be spoken.'),
+  model: z.string().optional().describe('A model id; the server default when omitted.'),
+  normalize: z.boolean().optional().describe('Apply the text normalizer first (default true).'),
+});
+
+export const phonemizeResponse = z.object({
+  model: z.string(),
+  chunks: z.array(
+    z.object({
+      text: z.string().describe('The exact chunk string the model gets.'),
+      phonemes: z.string().describe('espeak-ng IPA, as the tokenizer reads it.'),
+      input_ids: z.array(z.number().int()).describe("The model's input_ids for the chunk."),
+    }),
+  ),
+});
+
 export const VOICE_SCHEMAS = {
+  PhonemizeRequest: phonemizeBody,
+  PhonemizeResponse: phonemizeResponse,
   SavedVoiceRequest: savedVoiceBody,
   VoiceListing: voiceListing,
   VoiceListResponse: voiceListResponse,
@@ -67,6 +86,21 @@ export const VOICE_ROUTE_DOCS: readonly RouteDoc[] = [
         description: "The name is a built-in voice's, or the store is full.",
         schema: 'OpenAiError',
       },
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/phonemize',
+    operationId: 'phonemize',
+    tag: 'service',
+    summary: 'What the model will receive for a text',
+    description:
+      'The planned chunks, each with its phonemes and input_ids, from the same front-end that speaks.',
+    body: 'PhonemizeRequest',
+    bodyRequired: true,
+    responses: {
+      '200': { description: 'The chunks.', schema: 'PhonemizeResponse' },
+      '400': { description: "Invalid request (OpenAI's error shape).", schema: 'OpenAiError' },
     },
   },
   {
