@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestError, errorFromCode } from '../errors.js';
 import { resolveBlend, type ResolvedVoice, type SavedVoiceLookup } from '../kitten/voice-blend.js';
 import { concatChunks } from '../kitten/trim.js';
-import { planChunks } from '../kitten/frontend/frontend.js';
+import { planRequest, silenceFor } from './plan-request.js';
 import type {
   ChunkSchedule,
   ChunkSink,
@@ -149,7 +149,7 @@ export class PoolEngine implements Engine {
     const t0 = performance.now();
     const resolved = await this.options.resolveModel(request.modelId);
     request.signal?.throwIfAborted();
-    const chunks = planChunks(request.text, { normalize: request.normalize ?? true });
+    const chunks = planRequest(request.text, request.normalize ?? true);
     const withVoice = { ...request, resolvedVoice: this.resolveVoice(request, resolved.files) };
     const outcomes = await this.runChunks(withVoice, resolved.files, chunks, onChunk);
     const sum = (f: (o: ChunkOutcome) => number) => outcomes.reduce((s, o) => s + f(o), 0);
@@ -323,6 +323,11 @@ export class PoolEngine implements Engine {
     text: string,
     job: ChunkJob,
   ): Promise<Omit<ChunkOutcome, 'samples'> & { audio: Float32Array }> {
+    // A pause tag is silence, made here: no worker, no cache.
+    const silence = silenceFor(text);
+    if (silence) {
+      return { audio: silence, words: [], loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0 };
+    }
     // A cached chunk (or one already being made for someone else) never waits for a worker.
     const key = this.cache.enabled
       ? chunkKey({ files, voice: request.resolvedVoice, text })
