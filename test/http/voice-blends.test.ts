@@ -1,13 +1,18 @@
 // Voice blends through the doors of a real gateway (port 0, the stand-in model in real workers):
 // a voice blended with itself is that voice to the sample, a real blend is a third voice, and a
-// bad blend is a 400 naming the problem.
+// bad blend is a 400 naming the problem. Wyoming and the library API too.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { TINY_DIR, parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
+import { pcmOf, wyomingClient } from '../helpers/wyoming-client.js';
+import { KittenTTS } from '../../src/index.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway();
+  gw = await startTestGateway({ KITTENTTS_WYOMING_PORT: '0' });
 });
 afterAll(async () => {
   await gw?.cleanup();
@@ -83,5 +88,45 @@ describe('voice blends on the other doors', () => {
     const text = await res.text();
     expect(text).toMatch(/event: done/);
     expect(text).not.toMatch(/event: error/);
+  });
+});
+
+describe('voice blends on Wyoming', () => {
+  const speak = async (name: string) => {
+    const c = await wyomingClient(gw.wyomingPort!);
+    try {
+      c.send('synthesize', { text: TEXT, voice: { name } });
+      return await c.until('audio-stop');
+    } finally {
+      c.close();
+    }
+  };
+
+  it('speaks a voice blended with itself exactly as the voice, and a blend as /api/generate does', async () => {
+    expect(pcmOf(await speak('Luna(1)+Luna(1)'))).toEqual(pcmOf(await speak('Luna')));
+    expect(pcmOf(await speak('Luna(2)+Jasper(1)'))).toEqual(await generate('Luna(2)+Jasper(1)'));
+  });
+
+  it('refuses a bad blend with an error naming the problem', async () => {
+    const c = await wyomingClient(gw.wyomingPort!);
+    c.send('synthesize', { text: TEXT, voice: { name: 'Luna+Nobody' } });
+    const ev = (await c.until('error')).at(-1)!;
+    expect(String(ev.data.text)).toMatch(/Nobody/);
+    c.close();
+  });
+});
+
+describe('voice blends in the library', () => {
+  it('generates a voice blended with itself exactly as the voice', async () => {
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'kitten-lib-'));
+    const tts = await KittenTTS.load(TINY_DIR, { cacheDir, offline: true, workers: 1 });
+    try {
+      const luna = await tts.generate(TEXT, { voice: 'Luna' });
+      expect(await tts.generate(TEXT, { voice: 'Luna(1)+Luna(1)' })).toEqual(luna);
+      expect(await tts.generate(TEXT, { voice: 'Luna(2)+Jasper(1)' })).not.toEqual(luna);
+    } finally {
+      await tts.close();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });
