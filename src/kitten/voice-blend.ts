@@ -51,7 +51,8 @@ export function parseBlend(voice: string): BlendPart[] {
   if (voice.length > MAX_VOICE_CHARS) {
     throw new VoiceError(`voice is longer than ${MAX_VOICE_CHARS} characters`);
   }
-  const pieces = voice.split('+');
+  // A '+' in a URL query reads as a space, so a space before a name separates parts too.
+  const pieces = voice.trim().split(/\s*\+\s*|\s+(?=[A-Za-z])/);
   if (pieces.length > MAX_BLEND_PARTS) {
     throw new VoiceError(`a blend may name at most ${MAX_BLEND_PARTS} voices`);
   }

@@ -91,6 +91,22 @@ describe('voice blends on the other doors', () => {
   });
 });
 
+describe('voice blends in REST streaming sessions', () => {
+  it('opens a session whose query writes the blend with a literal +, and speaks it', async () => {
+    const start = await postJson(`${gw.url}/api/stream/start?voice=Luna(2)+Jasper(1)`);
+    expect(start.status).toBe(200);
+    const { session_id: id } = (await start.json()) as { session_id: string };
+    const chunk = await postJson(`${gw.url}/api/stream/chunk?session_id=${id}`, {
+      text: 'Hello there.',
+      flush: true,
+    });
+    expect(chunk.status).toBe(200);
+    await fetch(`${gw.url}/api/stream/end/${id}`, { method: 'DELETE' });
+    const bad = await postJson(`${gw.url}/api/stream/start?voice=Luna(2)+Nobody`);
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe('voice blends on Wyoming', () => {
   const speak = async (name: string) => {
     const c = await wyomingClient(gw.wyomingPort!);

@@ -24,6 +24,11 @@ describe('parseBlend', () => {
     ]);
   });
 
+  it('takes a space before a name as a plus, as a URL query decodes one', () => {
+    expect(parseBlend('Luna(2) Jasper')).toEqual(parseBlend('Luna(2)+Jasper'));
+    expect(parseBlend(' Luna (2) ')).toEqual([{ name: 'Luna', weight: 2 }]);
+  });
+
   it('names the part that is not a voice or Name(weight)', () => {
     expect(() => parseBlend('Luna(2)+Jasper(x)')).toThrow(/'Jasper\(x\)'/);
     expect(() => parseBlend('Luna+')).toThrow(/'\(empty\)'/);
