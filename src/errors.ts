@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'invalid_model'
   | 'invalid_speed'
   | 'not_found'
+  | 'conflict'
   | 'unauthorized'
   | 'forbidden'
   | 'payload_too_large'
@@ -56,6 +57,13 @@ export class BadRequestError extends GatewayError {
 export class NotFoundError extends GatewayError {
   constructor(detail: string) {
     super(404, 'not_found', detail);
+  }
+}
+
+/** The request clashes with what exists (a saved voice shadowing a built-in, a full store). */
+export class ConflictError extends GatewayError {
+  constructor(detail: string) {
+    super(409, 'conflict', detail);
   }
 }
 

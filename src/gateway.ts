@@ -27,6 +27,8 @@ import { createShutdown, trackTraffic } from './ops/shutdown.js';
 import { readWarmupFile, warmCache } from './ops/cache-warmup.js';
 import { connectRedis, type RedisLink } from './cluster/redis.js';
 import { ClusterSessions } from './cluster/cluster-sessions.js';
+import { RedisVoiceStore } from './cluster/redis-voice-store.js';
+import { FileVoiceStore, type SavedVoiceStore } from './saved-voices/saved-voice-store.js';
 import { clusterStats } from './cluster/cluster-stats.js';
 import { createReadiness } from './ops/readiness.js';
 import { listenFailure } from './ops/listen-failure.js';
@@ -83,6 +85,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // Nothing may keep the process alive after a failed start: stop the workers and sessions.
     sessions.close();
     parts.deps.cluster?.close();
+    await parts.deps.savedVoices.close();
     await redis?.close();
     await pool.destroy();
     throw err;
@@ -92,6 +95,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     sessions.close();
     // ioredis reconnects forever (and so holds the process) unless it is closed.
     parts.deps.cluster?.close();
+    await parts.deps.savedVoices.close();
     await redis?.close();
     await pool.destroy();
     throw err;
@@ -130,6 +134,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     pool,
     doors: wyoming ? [wyoming] : [],
     cluster: parts.deps.cluster,
+    savedVoices: parts.deps.savedVoices,
     redis,
     startDraining: () => {
       draining = true;
@@ -149,6 +154,7 @@ function wyomingDeps({ deps, engine }: ReturnType<typeof wireParts>) {
     ensureModel: (id: string) =>
       deps.catalog.loadedModels().includes(id) ? Promise.resolve(0) : engine.ensureModel(id),
     openSession: deps.openSession,
+    savedVoice: (name: string) => deps.savedVoices.get(name),
     onConnections: (open: number) => deps.metrics.wyomingConnections.set(open),
     onEvent: (type: string, outcome: string) => deps.metrics.wyomingEvents.inc({ type, outcome }),
     log: deps.log,
@@ -170,6 +176,13 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
   const stats = new GenerationStats();
   const redis = config.redisUrl ? connectRedisLogged(config.redisUrl, log) : undefined;
   const statsSource = redis ? clusterStats(redis, stats) : undefined;
+  // Saved voices: in Redis when clustered (every replica sees them), else a file in the cache dir.
+  const savedVoices: SavedVoiceStore = redis
+    ? new RedisVoiceStore(redis, (err) =>
+        log.warn('saved voices: redis error', { error: err.message }),
+      )
+    : new FileVoiceStore(config.cacheDir);
+  const savedVoice = (name: string) => savedVoices.get(name);
   let liveSessions = () => 0;
   const metrics = new Metrics({
     queueDepth: () => engine.stats().queued,
@@ -186,6 +199,7 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     maxQueued: config.maxQueue,
     oneshotSlackMs: config.oneshotSlackMs,
     cacheBytes: config.synthCacheBytes,
+    savedVoice,
     policy: options.policy,
     onChunk: (report) => {
       metrics.recordChunk(report);
@@ -211,6 +225,7 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     modelIds: ids(),
     defaultModelId: DEFAULT_MODEL_ID,
     maxTextChars: config.maxTextChars,
+    savedVoice,
   });
   const sessions = new SessionRegistry<TtsSession>({
     ttlMs: config.sessionTtlMs,
@@ -251,6 +266,7 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     openSession,
     metrics,
     readiness,
+    savedVoices,
     ...(cluster ? { cluster, clusterStats: statsSource } : {}),
     log: (level, msg, fields) => log[level](msg, fields),
   };

@@ -5,12 +5,15 @@ import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { FAULT_MARKERS } from '../src/engine/protocol.js';
 import type {
   LoadResult,
+  PhonemizeResult,
   ModelFiles,
   SynthesizeResult,
   TaskFailure,
   WorkerData,
+  WorkerResult,
   WorkerTask,
 } from '../src/engine/protocol.js';
+import { runFrontend } from '../src/kitten/frontend/frontend.js';
 import { createPhonemizer, type Phonemizer } from '../src/kitten/frontend/phonemize.js';
 import { KittenSynthesizer, SynthesisInputError } from '../src/kitten/synthesizer.js';
 
@@ -74,7 +77,7 @@ async function synthesizeChunk(
   }
   if (faultInjection) await injectFault(task.text);
   try {
-    const out = await synth.synthesizeChunk(task.text, task.voice, task.speed, await phonemizer);
+    const out = await synth.synthesizeResolved(task.text, task.voice, await phonemizer);
     const { samples, frontendMs, inferenceMs, wordsMs, wordsError } = out;
     const words = out.chunks[0]?.words ?? [];
     const result: SynthesizeResult = {
@@ -104,8 +107,26 @@ async function load(task: Extract<WorkerTask, { kind: 'load' }>): Promise<LoadRe
   }
 }
 
-export default async function handle(task: WorkerTask): Promise<SynthesizeResult | LoadResult> {
+/** The front-end alone: planned chunks, their phonemes and input_ids (no model needed). */
+async function phonemizeText(
+  task: Extract<WorkerTask, { kind: 'phonemize' }>,
+): Promise<PhonemizeResult> {
+  try {
+    phonemizer ??= createPhonemizer();
+    const chunks = await runFrontend(task.text, await phonemizer, { normalize: task.normalize });
+    return {
+      ok: true,
+      chunks: chunks.map((c) => ({ text: c.text, phonemes: c.phonemes, inputIds: c.inputIds })),
+    };
+  } catch (err) {
+    return failure(err, 'inference_failed');
+  }
+}
+
+export default async function handle(task: WorkerTask): Promise<WorkerResult> {
   switch (task.kind) {
+    case 'phonemize':
+      return phonemizeText(task);
     case 'chunk':
       return synthesizeChunk(task);
     case 'load':

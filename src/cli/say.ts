@@ -11,7 +11,8 @@ import {
   type AudioFormat,
 } from '../audio/stream-encoder.js';
 import { DEFAULT_MODEL_ID } from '../kitten/hub/model-registry.js';
-import { VOICES, VOICE_KEYS, isKnownVoice } from '../kitten/voices.js';
+import { voiceProblem } from '../kitten/voice-blend.js';
+import { VOICES, VOICE_KEYS } from '../kitten/voices.js';
 import { DEFAULT_LIBRARY_VOICE, KittenTTS } from '../lib/kitten-tts.js';
 import type { CliIo } from './command.js';
 import { configFromFlags, fail, parseFlags, settingOptions } from './flags.js';
@@ -44,7 +45,8 @@ Options:
                          pcm is raw 16-bit little-endian mono at 24 kHz; mulaw and alaw
                          (.ul, .al) are G.711 at 8 kHz; pcm_f32le is raw float32 at 24 kHz
   --model ID             gateway id, hub repo or local folder (default ${DEFAULT_MODEL_ID})
-  --voice NAME           ${VOICES.map((v) => v.name).join(', ')} or an expr-voice-* key (default Leo)
+  --voice NAME           ${VOICES.map((v) => v.name).join(', ')}, an expr-voice-* key,
+                         or a blend such as 'Luna(2)+Jasper(1)' (default Leo)
   --speed N              ${SPEED_MIN}–${SPEED_MAX} (default 1)
   --no-normalize         speak numbers, units and symbols as written
   --cache-dir DIR        model cache (KITTENTTS_CACHE_DIR, default ~/.cache/kittentts)
@@ -129,7 +131,9 @@ async function sayRequest(
   const speed = Number(values.speed);
   if (!Number.isFinite(speed) || speed < SPEED_MIN || speed > SPEED_MAX)
     return `--speed must be a number between ${SPEED_MIN} and ${SPEED_MAX}`;
-  if (!isKnownVoice(values.voice)) {
+  const problem = voiceProblem(values.voice);
+  if (problem !== undefined) {
+    if (/[+(]/.test(values.voice)) return `--voice '${values.voice.slice(0, 64)}': ${problem}`;
     const choices = [...VOICES.map((v) => v.name), ...VOICE_KEYS].join(', ');
     return `unknown voice '${values.voice}'; choose one of ${choices}`;
   }

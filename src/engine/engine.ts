@@ -2,7 +2,7 @@
 // pool behind it (engine/scheduler.ts, engine/pool.ts) are implementation details; nothing above
 // this interface knows about threads.
 import type { JobKind } from './scheduler.js';
-import type { WordSpan } from './protocol.js';
+import type { PhonemizedChunk, WordSpan } from './protocol.js';
 import type { CacheStats } from './synthesis-cache.js';
 
 export type { JobKind } from './scheduler.js';
@@ -70,6 +70,12 @@ export interface Synthesis extends SynthesisSummary {
 /** One model chunk's audio, handed over in order as soon as it and every chunk before it exist. */
 export type ChunkSink = (samples: Float32Array, index: number, words: readonly WordSpan[]) => void;
 
+export interface PhonemizeRequest {
+  readonly modelId: string;
+  readonly text: string;
+  readonly normalize: boolean;
+}
+
 export interface EngineStats {
   readonly workers: number;
   readonly busyWorkers: number;
@@ -106,6 +112,8 @@ export interface Engine extends SessionEngine {
   ensureModel(modelId: string): Promise<number>;
   /** Audio seconds all workers make per second, as measured (undefined before any synthesis). */
   measuredAudioSPerS(): number | undefined;
+  /** The chunks, phonemes and input_ids the model would get for a text (POST /v1/phonemize). */
+  phonemize(request: PhonemizeRequest): Promise<readonly PhonemizedChunk[]>;
   stats(): EngineStats;
   /** The synthesis cache's counts (all zero when it is off). */
   cacheStats(): CacheStats;

@@ -3,14 +3,16 @@
 // worker would make), schedules one job per chunk by its deadline, and joins the audio in order.
 // Failures that crossed the thread boundary as data are mapped back to GatewayError classes here.
 import { randomUUID } from 'node:crypto';
-import { errorFromCode, ShuttingDownError } from '../errors.js';
+import { BadRequestError, errorFromCode, ShuttingDownError } from '../errors.js';
+import { resolveBlend, type ResolvedVoice, type SavedVoiceLookup } from '../kitten/voice-blend.js';
 import { concatChunks } from '../kitten/trim.js';
-import { planChunks } from '../kitten/frontend/frontend.js';
+import { planRequest, silenceFor } from './plan-request.js';
 import type {
   ChunkSchedule,
   ChunkSink,
   Engine,
   EngineStats,
+  PhonemizeRequest,
   Synthesis,
   SynthesisRequest,
   SynthesisSummary,
@@ -19,7 +21,10 @@ import type { SchedulingPolicy } from './edf-policy.js';
 import type { WorkerPool } from './pool.js';
 import {
   SAMPLE_RATE_HZ,
+  type LoadResult,
   type ModelFiles,
+  type PhonemizedChunk,
+  type PhonemizeResult,
   type SynthesizeResult,
   type WordSpan,
 } from './protocol.js';
@@ -60,7 +65,12 @@ export interface PoolEngineOptions {
   onChunk?: (report: ChunkReport) => void;
   /** Bytes of chunk audio the synthesis cache may hold (0 or unset: no cache). */
   cacheBytes?: number;
+  /** Saved voices by name (their blends); unset: built-in voices and blends of them only. */
+  savedVoice?: SavedVoiceLookup;
 }
+
+/** A request with its voice resolved against the model (what the worker and the cache get). */
+type ResolvedRequest = SynthesisRequest & { readonly resolvedVoice: ResolvedVoice };
 
 export const DEFAULT_ONESHOT_SLACK_MS = 2000;
 
@@ -144,8 +154,9 @@ export class PoolEngine implements Engine {
     const t0 = performance.now();
     const resolved = await this.resolve(request.modelId);
     request.signal?.throwIfAborted();
-    const chunks = planChunks(request.text, { normalize: request.normalize ?? true });
-    const outcomes = await this.runChunks(request, resolved.files, chunks, onChunk);
+    const chunks = planRequest(request.text, request.normalize ?? true);
+    const withVoice = { ...request, resolvedVoice: this.resolveVoice(request, resolved.files) };
+    const outcomes = await this.runChunks(withVoice, resolved.files, chunks, onChunk);
     const sum = (f: (o: ChunkOutcome) => number) => outcomes.reduce((s, o) => s + f(o), 0);
     const loadS = resolved.loadS + sum((o) => o.loadMs) / 1000;
     this.noteLoad(request.modelId, loadS, loadS);
@@ -169,6 +180,24 @@ export class PoolEngine implements Engine {
     return summary;
   }
 
+  /** The request's voice (a name, key, saved name or blend) against the model's aliases and priors. */
+  resolveVoice(
+    request: Pick<SynthesisRequest, 'voice' | 'speed'>,
+    files: ModelFiles,
+  ): ResolvedVoice {
+    try {
+      return resolveBlend(
+        request.voice,
+        files.voiceAliases,
+        files.speedPriors,
+        request.speed,
+        this.options.savedVoice,
+      );
+    } catch (err) {
+      throw new BadRequestError((err as Error).message, 'invalid_voice');
+    }
+  }
+
   async ensureModel(modelId: string): Promise<number> {
     const t0 = performance.now();
     const resolved = await this.resolve(modelId);
@@ -185,7 +214,7 @@ export class PoolEngine implements Engine {
         modelKey: modelId,
         group: 'load',
       },
-      (worker) => this.options.pool.run(worker, task),
+      (worker) => this.options.pool.run<LoadResult>(worker, task),
     );
     if (!result.ok)
       throw errorFromCode(
@@ -195,6 +224,23 @@ export class PoolEngine implements Engine {
     const paid = result.loadMs / 1000 + resolved.loadS;
     this.noteLoad(modelId, (performance.now() - t0) / 1000, paid);
     return paid;
+  }
+
+  /** The front-end alone on a worker: the chunks, phonemes and input_ids the model would get. */
+  async phonemize(request: PhonemizeRequest): Promise<readonly PhonemizedChunk[]> {
+    const task = { kind: 'phonemize' as const, text: request.text, normalize: request.normalize };
+    const result = await this.scheduler.submit(
+      {
+        kind: 'oneshot',
+        deadlineMs: () => this.now() + (this.options.oneshotSlackMs ?? DEFAULT_ONESHOT_SLACK_MS),
+        estCostMs: this.speed.costMs(request.modelId, request.text.length) / 4,
+        modelKey: request.modelId,
+        group: 'phonemize',
+      },
+      (worker) => this.options.pool.run<PhonemizeResult>(worker, task),
+    );
+    if (!result.ok) throw errorFromCode(result.code, result.detail);
+    return result.chunks;
   }
 
   stats(): EngineStats {
@@ -237,7 +283,7 @@ export class PoolEngine implements Engine {
    * the oldest undelivered one, so audio held out of order stays bounded too.
    */
   private async runChunks(
-    request: SynthesisRequest,
+    request: ResolvedRequest,
     files: ModelFiles,
     chunks: readonly string[],
     deliver: ChunkSink,
@@ -299,14 +345,19 @@ export class PoolEngine implements Engine {
   }
 
   private async runChunk(
-    request: SynthesisRequest,
+    request: ResolvedRequest,
     files: ModelFiles,
     text: string,
     job: ChunkJob,
   ): Promise<Omit<ChunkOutcome, 'samples'> & { audio: Float32Array }> {
+    // A pause tag is silence, made here: no worker, no cache.
+    const silence = silenceFor(text);
+    if (silence) {
+      return { audio: silence, words: [], loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0 };
+    }
     // A cached chunk (or one already being made for someone else) never waits for a worker.
     const key = this.cache.enabled
-      ? chunkKey({ files, voice: request.voice, speed: request.speed, text })
+      ? chunkKey({ files, voice: request.resolvedVoice, text })
       : undefined;
     let outcome = { loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0 };
     const { audio, words } = await this.cache.get(key, async () => {
@@ -318,7 +369,7 @@ export class PoolEngine implements Engine {
   }
 
   private async runOnWorker(
-    request: SynthesisRequest,
+    request: ResolvedRequest,
     files: ModelFiles,
     text: string,
     job: ChunkJob,
@@ -329,8 +380,7 @@ export class PoolEngine implements Engine {
       model: files,
       threads: this.options.threadsPerWorker,
       text,
-      voice: request.voice,
-      speed: request.speed,
+      voice: request.resolvedVoice,
     };
     const queuedAt = this.now();
     let startedAt = queuedAt;

@@ -1,11 +1,12 @@
 // Plain data that crosses the worker-thread boundary. No classes: error classes and prototypes
 // do not survive postMessage, so failures travel as {ok:false, code, detail}.
 import type { ModelFiles } from '../kitten/model-files.js';
+import type { ResolvedVoice, VoiceWeight } from '../kitten/voice-blend.js';
 import type { WordSpan } from '../kitten/word-spans.js';
 
 // ModelFiles and WordSpan are the model domain's types (kitten/ sits below engine/); tasks and
 // results carry them, so they are re-exported for the protocol's users.
-export type { ModelFiles, WordSpan };
+export type { ModelFiles, ResolvedVoice, VoiceWeight, WordSpan };
 
 export const SAMPLE_RATE_HZ = 24_000;
 
@@ -17,9 +18,11 @@ export interface ChunkTask {
   readonly threads: number;
   /** A planned chunk: normalized (or not) and cut by chunk_text; it goes to the phonemizer as is. */
   readonly text: string;
-  /** Display name (Bella…) or expr-voice-* key. */
-  readonly voice: string;
-  readonly speed: number;
+  /**
+   * The voice resolved on the gateway's side (aliases, saved voices, blends): expr-voice-* keys with
+   * normalized weights and the effective speed (prior applied). The worker mixes the style rows.
+   */
+  readonly voice: ResolvedVoice;
 }
 
 export interface LoadTask {
@@ -33,7 +36,14 @@ export interface PingTask {
   readonly kind: 'ping';
 }
 
-export type WorkerTask = ChunkTask | LoadTask | PingTask;
+/** The front-end alone (POST /v1/phonemize): what the model would receive for a text. */
+export interface PhonemizeTask {
+  readonly kind: 'phonemize';
+  readonly text: string;
+  readonly normalize: boolean;
+}
+
+export type WorkerTask = ChunkTask | LoadTask | PingTask | PhonemizeTask;
 
 /** Given to every worker thread at start (piscina's workerData). */
 export interface WorkerData {
@@ -82,6 +92,19 @@ export interface TaskFailure {
   readonly detail: string;
 }
 
+/** One planned chunk as the model gets it: its text, its phonemes and their token ids. */
+export interface PhonemizedChunk {
+  readonly text: string;
+  readonly phonemes: string;
+  readonly inputIds: readonly number[];
+}
+
+export interface PhonemizeOk {
+  readonly ok: true;
+  readonly chunks: readonly PhonemizedChunk[];
+}
+
 export type SynthesizeResult = SynthesizeOk | TaskFailure;
+export type PhonemizeResult = PhonemizeOk | TaskFailure;
 export type LoadResult = LoadOk | TaskFailure;
-export type WorkerResult = SynthesizeResult | LoadResult;
+export type WorkerResult = SynthesizeResult | LoadResult | PhonemizeResult;

@@ -3,15 +3,16 @@
 // identical chunks asked for at the same time run once and every asker gets the result.
 //
 // The key holds everything that changes the audio: the model (id, and its .onnx and voices.npz
-// by path, size and modification time), the voice key and speed after the model's aliases and
-// priors (what the graph receives), the chunk's exact text as the phonemizer gets it (normalized or
+// by path, size and modification time), the resolved voice (keys and normalized weights of the mix,
+// and the speed after the model's priors: what the graph receives, so a blend and its saved name
+// share entries), the chunk's exact text as the phonemizer gets it (normalized or
 // not: planChunks already did that), and the trim rule. With the real models, whose graphs hold
 // random operations, a cached phrase therefore sounds the same every time.
 import { statSync } from 'node:fs';
 import { LRUCache } from 'lru-cache';
 import type { ModelFiles } from '../kitten/model-files.js';
 import { TRIM_TAIL_SAMPLES } from '../kitten/trim.js';
-import { resolveVoice } from '../kitten/voices.js';
+import type { ResolvedVoice } from '../kitten/voice-blend.js';
 import type { WordSpan } from '../kitten/word-spans.js';
 
 /** A chunk's result as the cache holds it: the audio and its words' timings, which come back alike. */
@@ -37,23 +38,16 @@ export interface CacheStats {
 
 export interface ChunkKeyParts {
   readonly files: ModelFiles;
-  readonly voice: string;
-  readonly speed: number;
+  readonly voice: ResolvedVoice;
   readonly text: string;
 }
 
-/** The cache key, or undefined when the voice does not resolve (the worker will say why). */
-export function chunkKey({ files, voice, speed, text }: ChunkKeyParts): string | undefined {
-  let resolved: { key: string; speed: number };
-  try {
-    resolved = resolveVoice(voice, files.voiceAliases, files.speedPriors, speed);
-  } catch {
-    return undefined;
-  }
+/** The cache key: everything the worker's answer depends on. */
+export function chunkKey({ files, voice, text }: ChunkKeyParts): string {
   return JSON.stringify([
     modelIdentity(files),
-    resolved.key,
-    resolved.speed,
+    voice.mix.map(({ key, weight }) => [key, weight]),
+    voice.speed,
     `trim:${TRIM_TAIL_SAMPLES}`,
     text,
   ]);

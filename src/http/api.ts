@@ -12,10 +12,18 @@ import { timedWords } from '../engine/word-timings.js';
 import type { AppDeps } from './deps.js';
 import { parseWith, queryObject, readJson } from './validate.js';
 import { wavJsonBody } from './wav-json-body.js';
+import { seedShapedSavedVoices } from './voices.js';
 
 type ApiDeps = Pick<
   AppDeps,
-  'catalog' | 'clusterStats' | 'config' | 'engine' | 'readiness' | 'schemas' | 'stats'
+  | 'catalog'
+  | 'clusterStats'
+  | 'config'
+  | 'engine'
+  | 'readiness'
+  | 'savedVoices'
+  | 'schemas'
+  | 'stats'
 >;
 
 export function apiRoutes(deps: ApiDeps): Hono {
@@ -44,14 +52,13 @@ export function apiRoutes(deps: ApiDeps): Hono {
 
   app.get('/models', (c) => c.json({ models: catalog.list() }));
 
-  app.get('/voices', (c) =>
+  // The seed's shape; saved voices (POST /v1/voices) follow the built-in ones, one more name each.
+  app.get('/voices', async (c) =>
     c.json({
-      voices: VOICES.map(({ id, name, gender, description }) => ({
-        id,
-        name,
-        gender,
-        description,
-      })),
+      voices: [
+        ...VOICES.map(({ id, name, gender, description }) => ({ id, name, gender, description })),
+        ...(await seedShapedSavedVoices(deps.savedVoices)),
+      ],
     }),
   );
 

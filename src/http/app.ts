@@ -12,6 +12,8 @@ import { cartesiaHttpRoutes } from './dialects/cartesia-http.js';
 import { cartesiaWsRoutes } from './dialects/cartesia-ws.js';
 import { elevenLabsHttpRoutes } from './dialects/elevenlabs-http.js';
 import { elevenLabsWsRoutes } from './dialects/elevenlabs-ws.js';
+import { voicesRoutes } from './voices.js';
+import { phonemizeRoutes } from './phonemize.js';
 import type { AppDeps } from './deps.js';
 import { renderError, writeRawResponse } from './errors.js';
 import { openaiRoutes } from './openai.js';
@@ -95,6 +97,8 @@ export function createApp(deps: AppDeps): Hono {
   // Before the OpenAI router: it answers every other /v1 path with its own 404.
   app.route('/v1', elevenLabsWsRoutes(deps));
   app.route('/v1', elevenLabsHttpRoutes(deps));
+  app.route('/v1', voicesRoutes(deps));
+  app.route('/v1', phonemizeRoutes(deps));
   app.route('/v1', openaiRoutes(deps));
   app.route('/tts', cartesiaWsRoutes(deps));
   app.route('/tts', cartesiaHttpRoutes(deps));

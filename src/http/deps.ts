@@ -2,6 +2,7 @@
 // router reaches back into the app that mounts it). Each router takes the fields it uses
 // (`Pick<AppDeps, …>`); gateway.ts builds the whole object once.
 import type { ClusterSessions } from '../cluster/cluster-sessions.js';
+import type { SavedVoiceStore } from '../saved-voices/saved-voice-store.js';
 import type { StatsSource } from '../cluster/cluster-stats.js';
 import type { Config } from '../config.js';
 import type { Engine } from '../engine/engine.js';
@@ -46,6 +47,8 @@ export interface AppDeps {
   /** A new session with the server's limits applied (real-time doors pass admission first). */
   openSession: (options: TtsSessionOptions, door: SessionDoor) => TtsSession;
   metrics: Metrics;
+  /** Saved voices (a file under the cache dir, or Redis when clustered). */
+  savedVoices: SavedVoiceStore;
   /** GET /api/ready (readiness.ts). */
   readiness: (q?: ReadinessQuery) => Promise<Readiness>;
   /** Set when REST sessions live in Redis (KITTENTTS_REDIS_URL): the REST and SSE doors use it. */

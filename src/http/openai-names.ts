@@ -1,5 +1,6 @@
 // How OpenAI's speech vocabulary lands on ours: its model ids, voice names and speed range. A
 // client written for OpenAI keeps working unmodified; the tables are documented in docs/openai.md.
+import { voiceProblem, type SavedVoiceLookup } from '../kitten/voice-blend.js';
 import { VOICES, isKnownVoice } from '../kitten/voices.js';
 
 /** OpenAI's speech models; each runs on the server's default model (see resolveOpenAiModel). */
@@ -35,13 +36,17 @@ export const OPENAI_SPEED_MIN = 0.25;
 export const OPENAI_SPEED_MAX = 4.0;
 export const MODEL_SPEED_MAX = 3.0;
 
-/** Our voice name for an OpenAI name, one of ours (any case), or an expr-voice key; else undefined. */
-export function resolveOpenAiVoice(name: string): string | undefined {
+/**
+ * Our voice name for an OpenAI name, one of ours (any case), an expr-voice key, a saved voice or a
+ * blend; else undefined.
+ */
+export function resolveOpenAiVoice(name: string, saved?: SavedVoiceLookup): string | undefined {
   const lower = name.toLowerCase();
   const mapped = Object.hasOwn(OPENAI_VOICE_MAP, lower) ? OPENAI_VOICE_MAP[lower] : undefined;
   if (mapped) return mapped;
   if (isKnownVoice(name)) return name;
-  return VOICES.find((v) => v.id.toLowerCase() === lower)?.id;
+  const ours = VOICES.find((v) => v.id.toLowerCase() === lower)?.id;
+  return ours ?? (voiceProblem(name, saved) === undefined ? name : undefined);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type AudioFormat,
 } from '../audio/index.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
+import type { SavedVoiceLookup } from '../kitten/voice-blend.js';
 import { OpenAiParamError, paramErrorFromZod } from './errors.js';
 import {
   OPENAI_SPEED_MAX,
@@ -26,6 +27,8 @@ export interface SpeechRequestOptions {
   defaultModelId: string;
   /** The smaller of OpenAI's 4096 and the server's own text limit. */
   maxInputChars: number;
+  /** Saved voices by name. */
+  savedVoice?: SavedVoiceLookup;
 }
 
 export interface SpeechRequest {
@@ -83,7 +86,7 @@ export function createSpeechRequestParser(
       );
     }
     const voiceName = typeof body.voice === 'string' ? body.voice : body.voice.id;
-    const voice = resolveOpenAiVoice(voiceName);
+    const voice = resolveOpenAiVoice(voiceName, options.savedVoice);
     if (!voice)
       throw new OpenAiParamError(
         `Invalid 'voice': unknown voice '${voiceName.slice(0, 64)}'.`,

@@ -128,7 +128,10 @@ function toReadable(
   });
 }
 
-type OpenAiDeps = Pick<AppDeps, 'catalog' | 'config' | 'engine' | 'log' | 'openSession'>;
+type OpenAiDeps = Pick<
+  AppDeps,
+  'catalog' | 'config' | 'engine' | 'log' | 'openSession' | 'savedVoices'
+>;
 
 export function openaiRoutes(deps: OpenAiDeps): Hono {
   const { catalog, config, engine } = deps;
@@ -137,6 +140,7 @@ export function openaiRoutes(deps: OpenAiDeps): Hono {
     modelIds: catalog.ids(),
     defaultModelId: catalog.defaultId,
     maxInputChars: Math.min(OPENAI_MAX_INPUT_CHARS, config.maxTextChars),
+    savedVoice: (name) => deps.savedVoices.get(name),
   });
   const models = modelList(catalog);
   app.get('/models', (c) => c.json({ object: 'list', data: models() }));
@@ -161,7 +165,7 @@ export function openaiRoutes(deps: OpenAiDeps): Hono {
 
   app.all('*', () => {
     throw new NotFoundError(
-      'Not found: the OpenAI-compatible routes are POST /v1/audio/speech and GET /v1/models.',
+      'Not found: the /v1 routes are POST /v1/audio/speech, GET /v1/models, /v1/voices and POST /v1/phonemize.',
     );
   });
 

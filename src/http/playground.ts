@@ -23,6 +23,7 @@ const ASSETS: Readonly<Record<string, string>> = {
   'playback.js': JS,
   'stream.js': JS,
   'timeline.js': JS,
+  'voices.js': JS,
   'waveform.js': JS,
   'style.css': 'text/css; charset=utf-8',
 };

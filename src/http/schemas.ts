@@ -9,7 +9,8 @@ import {
   type AudioFormat,
 } from '../audio/index.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
-import { VOICES, VOICE_KEYS, isKnownVoice } from '../kitten/voices.js';
+import { voiceProblem, type SavedVoiceLookup } from '../kitten/voice-blend.js';
+import { VOICES, VOICE_KEYS } from '../kitten/voices.js';
 
 export const SPEED_MIN = 0.25;
 export const SPEED_MAX = 3.0;
@@ -19,6 +20,8 @@ export interface SchemaOptions {
   modelIds: readonly string[];
   defaultModelId: string;
   maxTextChars: number;
+  /** Saved voices by name; unset: built-in voices and blends of them. */
+  savedVoice?: SavedVoiceLookup;
 }
 
 const voiceChoices = [...VOICES.map((v) => v.id), ...VOICE_KEYS].join(', ');
@@ -39,10 +42,16 @@ export function speedSchema(fromQuery = false) {
   return z.preprocess((v) => (typeof v === 'string' && DECIMAL.test(v) ? Number(v) : v), number);
 }
 
-export function voiceSchema() {
-  return z.string({ error: 'must be a string' }).refine(isKnownVoice, {
-    error: (iss) =>
-      `unknown voice '${String(iss.input).slice(0, 64)}'; choose one of ${voiceChoices}`,
+/** A voice: a name, an expr-voice-* key, a saved voice or a blend ("Luna(2)+Jasper(1)"). */
+export function voiceSchema(saved?: SavedVoiceLookup) {
+  return z.string({ error: 'must be a string' }).superRefine((voice, ctx) => {
+    const problem = voiceProblem(voice, saved);
+    if (problem === undefined) return;
+    // A plain unknown name gets the list of voices; a blend gets its own problem named.
+    const message = /[+(]/.test(voice)
+      ? `voice '${voice.slice(0, 64)}': ${problem.slice(0, 120)}`
+      : `unknown voice '${voice.slice(0, 64)}'; choose one of ${voiceChoices}`;
+    ctx.addIssue({ code: 'custom', message });
   });
 }
 
@@ -66,7 +75,7 @@ export function textSchema(maxChars: number, { allowEmpty = false } = {}) {
 }
 
 export function createSchemas(options: SchemaOptions) {
-  const voice = voiceSchema().default(DEFAULT_VOICE);
+  const voice = voiceSchema(options.savedVoice).default(DEFAULT_VOICE);
   const model = modelSchema(options).default(options.defaultModelId);
   const generate = z.strictObject({
     text: textSchema(options.maxTextChars),
@@ -135,7 +144,7 @@ export function createSchemas(options: SchemaOptions) {
       z.strictObject({ type: z.literal('end') }),
       z.strictObject({
         type: z.literal('config'),
-        voice: voiceSchema().optional(),
+        voice: voiceSchema(options.savedVoice).optional(),
         speed: speedSchema().optional(),
       }),
       z.strictObject({

@@ -8,7 +8,8 @@ import type { Phonemizer } from './frontend/phonemize.js';
 import type { ModelFiles } from './model-files.js';
 import { loadOnnxTtsModel, type OnnxTtsModel } from './onnx.js';
 import { concatChunks, trimChunk } from './trim.js';
-import { loadVoiceTables, resolveVoice, styleRow } from './voices.js';
+import { blendStyleRow, resolveBlend, type ResolvedVoice } from './voice-blend.js';
+import { loadVoiceTables } from './voices.js';
 import { alignChunkWords, wordSpans, type WordSpan } from './word-spans.js';
 
 export class SynthesisInputError extends Error {
@@ -78,7 +79,8 @@ export class KittenSynthesizer {
     normalize: boolean,
     phonemizer: Phonemizer,
   ): Promise<SynthesisOutput> {
-    this.voiceTable(voice, speed); // an unknown voice fails even for text with nothing to say
+    // An unknown voice fails even for text with nothing to say.
+    const resolved = this.resolve(voice, speed);
     const pieces: Float32Array[] = [];
     const infos: ChunkInfo[] = [];
     let frontendMs = 0;
@@ -86,7 +88,7 @@ export class KittenSynthesizer {
     let wordsMs = 0;
     let wordsError: string | undefined;
     for (const chunk of planChunks(text, { normalize })) {
-      const out = await this.synthesizeChunk(chunk, voice, speed, phonemizer);
+      const out = await this.synthesizeResolved(chunk, resolved, phonemizer);
       pieces.push(out.samples);
       infos.push(...out.chunks);
       frontendMs += out.frontendMs;
@@ -99,18 +101,31 @@ export class KittenSynthesizer {
     return { samples, chunks: infos, frontendMs, inferenceMs, wordsMs, ...failed };
   }
 
-  /** One planned chunk (an exact model input string from planChunks): phonemes, inference, trim. */
-  async synthesizeChunk(
+  /** One planned chunk in a voice string (a name, a key or a blend). */
+  synthesizeChunk(
     chunk: string,
     voice: string,
     speed: number,
     phonemizer: Phonemizer,
   ): Promise<ChunkOutput> {
-    const { table, speed: effectiveSpeed } = this.voiceTable(voice, speed);
+    return this.synthesizeResolved(chunk, this.resolve(voice, speed), phonemizer);
+  }
+
+  /**
+   * One planned chunk (an exact model input string from planChunks) in a resolved voice (a name,
+   * a key or a blend, already resolved: voice-blend.ts): phonemes, inference, trim.
+   */
+  async synthesizeResolved(
+    chunk: string,
+    voice: ResolvedVoice,
+    phonemizer: Phonemizer,
+  ): Promise<ChunkOutput> {
+    const rows = this.tableRows(voice);
     const t0 = performance.now();
-    const front = await frontendChunk(chunk, phonemizer, table.rows);
+    const front = await frontendChunk(chunk, phonemizer, rows);
     const t1 = performance.now();
-    const out = await this.model.run(front.inputIds, styleRow(table, front.text), effectiveSpeed);
+    const style = blendStyleRow(this.voices, voice.mix, front.text);
+    const out = await this.model.run(front.inputIds, style, voice.speed);
     const t2 = performance.now();
     const samples = trimChunk(out.waveform);
     const { words, wordsError } = await timeWords(chunk, front.phonemes, out.durations, {
@@ -128,24 +143,33 @@ export class KittenSynthesizer {
     };
   }
 
-  private voiceTable(
-    voice: string,
-    speed: number,
-  ): { table: { rows: number; data: Float32Array }; speed: number } {
-    let resolved: { key: string; speed: number };
+  /** A voice string resolved against this model's aliases and priors (no saved voices here). */
+  resolve(voice: string, speed: number): ResolvedVoice {
+    let resolved: ResolvedVoice;
     try {
-      resolved = resolveVoice(voice, this.files.voiceAliases, this.files.speedPriors, speed);
+      resolved = resolveBlend(voice, this.files.voiceAliases, this.files.speedPriors, speed);
     } catch (err) {
       throw new SynthesisInputError('invalid_voice', (err as Error).message);
     }
-    const table = this.voices.get(resolved.key);
-    if (!table) {
-      throw new SynthesisInputError(
-        'invalid_voice',
-        `Voice '${voice}' is not in this model's voices file.`,
-      );
+    this.tableRows(resolved);
+    return resolved;
+  }
+
+  /** The style rows of the mix's tables (all tables of one voices file have the same rows). */
+  private tableRows(voice: ResolvedVoice): number {
+    let rows: number | undefined;
+    for (const { key } of voice.mix) {
+      const table = this.voices.get(key);
+      if (!table) {
+        throw new SynthesisInputError(
+          'invalid_voice',
+          `Voice '${key}' is not in this model's voices file.`,
+        );
+      }
+      rows = Math.min(rows ?? table.rows, table.rows);
     }
-    return { table, speed: resolved.speed };
+    if (rows === undefined) throw new SynthesisInputError('invalid_voice', 'no voice given');
+    return rows;
   }
 
   release(): Promise<void> {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../config.js';
 import type { Engine } from '../engine/engine.js';
-import { isKnownVoice } from '../kitten/voices.js';
+import { voiceProblem } from '../kitten/voice-blend.js';
 
 export interface WarmupEntry {
   readonly model: string;
@@ -21,7 +21,12 @@ export interface WarmupEntry {
 const line = (defaultModel: string) =>
   z.strictObject({
     model: z.string().min(1).default(defaultModel),
-    voice: z.string().refine(isKnownVoice, 'is not one of the eight voices (name or key)'),
+    voice: z
+      .string()
+      .refine(
+        (v) => voiceProblem(v) === undefined,
+        'is not one of the eight voices or a blend of them',
+      ),
     speed: z.number().min(0.1).max(5).default(1),
     texts: z.array(z.string().trim().min(1)).min(1),
   });

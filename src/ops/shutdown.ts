@@ -46,6 +46,7 @@ export interface ShutdownParts {
   /** REST sessions in Redis: this replica's subscriptions and publishers end with it. */
   cluster?: { close(): void } | undefined;
   redis?: { close(): Promise<void> } | undefined;
+  savedVoices?: { close(): Promise<void> } | undefined;
   /** From now on new requests get 503 (the refusing app). */
   startDraining(): void;
 }
@@ -109,6 +110,7 @@ async function shutDown(parts: ShutdownParts): Promise<void> {
   await closeConnections(server, wss, traffic);
   // 4. Stop the workers; a task still running is allowed to end (see WorkerPool.destroy).
   await pool.destroy({ runningGraceMs });
+  await parts.savedVoices?.close();
   await parts.redis?.close();
 }
 

@@ -7,7 +7,8 @@ import {
   MAX_CHUNK_CHARS,
   pyStrip,
 } from '../kitten/frontend/chunk.js';
-import { insideMarkup, isBreakWord, isPlainWord } from './cut-points.js';
+import { isBreakWord, isPlainWord } from './cut-points.js';
+import { insideMarkup } from './markup-span.js';
 import {
   breakOverlongRuns,
   hasNonSpaceAfter,
@@ -173,6 +174,9 @@ export class Segmenter {
     let i = this.scanFrom;
     for (; i < this.buffer.length; i++) {
       const c = this.buffer[i]!;
+      // Inline markup (phonemes, pause tags) is never cut: it reaches the front-end whole.
+      const mayCut = TERMINATORS.includes(c) || CLAUSE_MARKS.includes(c) || PY_SPACE_CHAR.test(c);
+      if (mayCut && insideMarkup(this.buffer, i)) continue;
       if (TERMINATORS.includes(c)) {
         // Whether `.` ends a sentence depends on the next non-space character (3.5, a.m. + case).
         if (!final && !hasNonSpaceAfter(this.buffer, i)) break;
@@ -220,7 +224,7 @@ export class Segmenter {
   private clauseCutAllowed(i: number, out: readonly string[]): boolean {
     const mode = this.options.firstChunk;
     if (mode === 'sentence' || this.splittingLong) return false;
-    if (insideMarkup(this.buffer.slice(0, i + 1))) return false;
+    if (insideMarkup(this.buffer, i + 1)) return false;
     if (!this.emittedInTurn) return true;
     return mode === 'auto' && this.options.clauseWanted(this.buffer.slice(0, i + 1), out);
   }
@@ -232,7 +236,7 @@ export class Segmenter {
   private wordCutAt(i: number, out: readonly string[]): number {
     if (this.options.firstChunk !== 'auto' || this.splittingLong || i === 0) return -1;
     if (PY_SPACE_CHAR.test(this.buffer[i - 1]!)) return -1;
-    if (insideMarkup(this.buffer.slice(0, i))) return -1;
+    if (insideMarkup(this.buffer, i)) return -1;
     const { minWordCutWords, minBreakCutWords, breakCutWanted, wordCutWanted } = this.options;
     const opening = !this.emittedInTurn;
     const start = wordStart(this.buffer, i);

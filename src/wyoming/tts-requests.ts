@@ -4,7 +4,8 @@
 // `voice.speaker` (no voice has several speakers) change nothing; `text_format` other than plain
 // text is refused.
 import { echo } from '../errors.js';
-import { VOICES, isKnownVoice } from '../kitten/voices.js';
+import { voiceProblem, type SavedVoiceLookup } from '../kitten/voice-blend.js';
+import { VOICES } from '../kitten/voices.js';
 
 const DEFAULT_WYOMING_VOICE = VOICES[0]!.id;
 
@@ -24,14 +25,23 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The voice a `synthesize` / `synthesize-start` asks for (the default when it names none). */
-function voiceOf(event: string, data: Readonly<Record<string, unknown>>): string {
+function voiceOf(
+  event: string,
+  data: Readonly<Record<string, unknown>>,
+  saved?: SavedVoiceLookup,
+): string {
   const voice = data.voice;
   if (voice === undefined || voice === null) return DEFAULT_WYOMING_VOICE;
   if (!isObject(voice)) throw new WyomingRequestError(`${event}: "voice" must be an object.`);
   if (voice.name === undefined || voice.name === null) return DEFAULT_WYOMING_VOICE;
-  if (!isKnownVoice(voice.name)) {
+  const problem = voiceProblem(voice.name, saved);
+  if (problem !== undefined) {
+    // A blend's own problem is named; a plain unknown name gets the list of voices.
+    const plain = typeof voice.name === 'string' && !/[+(]/.test(voice.name);
     throw new WyomingRequestError(
-      `${event}: unknown voice '${echo(String(voice.name), 64)}'; choose one of ${VOICE_NAMES}.`,
+      plain
+        ? `${event}: unknown voice '${echo(String(voice.name), 64)}'; choose one of ${VOICE_NAMES}.`
+        : `${event}: voice '${echo(String(voice.name), 64)}': ${echo(problem, 100)}.`,
       'invalid_voice',
     );
   }
@@ -55,6 +65,7 @@ export interface SynthesizeRequest {
 export function parseSynthesize(
   data: Readonly<Record<string, unknown>>,
   maxTextChars: number,
+  saved?: SavedVoiceLookup,
 ): SynthesizeRequest {
   const { text } = data;
   if (typeof text !== 'string') {
@@ -70,12 +81,15 @@ export function parseSynthesize(
     );
   }
   checkTextFormat('synthesize', data);
-  return { text, voice: voiceOf('synthesize', data) };
+  return { text, voice: voiceOf('synthesize', data, saved) };
 }
 
-export function parseSynthesizeStart(data: Readonly<Record<string, unknown>>): { voice: string } {
+export function parseSynthesizeStart(
+  data: Readonly<Record<string, unknown>>,
+  saved?: SavedVoiceLookup,
+): { voice: string } {
   checkTextFormat('synthesize-start', data);
-  return { voice: voiceOf('synthesize-start', data) };
+  return { voice: voiceOf('synthesize-start', data, saved) };
 }
 
 export function chunkText(data: Readonly<Record<string, unknown>>): string {

@@ -122,7 +122,7 @@ export class WyomingConnection {
 
   /** One-shot: every sentence of the text, in order, as one audio response; true if it had audio. */
   private async synthesize(data: Readonly<Record<string, unknown>>): Promise<boolean> {
-    const req = parseSynthesize(data, this.deps.limits.maxTextChars);
+    const req = parseSynthesize(data, this.deps.limits.maxTextChars, this.deps.savedVoice);
     this.checkOpen();
     await this.deps.ensureModel(this.deps.modelId);
     // The client may have gone, or the drain begun, while the model loaded.
@@ -160,7 +160,7 @@ export class WyomingConnection {
     // chunks that follow are dropped quietly and synthesize-stop still ends it.
     const stream: Stream = { session: undefined, pump: Promise.resolve() };
     this.stream = stream;
-    const { voice } = parseSynthesizeStart(data);
+    const { voice } = parseSynthesizeStart(data, this.deps.savedVoice);
     this.checkOpen();
     await this.deps.ensureModel(this.deps.modelId);
     if (this.closed || this.stream !== stream) return;

@@ -1,6 +1,7 @@
 // What the Wyoming door is built from (types only): the limits it enforces, the model it speaks
 // with, and the gateway's session opener — the same one every HTTP door uses, so a Wyoming
 // synthesis is one more TtsSession on the one scheduler.
+import type { SavedVoiceLookup } from '../kitten/voice-blend.js';
 import type { TtsSession, TtsSessionOptions } from '../session/tts-session.js';
 
 /** The event types counted: those answered, and three of the door's own. */
@@ -45,6 +46,8 @@ export interface WyomingDeps {
   /** Loads the model if needed; rejects with a GatewayError saying why it cannot. */
   ensureModel(modelId: string): Promise<unknown>;
   openSession(options: TtsSessionOptions, door: 'wyoming'): TtsSession;
+  /** Saved voices by name (a Wyoming voice may be a saved name or a blend). */
+  readonly savedVoice?: SavedVoiceLookup;
   /** Told of each event handled, and whether its answer had an `error` (a metrics counter). */
   onEvent?(type: WyomingEventType, outcome: 'ok' | 'error'): void;
   /** Told the number of open connections whenever it changes (a metrics gauge). */

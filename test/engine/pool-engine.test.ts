@@ -26,6 +26,7 @@ import {
 import type { DispatchInfo } from '../../src/engine/scheduler.js';
 import { DEFAULT_SPEED_PRIOR } from '../../src/engine/speed-estimator.js';
 import { planChunks } from '../../src/kitten/frontend/frontend.js';
+import { DEFAULT_ALIASES } from '../../src/kitten/voices.js';
 
 const MODEL = 'kitten-tts-nano';
 const FILES: ModelFiles = {
@@ -34,7 +35,7 @@ const FILES: ModelFiles = {
   voicesPath: '/models/nano/voices.npz',
   type: 'ONNX1',
   speedPriors: {},
-  voiceAliases: {},
+  voiceAliases: DEFAULT_ALIASES,
 };
 /** Samples of fake audio per character of chunk text, and fake worker ms per character. */
 const SAMPLES_PER_CHAR = 8;
@@ -74,6 +75,8 @@ function defaultAnswer(task: WorkerTask): WorkerResult {
       return { ok: true, loadMs: 250 };
     case 'ping':
       return { ok: true, loadMs: 0 };
+    case 'phonemize':
+      return { ok: true, chunks: [] };
   }
 }
 
@@ -215,8 +218,7 @@ describe('PoolEngine: chunks', () => {
         model: FILES,
         threads: 2,
         text,
-        voice: 'Luna',
-        speed: 1.25,
+        voice: { mix: [{ key: 'expr-voice-3-f', weight: 1 }], speed: 1.25 },
       })),
     );
   });
@@ -591,7 +593,6 @@ describe('PoolEngine.close', () => {
 });
 
 describe('PoolEngine with the synthesis cache', () => {
-  // FILES has no aliases, so these requests name voices by key (the worker resolves the same way).
   const key = { voice: 'expr-voice-5-m' };
   it('gives a repeated chunk the same audio without a worker task', async () => {
     const pool = new FakePool(2);
@@ -634,5 +635,61 @@ describe('PoolEngine with the synthesis cache', () => {
     await engine.synthesize(request('One moment, please.', key));
     expect(pool.chunkTexts()).toHaveLength(2);
     expect(engine.cacheStats().entries).toBe(0);
+  });
+});
+
+describe('PoolEngine: voice blends', () => {
+  const voiceSent = (pool: FakePool) =>
+    pool.sent.map((s) => (s.task.kind === 'chunk' ? s.task.voice : undefined));
+
+  it('hands the worker exactly the same voice for a blend of a voice with itself', async () => {
+    const pool = new FakePool(1);
+    const { engine } = engineOn(pool);
+    await engine.synthesize(request('Hello there.', { voice: 'Luna' }));
+    await engine.synthesize(request('Hello there.', { voice: 'Luna(1)+Luna(1)' }));
+    await engine.synthesize(request('Hello there.', { voice: 'Luna(3) + expr-voice-3-f(0.5)' }));
+    const [plain, ...blends] = voiceSent(pool);
+    expect(plain).toEqual({ mix: [{ key: 'expr-voice-3-f', weight: 1 }], speed: 1 });
+    for (const blend of blends) expect(blend).toEqual(plain);
+  });
+
+  it('hands the worker normalized weights, sorted by key, and the weighted mean of the priors', async () => {
+    const pool = new FakePool(1);
+    const priors = { 'expr-voice-3-f': 0.8, 'expr-voice-2-m': 1.4 };
+    const { engine } = engineOn(pool, {
+      resolveModel: async () => ({ files: { ...FILES, speedPriors: priors }, loadS: 0 }),
+    });
+    await engine.synthesize(request('Hello there.', { voice: 'Luna(2)+Jasper(1)', speed: 1.5 }));
+    expect(voiceSent(pool)).toEqual([
+      {
+        mix: [
+          { key: 'expr-voice-2-m', weight: 1 / 3 },
+          { key: 'expr-voice-3-f', weight: 2 / 3 },
+        ],
+        speed: Math.fround(1.5 * ((1 / 3) * 1.4 + (2 / 3) * 0.8)),
+      },
+    ]);
+  });
+
+  it('resolves a saved voice to the same voice as its blend, sharing cache entries', async () => {
+    const pool = new FakePool(1);
+    const saved = (name: string) => (name === 'Narrator' ? 'Luna(2)+Jasper(1)' : undefined);
+    const { engine } = engineOn(pool, { cacheBytes: 1 << 20, savedVoice: saved });
+    const a = await engine.synthesize(request('Hello there.', { voice: 'Narrator' }));
+    const b = await engine.synthesize(request('Hello there.', { voice: 'Jasper(1)+Luna(2)' }));
+    expect(pool.sent).toHaveLength(1);
+    expect(b.samples).toEqual(a.samples);
+    expect(engine.cacheStats()).toMatchObject({ hits: 1, misses: 1 });
+  });
+
+  it('refuses an unknown name inside a blend with a 400 naming it, before any worker task', async () => {
+    const pool = new FakePool(1);
+    const { engine } = engineOn(pool);
+    const err = await rejectionOf(
+      engine.synthesize(request('Hello there.', { voice: 'Luna(1)+Nobody(2)' })),
+    );
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect(err.message).toMatch(/Nobody/);
+    expect(pool.sent).toHaveLength(0);
   });
 });

@@ -1,6 +1,8 @@
 // The app in process, through app.request(), over a fake Engine: what the HTTP layer itself
 // decides — routing, both error envelopes, body limits, session ownership, the refusing app —
 // where a live server and real workers add nothing (test/http/api.test.ts and friends run those).
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChunkSink, Engine, SynthesisRequest } from '../../src/engine/engine.js';
 import { loadConfig } from '../../src/config.js';
@@ -10,6 +12,7 @@ import { createApp, createRefusingApp } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/deps.js';
 import { createSchemas } from '../../src/http/schemas.js';
 import { Metrics } from '../../src/ops/metrics.js';
+import { FileVoiceStore } from '../../src/saved-voices/saved-voice-store.js';
 import { SessionRegistry } from '../../src/session/session-registry.js';
 import { TtsSession } from '../../src/session/tts-session.js';
 import { FakeEngine, fakeSamples } from '../session/fake-engine.js';
@@ -35,6 +38,9 @@ class FakeAppEngine extends FakeEngine implements Engine {
   }
   stats() {
     return { workers: 1, busyWorkers: 0, downWorkers: 0, queued: 0, completed: this.calls.length };
+  }
+  async phonemize() {
+    return [];
   }
   cacheStats() {
     return { hits: 3, misses: 1, evictions: 0, bytes: 0, entries: 1 };
@@ -62,6 +68,8 @@ function inProcessApp(env: Record<string, string> = {}) {
     schemas: createSchemas({ modelIds: ids, defaultModelId: MODEL, maxTextChars: 1000 }),
     sessions,
     openSession: (options) => new TtsSession(engine, options),
+    // A folder that is never written: no test here saves a voice.
+    savedVoices: new FileVoiceStore(path.join(os.tmpdir(), 'kitten-no-saved-voices')),
     metrics: new Metrics({
       queueDepth: () => 0,
       busyWorkers: () => 0,

@@ -11,7 +11,6 @@ import { dialectErrorBody } from '../errors.js';
 import { readJson } from '../validate.js';
 import { pieceStream, spokenPieces } from './dialect-oneshot.js';
 import { elevenLabsNames } from './elevenlabs-query.js';
-import { elevenLabsVoiceRoutes } from './elevenlabs-voices.js';
 
 type Deps = Pick<AppDeps, 'catalog' | 'config' | 'log' | 'openSession'>;
 
@@ -40,7 +39,6 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 export function elevenLabsHttpRoutes(deps: Deps): Hono {
   const app = new Hono();
-  app.route('/', elevenLabsVoiceRoutes());
   app.post('/text-to-speech/:voice_id', (c) => speak(c, deps, false));
   app.post('/text-to-speech/:voice_id/stream', (c) => speak(c, deps, true));
   app.onError((err, c) => {

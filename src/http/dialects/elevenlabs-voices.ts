@@ -1,8 +1,6 @@
-// GET /v1/voices in ElevenLabs' shape ({voices: [{voice_id, name, category, labels, …}]}), so
-// their clients' voice pickers list ours. NOTE for the merge with issue 28 (saved voices, which
-// adds GET/POST/DELETE /v1/voices): this one small module is the ElevenLabs listing; the saved
-// voices should join this list here (category "cloned") rather than a second GET /v1/voices.
-import { Hono } from 'hono';
+// The built-in voices in ElevenLabs' listing shape ({voice_id, name, category, labels, …}), so
+// their clients' voice pickers list ours; GET /v1/voices (voices.ts) answers with these, our own
+// fields beside theirs, then the saved voices.
 import { VOICES } from '../../kitten/voices.js';
 
 export function elevenLabsVoiceList(): Array<Record<string, unknown>> {
@@ -16,10 +14,4 @@ export function elevenLabsVoiceList(): Array<Record<string, unknown>> {
     available_for_tiers: [],
     settings: null,
   }));
-}
-
-export function elevenLabsVoiceRoutes(): Hono {
-  const app = new Hono();
-  app.get('/voices', (c) => c.json({ voices: elevenLabsVoiceList() }));
-  return app;
 }

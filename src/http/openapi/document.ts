@@ -6,6 +6,7 @@ import type { AppDeps } from '../deps.js';
 import { VOICES, VOICE_KEYS } from '../../kitten/voices.js';
 import { GATEWAY_VERSION } from '../../ops/version.js';
 import { DOCS_PROTOCOLS, FIELD_DOCS, ROUTE_DOCS, type RouteDoc } from './paths.js';
+import { VOICE_ROUTE_DOCS, VOICE_SCHEMAS } from './voices-docs.js';
 import * as res from './responses.js';
 
 export type JsonSchema = Record<string, unknown>;
@@ -36,8 +37,9 @@ function enrich(schema: JsonSchema, deps: OpenApiDeps): JsonSchema {
   if (!props) return schema;
   for (const [name, prop] of Object.entries(props)) {
     if (name === 'model' && prop.type === 'string') prop.enum = deps.catalog.ids();
+    // Not an enum: saved voices and blends ("Luna(2)+Jasper(1)") are voices too.
     if (name === 'voice' && prop.type === 'string')
-      prop.enum = [...VOICES.map((v) => v.id), ...VOICE_KEYS];
+      prop.examples = [...VOICES.map((v) => v.id), ...VOICE_KEYS, 'Luna(2)+Jasper(1)'];
     const doc = FIELD_DOCS[name];
     if (doc && prop.description === undefined) prop.description = doc;
   }
@@ -123,9 +125,12 @@ export function buildOpenApiDocument(deps: OpenApiDeps): OpenApiDocument {
     OpenAiModel: toJson(res.openAiModel, 'output'),
     OpenAiModelList: toJson(res.openAiModelList, 'output'),
     OpenAiError: toJson(res.openAiError, 'output'),
+    ...Object.fromEntries(
+      Object.entries(VOICE_SCHEMAS).map(([name, schema]) => [name, toJson(schema, 'output')]),
+    ),
   };
   const paths: OpenApiDocument['paths'] = {};
-  for (const route of ROUTE_DOCS) {
+  for (const route of [...ROUTE_DOCS, ...VOICE_ROUTE_DOCS]) {
     (paths[route.path] ??= {})[route.method] = operation(route, deps);
   }
   const keysOn = deps.config.apiKeys.length > 0;

@@ -30,7 +30,8 @@ const sse = 'text/event-stream';
 
 export const FIELD_DOCS: Readonly<Record<string, string>> = {
   text: 'The text to speak.',
-  voice: 'A voice name (Bella, Jasper, …) or an expr-voice key.',
+  voice:
+    'A voice name (Bella, Jasper, …), an expr-voice key, a saved voice (GET /v1/voices) or a blend such as "Luna(2)+Jasper(1)" (weights normalized).',
   speed: 'Speaking rate, 0.25–3.0 (1.0 is normal).',
   model: 'A model id from GET /api/models; the server default when omitted.',
   format:

@@ -21,6 +21,7 @@ import {
   value,
 } from './page.js';
 import { stop, stream } from './stream.js';
+import { setUpVoices } from './voices.js';
 
 const MIME = {
   wav: 'audio/wav',
@@ -55,11 +56,13 @@ async function loadChoices() {
     models.models.map((m) => ({ value: m.id, label: `${m.name} (${m.params})` })),
     models.models[0]?.id,
   );
+  const selected = value('voice') || 'Bella';
   fillSelect(
     'voice',
     voices.voices.map((v) => ({ value: v.id, label: `${v.name} — ${v.gender}` })),
-    'Bella',
+    selected,
   );
+  setUpVoices(voices.voices, loadChoices);
 }
 
 async function generate() {

@@ -98,7 +98,8 @@ describe('openapiRoutes', () => {
     };
     expect(generate.required).toEqual(['text']);
     expect(generate.properties.model?.enum).toContain('kitten-tts-nano');
-    expect(generate.properties.voice?.enum).toContain('Bella');
+    expect(generate.properties.voice?.examples).toContain('Bella');
+    expect(generate.properties.voice?.examples).toContain('Luna(2)+Jasper(1)');
     expect(generate.properties.speed?.default).toBe(1);
     const stream = doc.components.schemas.GenerateStreamRequest as {
       properties: Record<string, Record<string, unknown>>;
