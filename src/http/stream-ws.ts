@@ -1,19 +1,22 @@
 // The WebSocket door (GET /api/stream/ws): one streaming session per connection. JSON text frames
 // carry commands and events; audio travels as a binary frame right after its `audio` event (or as
-// base64 inside it with encoding=json). The query is validated and the session created before the
-// upgrade, so bad parameters and the session cap are plain HTTP answers.
+// base64 inside it with encoding=json). The handshake and query are validated and the session
+// created before the upgrade, so bad parameters and the session cap are plain HTTP answers; a
+// handshake that still fails (or a client that hangs up during it) gives the session back when its
+// TCP socket closes, since such a request never reaches onOpen or onClose.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { upgradeWebSocket } from '@hono/node-server';
+import { upgradeWebSocket, type HttpBindings } from '@hono/node-server';
 import type { WSContext, WSEvents } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import type { AppDeps } from './deps.js';
-import { echo, GatewayError } from '../errors.js';
+import { GatewayError } from '../errors.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
 import type { TtsSessionEvent } from '../session/session-events.js';
 import type { TtsSession } from '../session/tts-session.js';
 import { toBase64 } from './chunk-audio.js';
 import { wireEvents } from './wire-events.js';
+import { checkHandshake, checkOrigin } from './ws-handshake.js';
 import type { WsQuery } from './schemas.js';
 import { describeIssues, queryObject, parseWith } from './validate.js';
 
@@ -109,30 +112,41 @@ function sendAudio(ws: Ws, q: WsQuery, header: Record<string, unknown>, bytes: U
   }
 }
 
-type WsEnv = { Variables: { wsQuery: WsQuery; wsSession: TtsSession } };
+type WsEnv = {
+  Bindings: Partial<HttpBindings>;
+  Variables: { wsQuery: WsQuery; wsSession: TtsSession };
+};
 
 export function streamWsRoutes(deps: WsDeps): Hono<WsEnv> {
   const app = new Hono<WsEnv>();
   app.get(
     '/stream/ws',
     async (c, next) => {
-      checkUpgrade(c.req.header('upgrade'), c.req.header('origin'), deps.config.corsOrigins);
+      checkHandshake((name) => c.req.header(name));
+      checkOrigin(c.req.header('origin'), deps.config.corsOrigins);
       const q = parseWith(deps.schemas.wsQuery, queryObject(c));
       // With Redis, the session cap counts every replica's sessions.
       if (deps.cluster) await deps.cluster.admitWebSocket();
-      c.set('wsQuery', q);
-      c.set(
-        'wsSession',
-        // The socket's own idle timer (socketHandlers) times the session out, with a message and a close.
-        deps.sessions.create(
-          () =>
-            deps.openSession(
-              { modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk },
-              'ws',
-            ),
-          { expires: false },
-        ),
+      // The socket's own idle timer (socketHandlers) times the session out, with a message and a close.
+      const session = deps.sessions.create(
+        () =>
+          deps.openSession(
+            { modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk },
+            'ws',
+          ),
+        { expires: false },
       );
+      // Whatever becomes of the handshake, the session goes with the connection (deleting it twice,
+      // here and in onClose, is harmless); a connection already gone frees it at once.
+      const socket = c.env?.incoming?.socket;
+      const free = () => {
+        deps.sessions.delete(session.id);
+        deps.cluster?.webSocketsChanged();
+      };
+      if (socket?.destroyed) free();
+      else socket?.once('close', free);
+      c.set('wsQuery', q);
+      c.set('wsSession', session);
       deps.cluster?.webSocketsChanged();
       await next();
     },
@@ -141,31 +155,6 @@ export function streamWsRoutes(deps: WsDeps): Hono<WsEnv> {
     ),
   );
   return app;
-}
-
-/** Before the upgrade: a WebSocket handshake, from an allowed origin. */
-function checkUpgrade(
-  upgrade: string | undefined,
-  origin: string | undefined,
-  corsOrigins: readonly string[],
-): void {
-  if (upgrade?.toLowerCase() !== 'websocket') {
-    throw new GatewayError(
-      426,
-      'bad_request',
-      'This endpoint speaks WebSocket: connect with a WebSocket client (Upgrade: websocket).',
-    );
-  }
-  // CORS does not cover WebSocket: a page from another origin could open one with the
-  // visitor's network position, so the allowed origins are checked here (clients outside a
-  // browser send no Origin and are not affected).
-  if (origin !== undefined && !corsOrigins.includes('*') && !corsOrigins.includes(origin)) {
-    throw new GatewayError(
-      403,
-      'forbidden',
-      `WebSocket connections from origin '${echo(origin, 100)}' are not allowed (KITTENTTS_CORS_ORIGINS).`,
-    );
-  }
 }
 
 /** One socket's life: ready (once the model is loaded), messages under a rate limit, idle timeout. */
