@@ -312,7 +312,10 @@ function sessionOpener(
     // one-shots await a whole text (docs/architecture.md "Scheduling"). The Wyoming door says which it opens.
     const realtime =
       door === 'wyoming' ? options.schedule === 'realtime' : door === 'ws' || door === 'rest';
-    const release = realtime && how.admit ? admission.admit() : undefined;
+    // A REST session counts only while a chunk call or a subscriber is at work (holdRealtime):
+    // an idle one, or one its client forgot to DELETE, holds no slot for its whole TTL.
+    const perCall = door === 'rest';
+    const release = realtime && how.admit && !perCall ? admission.admit() : undefined;
     return new TtsSession(engine, {
       maxBufferedChars: config.maxBufferedChars,
       schedule: realtime ? 'realtime' : 'oneshot',
@@ -325,6 +328,7 @@ function sessionOpener(
       },
       onDeliver: (aheadS) => metrics.sessionAheadSeconds.observe({ door }, aheadS),
       onClose: release,
+      ...(realtime && how.admit && perCall ? { admitRealtime: () => admission.admit() } : {}),
     });
   };
 }

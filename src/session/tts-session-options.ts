@@ -36,6 +36,12 @@ export interface TtsSessionOptions {
   onDeliver?: (aheadS: number) => void;
   /** Called once when the session closes (admission slots, metrics). */
   onClose?: () => void;
+  /**
+   * Takes a real-time slot for one piece of work and returns its release; throws when the server
+   * is at its real-time capacity. For sessions that count only while at work (REST: a chunk call
+   * or a subscriber), not for as long as they exist; holdRealtime() calls it.
+   */
+  admitRealtime?: () => () => void;
 }
 
 export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
@@ -52,9 +58,9 @@ export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
 });
 
 export type ResolvedTtsSessionOptions = Required<
-  Omit<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver'>
+  Omit<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver' | 'admitRealtime'>
 > &
-  Pick<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver'>;
+  Pick<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver' | 'admitRealtime'>;
 
 export function resolveTtsSessionOptions(options: TtsSessionOptions): ResolvedTtsSessionOptions {
   const o = { ...DEFAULT_TTS_SESSION_OPTIONS, ...options };

@@ -221,6 +221,14 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     }
   }
 
+  /**
+   * A real-time slot for one piece of work (admitRealtime), released by calling what it returns;
+   * a session admitted for its whole life (or not real-time) needs none and gets a no-op.
+   */
+  holdRealtime(): () => void {
+    return this.options.admitRealtime?.() ?? (() => undefined);
+  }
+
   /** Runs `fn` after every earlier runExclusive caller has finished (serializes REST calls). */
   runExclusive<T>(fn: () => T | Promise<T>): Promise<T> {
     return this.mutex.runExclusive(fn);
