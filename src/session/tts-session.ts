@@ -41,7 +41,8 @@ export {
 /**
  * Consume it with `for await (const ev of session)` or, for request/response doors, with
  * `collect(pushText(...))` — one consumer at a time (a second one throws; check `hasConsumer`).
- * Leaving the loop early (`break`) cancels pending work like cancel(). Engine failures arrive as
+ * Leaving the loop early (`break`) drops pending work (dropUndelivered()); the unfinished sentence
+ * stays for whoever goes on writing. Engine failures arrive as
  * `error` events for their sentence; the session stays usable.
  */
 export class TtsSession implements AsyncIterable<TtsSessionEvent> {
@@ -184,14 +185,23 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
       this.segmenter.bufferedText.trim(),
     ];
     const split = this.turn.split(pending, playedS);
+    this.segmenter.reset();
+    this.dropUndelivered();
+    return split;
+  }
+
+  /**
+   * Drops every chunk not yet delivered (queued, running or held) and ends the turn, but keeps the
+   * text still being written: what a consumer that leaves was alone in waiting for. A REST client
+   * whose SSE subscriber went away goes on writing its sentence; cancel() drops that text too.
+   */
+  dropUndelivered(): void {
     this.turn = new TurnRecord();
     this.turnFlushed = false;
-    // The cancelled turn is over: playback reports count the next turn's audio from zero.
+    // The dropped turn is over: playback reports count the next turn's audio from zero.
     this.clock.endTurn();
-    this.segmenter.reset();
     this.cancelEpoch++;
     this.queue.clear();
-    return split;
   }
 
   /** Counts cancels and closes: an event taken before it changed belongs to a dropped turn. */
@@ -278,10 +288,11 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
         return ev === undefined ? finish() : { done: false, value: ev };
       },
       return: async () => {
-        // The consumer left early (break, socket closed): nobody wants the pending audio.
+        // The consumer left early (break, socket closed): nobody wants the pending audio. The
+        // text still being written is the producer's (a REST client's), and stays.
         if (!finished) {
           finish();
-          this.cancel();
+          this.dropUndelivered();
         }
         return { done: true, value: undefined };
       },
