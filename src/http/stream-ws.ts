@@ -78,13 +78,20 @@ async function pumpAudio(
   inHand: InHand,
   touch: () => void,
 ): Promise<void> {
+  const current = () => inHand.event?.generation === session.generation;
   const wire = wireEvents(tracked(session, inHand), q.format, {
     stopped: () => ws.readyState !== 1,
     ended: () => session.isEnded,
+    // Backpressure before encoding: a cancel while the socket drains drops the chunk unencoded.
+    beforeEncode: async () => {
+      await drained(ws);
+      const fresh = current();
+      if (!fresh) inHand.event = undefined;
+      return fresh;
+    },
   });
   for await (const ev of wire) {
     touch();
-    if (ev.type === 'audio') await drained(ws);
     // Taken before a cancel: that turn is over, and `cancelled` has counted it as not sent.
     if (ev.type !== 'audio_end' && inHand.event?.generation !== session.generation) continue;
     inHand.event = undefined;
