@@ -2,46 +2,17 @@
 // wait unsent, so what it holds is bounded by the high-water mark (not by what the client sends),
 // and the idle watch cuts it off. Plus the bounded ping echo and where the port listens when API
 // keys are on. Real gateways, real TCP.
-import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/logger.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { waitForAsync } from '../helpers/wait.js';
-import { wyomingClient, wyomingConnections } from '../helpers/wyoming-client.js';
-
-/** What a peer that does not read may make the server queue, beyond its own mark (512 KiB). */
-export function kernelBufferBytes(): number {
-  const max = (file: string) => {
-    try {
-      return Number(readFileSync(file, 'utf8').trim().split(/\s+/)[2]);
-    } catch {
-      return 32 * 1024 * 1024;
-    }
-  };
-  return max('/proc/sys/net/ipv4/tcp_wmem') + max('/proc/sys/net/ipv4/tcp_rmem');
-}
-
-/**
- * Writes `count` events of `line` to the Wyoming port without ever reading; resolves once the
- * server has cut the connection off (a client that does not read would not see it).
- */
-export async function neverReading(
-  gatewayUrl: string,
-  port: number,
-  line: string,
-  count: number,
-): Promise<void> {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.on('error', () => {});
-  await new Promise((resolve) => socket.once('connect', resolve));
-  socket.pause();
-  socket.write(line.repeat(count));
-  await waitForAsync(async () => (await wyomingConnections(gatewayUrl)) === 1);
-  await waitForAsync(async () => (await wyomingConnections(gatewayUrl)) === 0);
-  socket.destroy();
-}
+import {
+  kernelBufferBytes,
+  neverReading,
+  wyomingClient,
+  wyomingConnections,
+} from '../helpers/wyoming-client.js';
 
 async function answered(url: string, type: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
