@@ -54,7 +54,14 @@ async function drained(ws: Ws): Promise<void> {
  */
 interface InHand {
   event?: { readonly seq?: number; readonly generation: number };
+  /** Its audio is in the encoder: a continuous stream (mp3, Opus, FLAC) needs its bytes sent. */
+  encoding?: boolean;
+  /** `cancelled` replies held until those bytes are out, so they belong to the cancelled turn. */
+  replies?: Array<Record<string, unknown>>;
 }
+
+/** Formats whose chunks are pieces of one encoded stream: none of its bytes may be left out. */
+const continuous = (format: WsQuery['format']) => format !== 'wav' && format !== 'pcm';
 
 /** The session's events, each noted in `inHand` as it is taken. */
 function tracked(session: TtsSession, inHand: InHand): AsyncIterator<TtsSessionEvent> {
@@ -87,13 +94,22 @@ async function pumpAudio(
       await drained(ws);
       const fresh = current();
       if (!fresh) inHand.event = undefined;
+      inHand.encoding = fresh;
       return fresh;
     },
   });
   for await (const ev of wire) {
     touch();
-    // Taken before a cancel: that turn is over, and `cancelled` has counted it as not sent.
-    if (ev.type !== 'audio_end' && inHand.event?.generation !== session.generation) continue;
+    // Taken before a cancel: that turn is over, and `cancelled` has counted it as not sent. A
+    // continuous stream's chunk cancelled while being encoded goes out all the same, before the
+    // `cancelled` held for it (the listener drops it; the decoder needs it).
+    const stale = inHand.event?.generation !== session.generation;
+    const sendStale = ev.type === 'audio' && inHand.encoding === true && continuous(q.format);
+    inHand.encoding = false;
+    if (ev.type !== 'audio_end' && stale && !sendStale) {
+      sendHeld(ws, inHand);
+      continue;
+    }
     inHand.event = undefined;
     if (ev.type === 'audio') {
       const words = q.timestamps === 'word' ? { words: ev.source.words } : {};
@@ -103,10 +119,17 @@ async function pumpAudio(
     } else {
       sendJson(ws, ev);
     }
+    sendHeld(ws, inHand);
   }
+  sendHeld(ws, inHand);
   if (ws.readyState !== 1 || !session.isEnded) return;
   sendJson(ws, { type: 'done' });
   ws.close(1000, 'done');
+}
+
+/** The `cancelled` replies held while a chunk was being encoded. */
+function sendHeld(ws: Ws, inHand: InHand): void {
+  for (const reply of inHand.replies?.splice(0) ?? []) sendJson(ws, reply);
 }
 
 /** A JSON header with the byte count, then the bytes: a binary frame, or base64 in the header. */
@@ -274,11 +297,14 @@ function cancel(
   playedS: number | undefined,
 ): void {
   const split = session.cancel(playedS, inHand.event?.seq);
-  if (playedS === undefined && q.timestamps !== 'word') sendJson(ws, { type: 'cancelled' });
-  else {
-    const { spokenText, unspokenText } = split;
-    sendJson(ws, { type: 'cancelled', spoken_text: spokenText, unspoken_text: unspokenText });
-  }
+  const { spokenText, unspokenText } = split;
+  const reply =
+    playedS === undefined && q.timestamps !== 'word'
+      ? { type: 'cancelled' }
+      : { type: 'cancelled', spoken_text: spokenText, unspoken_text: unspokenText };
+  // A chunk of a continuous stream in the encoder goes out first (pumpAudio), then this.
+  if (inHand.encoding === true && continuous(q.format)) (inHand.replies ??= []).push(reply);
+  else sendJson(ws, reply);
 }
 
 function handleMessage(
