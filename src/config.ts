@@ -138,7 +138,13 @@ export interface Config {
   readonly keepAliveTimeoutMs: number;
   /** The Wyoming (Home Assistant) TCP door: its port, or undefined when it is off. */
   readonly wyomingPort: number | undefined;
+  /**
+   * Its bind address: KITTENTTS_WYOMING_HOST, else loopback when API keys are on (the Wyoming
+   * protocol carries no credential), else HOST.
+   */
   readonly wyomingHost: string;
+  /** KITTENTTS_WYOMING_HOST was given: with API keys on, the door is open to whoever reaches it. */
+  readonly wyomingHostGiven: boolean;
   /** Announce the Wyoming door over mDNS (`_wyoming._tcp`) under this name. */
   readonly wyomingZeroconf: boolean;
   readonly wyomingZeroconfName: string;
@@ -235,7 +241,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestTimeoutMs: Math.round(e.KITTENTTS_REQUEST_TIMEOUT_S * 1000),
     keepAliveTimeoutMs: Math.round(e.KITTENTTS_KEEP_ALIVE_TIMEOUT_S * 1000),
     wyomingPort: e.KITTENTTS_WYOMING_PORT,
-    wyomingHost: e.KITTENTTS_WYOMING_HOST ?? e.HOST,
+    wyomingHost:
+      e.KITTENTTS_WYOMING_HOST ?? (e.KITTENTTS_API_KEYS.length > 0 ? '127.0.0.1' : e.HOST),
+    wyomingHostGiven: e.KITTENTTS_WYOMING_HOST !== undefined,
     wyomingZeroconf: e.KITTENTTS_WYOMING_ZEROCONF,
     wyomingZeroconfName:
       e.KITTENTTS_WYOMING_ZEROCONF_NAME ?? `kittentts-${os.hostname().split('.')[0] ?? 'gateway'}`,

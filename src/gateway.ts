@@ -347,7 +347,10 @@ function sessionOpener(
     // which they open (a dialect's WebSocket contexts are real-time, its HTTP routes one-shots).
     const chooses = door === 'wyoming' || door === 'elevenlabs' || door === 'cartesia';
     const realtime = chooses ? options.schedule === 'realtime' : door === 'ws' || door === 'rest';
-    const release = realtime && how.admit ? admission.admit() : undefined;
+    // A REST session counts only while a chunk call or a subscriber is at work (holdRealtime):
+    // an idle one, or one its client forgot to DELETE, holds no slot for its whole TTL.
+    const perCall = door === 'rest';
+    const release = realtime && how.admit && !perCall ? admission.admit() : undefined;
     return new TtsSession(engine, {
       maxBufferedChars: config.maxBufferedChars,
       schedule: realtime ? 'realtime' : 'oneshot',
@@ -365,6 +368,7 @@ function sessionOpener(
       },
       onDeliver: (aheadS) => metrics.sessionAheadSeconds.observe({ door }, aheadS),
       onClose: release,
+      ...(realtime && how.admit && perCall ? { admitRealtime: () => admission.admit() } : {}),
     });
   };
 }

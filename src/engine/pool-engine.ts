@@ -330,6 +330,8 @@ export class PoolEngine implements Engine {
           first: i === 0,
         });
         outcomes[i] = { ...outcome, samples: outcome.audio.length };
+        // Aborted meanwhile (a cache hit answers at once): nothing more is delivered.
+        signal.throwIfAborted();
         settle(i, outcome);
       }
     };
@@ -360,11 +362,15 @@ export class PoolEngine implements Engine {
       ? chunkKey({ files, voice: request.resolvedVoice, text })
       : undefined;
     let outcome = { loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0 };
-    const { audio, words } = await this.cache.get(key, async () => {
-      const made = await this.runOnWorker(request, files, text, job);
-      outcome = made;
-      return made;
-    });
+    const { audio, words } = await this.cache.get(
+      key,
+      async () => {
+        const made = await this.runOnWorker(request, files, text, job);
+        outcome = made;
+        return made;
+      },
+      job.signal,
+    );
     return { ...outcome, audio, words };
   }
 

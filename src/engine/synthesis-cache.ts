@@ -113,8 +113,11 @@ export class SynthesisCache {
   async get(
     key: string | undefined,
     make: () => Promise<CachedChunk>,
+    signal?: AbortSignal,
   ): Promise<CachedChunk & { hit: boolean }> {
     if (!this.lru || key === undefined) return { ...(await make()), hit: false };
+    // An aborted asker gets nothing, even what costs nothing (make() sees the signal itself).
+    signal?.throwIfAborted();
     const cached = this.lru.get(key);
     if (cached) {
       this.counts.hits++;
@@ -123,13 +126,17 @@ export class SynthesisCache {
     const flight = this.flights.get(key);
     if (flight) {
       flight.joined++;
-      const chunk = await flight.done.catch(() => undefined);
+      // A joiner stops waiting when its own signal aborts; the flight goes on for its owner.
+      const chunk = await untilAborted(
+        flight.done.catch(() => undefined),
+        signal,
+      );
       // The first asker's synthesis failed (it was aborted, say): this one makes its own.
       if (chunk) {
         this.counts.hits++;
         return { audio: chunk.audio.slice(), words: chunk.words, hit: true };
       }
-      return this.get(key, make);
+      return this.get(key, make, signal);
     }
     this.counts.misses++;
     return { ...(await this.fly(key, make)), hit: false };
@@ -170,4 +177,15 @@ export class SynthesisCache {
       entries: this.lru?.size ?? 0,
     };
   }
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

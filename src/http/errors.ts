@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { GatewayError } from '../errors.js';
+import { echo, GatewayError } from '../errors.js';
 import type { Log } from './deps.js';
 
 function errorResponseBody(err: GatewayError): { detail: string } {
@@ -37,9 +37,10 @@ export function paramErrorFromZod(error: z.ZodError, data: unknown): OpenAiParam
   const issue = error.issues[0];
   if (!issue) return new OpenAiParamError('Invalid request body.', null);
   if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? null;
+    // The names are the client's: echoed in part, so a megabyte-long key is not sent back whole.
+    const key = issue.keys[0] === undefined ? null : echo(issue.keys[0], 64);
     return new OpenAiParamError(
-      `Unrecognized request argument supplied: ${issue.keys.join(', ')}`,
+      `Unrecognized request argument supplied: ${echo(issue.keys.join(', '), 120)}`,
       key,
       'unknown_parameter',
     );

@@ -31,16 +31,23 @@ export function streamRestRoutes({
     const session = sessions.get(session_id, callerKeyId(c));
     const body = parseWith(schemas.streamChunkBody, await readJson(c, {}));
     return session.runExclusive(async () => {
-      const seqs = session.pushText(body.text, { flush: body.flush });
-      const status = body.flush ? 'flushed' : 'streaming';
-      if (session.hasConsumer) {
-        // An SSE subscriber receives this audio.
-        return c.json(chunkAnswer([], session.bufferedText, status));
+      // A real-time slot for this call (429 before any text is taken when there is none); an SSE
+      // subscriber holds one of its own for the audio it receives.
+      const release = session.hasConsumer ? () => undefined : session.holdRealtime();
+      try {
+        const seqs = session.pushText(body.text, { flush: body.flush });
+        const status = body.flush ? 'flushed' : 'streaming';
+        if (session.hasConsumer) {
+          // An SSE subscriber receives this audio.
+          return c.json(chunkAnswer([], session.bufferedText, status));
+        }
+        const events = await session.collect(seqs, c.req.raw.signal);
+        // Ended (DELETE, idle timeout, shutdown) while this call waited: what was made, and why the rest is missing.
+        const ended = session.isEnded && events.length < seqs.length;
+        return c.json(chunkAnswer(events, session.bufferedText, ended ? 'ended' : status));
+      } finally {
+        release();
       }
-      const events = await session.collect(seqs, c.req.raw.signal);
-      // Ended (DELETE, idle timeout, shutdown) while this call waited: what was made, and why the rest is missing.
-      const ended = session.isEnded && events.length < seqs.length;
-      return c.json(chunkAnswer(events, session.bufferedText, ended ? 'ended' : status));
     });
   });
 

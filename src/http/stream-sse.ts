@@ -118,16 +118,25 @@ export function streamSseRoutes(
         `Session '${echo(q.session_id)}' already has a subscriber.`,
       );
     }
+    // A listener is attached: the session counts against real-time capacity while it is.
+    const release = session.holdRealtime();
     return streamSSE(c, async (stream) => {
-      const options = {
-        format: q.format,
-        sampleRateHz: q.sample_rate,
-        heartbeatMs: deps.config.sseHeartbeatMs,
-        words: q.timestamps === 'word',
-      };
-      await pump(stream, session[Symbol.asyncIterator](), options);
-      if (!stream.aborted)
-        await stream.writeSSE({ event: 'ended', data: JSON.stringify({ session_id: session.id }) });
+      try {
+        const options = {
+          format: q.format,
+          sampleRateHz: q.sample_rate,
+          heartbeatMs: deps.config.sseHeartbeatMs,
+          words: q.timestamps === 'word',
+        };
+        await pump(stream, session[Symbol.asyncIterator](), options);
+        if (!stream.aborted)
+          await stream.writeSSE({
+            event: 'ended',
+            data: JSON.stringify({ session_id: session.id }),
+          });
+      } finally {
+        release();
+      }
     });
   });
 

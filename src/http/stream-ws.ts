@@ -1,18 +1,21 @@
 // The WebSocket door (GET /api/stream/ws): one streaming session per connection. JSON text frames
 // carry commands and events; audio travels as a binary frame right after its `audio` event (or as
-// base64 inside it with encoding=json). The query is validated and the session created before the
-// upgrade, so bad parameters and the session cap are plain HTTP answers.
+// base64 inside it with encoding=json). The handshake and query are validated and the session
+// created before the upgrade, so bad parameters and the session cap are plain HTTP answers; a
+// handshake that still fails (or a client that hangs up during it) gives the session back when its
+// TCP socket closes, since such a request never reaches onOpen or onClose.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { upgradeWebSocket } from '@hono/node-server';
+import { upgradeWebSocket, type HttpBindings } from '@hono/node-server';
 import type { WSContext, WSEvents } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import type { AppDeps } from './deps.js';
-import { echo, GatewayError } from '../errors.js';
+import { GatewayError } from '../errors.js';
 import type { TtsSessionEvent } from '../session/session-events.js';
 import type { TtsSession } from '../session/tts-session.js';
 import { toBase64 } from './chunk-audio.js';
 import { wireEvents } from './wire-events.js';
+import { checkHandshake, checkOrigin } from './ws-handshake.js';
 import type { WsQuery } from './schemas.js';
 import { describeIssues, queryObject, parseWith } from './validate.js';
 
@@ -50,7 +53,14 @@ export async function drained(ws: Ws): Promise<void> {
  */
 interface InHand {
   event?: { readonly seq?: number; readonly generation: number };
+  /** Its audio is in the encoder: a continuous stream (mp3, Opus, FLAC) needs its bytes sent. */
+  encoding?: boolean;
+  /** `cancelled` replies held until those bytes are out, so they belong to the cancelled turn. */
+  replies?: Array<Record<string, unknown>>;
 }
+
+/** Formats whose chunks are pieces of one encoded stream: none of its bytes may be left out. */
+const continuous = (format: WsQuery['format']) => format !== 'wav' && format !== 'pcm';
 
 /** The session's events, each noted in `inHand` as it is taken. */
 function tracked(session: TtsSession, inHand: InHand): AsyncIterator<TtsSessionEvent> {
@@ -74,16 +84,32 @@ async function pumpAudio(
   inHand: InHand,
   touch: () => void,
 ): Promise<void> {
+  const current = () => inHand.event?.generation === session.generation;
   const wire = wireEvents(tracked(session, inHand), q.format, {
     sampleRateHz: q.sample_rate,
     stopped: () => ws.readyState !== 1,
     ended: () => session.isEnded,
+    // Backpressure before encoding: a cancel while the socket drains drops the chunk unencoded.
+    beforeEncode: async () => {
+      await drained(ws);
+      const fresh = current();
+      if (!fresh) inHand.event = undefined;
+      inHand.encoding = fresh;
+      return fresh;
+    },
   });
   for await (const ev of wire) {
     touch();
-    if (ev.type === 'audio') await drained(ws);
-    // Taken before a cancel: that turn is over, and `cancelled` has counted it as not sent.
-    if (ev.type !== 'audio_end' && inHand.event?.generation !== session.generation) continue;
+    // Taken before a cancel: that turn is over, and `cancelled` has counted it as not sent. A
+    // continuous stream's chunk cancelled while being encoded goes out all the same, before the
+    // `cancelled` held for it (the listener drops it; the decoder needs it).
+    const stale = inHand.event?.generation !== session.generation;
+    const sendStale = ev.type === 'audio' && inHand.encoding === true && continuous(q.format);
+    inHand.encoding = false;
+    if (ev.type !== 'audio_end' && stale && !sendStale) {
+      sendHeld(ws, inHand);
+      continue;
+    }
     inHand.event = undefined;
     if (ev.type === 'audio') {
       const words = q.timestamps === 'word' ? { words: ev.source.words } : {};
@@ -93,10 +119,17 @@ async function pumpAudio(
     } else {
       sendJson(ws, ev);
     }
+    sendHeld(ws, inHand);
   }
+  sendHeld(ws, inHand);
   if (ws.readyState !== 1 || !session.isEnded) return;
   sendJson(ws, { type: 'done' });
   ws.close(1000, 'done');
+}
+
+/** The `cancelled` replies held while a chunk was being encoded. */
+function sendHeld(ws: Ws, inHand: InHand): void {
+  for (const reply of inHand.replies?.splice(0) ?? []) sendJson(ws, reply);
 }
 
 /** A JSON header with the byte count, then the bytes: a binary frame, or base64 in the header. */
@@ -109,30 +142,41 @@ function sendAudio(ws: Ws, q: WsQuery, header: Record<string, unknown>, bytes: U
   }
 }
 
-type WsEnv = { Variables: { wsQuery: WsQuery; wsSession: TtsSession } };
+type WsEnv = {
+  Bindings: Partial<HttpBindings>;
+  Variables: { wsQuery: WsQuery; wsSession: TtsSession };
+};
 
 export function streamWsRoutes(deps: WsDeps): Hono<WsEnv> {
   const app = new Hono<WsEnv>();
   app.get(
     '/stream/ws',
     async (c, next) => {
-      checkUpgrade(c.req.header('upgrade'), c.req.header('origin'), deps.config.corsOrigins);
+      checkHandshake((name) => c.req.header(name));
+      checkOrigin(c.req.header('origin'), deps.config.corsOrigins);
       const q = parseWith(deps.schemas.wsQuery, queryObject(c));
       // With Redis, the session cap counts every replica's sessions.
       if (deps.cluster) await deps.cluster.admitWebSocket();
-      c.set('wsQuery', q);
-      c.set(
-        'wsSession',
-        // The socket's own idle timer (socketHandlers) times the session out, with a message and a close.
-        deps.sessions.create(
-          () =>
-            deps.openSession(
-              { modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk },
-              'ws',
-            ),
-          { expires: false },
-        ),
+      // The socket's own idle timer (socketHandlers) times the session out, with a message and a close.
+      const session = deps.sessions.create(
+        () =>
+          deps.openSession(
+            { modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk },
+            'ws',
+          ),
+        { expires: false },
       );
+      // Whatever becomes of the handshake, the session goes with the connection (deleting it twice,
+      // here and in onClose, is harmless); a connection already gone frees it at once.
+      const socket = c.env?.incoming?.socket;
+      const free = () => {
+        deps.sessions.delete(session.id);
+        deps.cluster?.webSocketsChanged();
+      };
+      if (socket?.destroyed) free();
+      else socket?.once('close', free);
+      c.set('wsQuery', q);
+      c.set('wsSession', session);
       deps.cluster?.webSocketsChanged();
       await next();
     },
@@ -141,31 +185,6 @@ export function streamWsRoutes(deps: WsDeps): Hono<WsEnv> {
     ),
   );
   return app;
-}
-
-/** Before the upgrade: a WebSocket handshake, from an allowed origin. */
-export function checkUpgrade(
-  upgrade: string | undefined,
-  origin: string | undefined,
-  corsOrigins: readonly string[],
-): void {
-  if (upgrade?.toLowerCase() !== 'websocket') {
-    throw new GatewayError(
-      426,
-      'bad_request',
-      'This endpoint speaks WebSocket: connect with a WebSocket client (Upgrade: websocket).',
-    );
-  }
-  // CORS does not cover WebSocket: a page from another origin could open one with the
-  // visitor's network position, so the allowed origins are checked here (clients outside a
-  // browser send no Origin and are not affected).
-  if (origin !== undefined && !corsOrigins.includes('*') && !corsOrigins.includes(origin)) {
-    throw new GatewayError(
-      403,
-      'forbidden',
-      `WebSocket connections from origin '${echo(origin, 100)}' are not allowed (KITTENTTS_CORS_ORIGINS).`,
-    );
-  }
 }
 
 /** One socket's life: ready (once the model is loaded), messages under a rate limit, idle timeout. */
@@ -286,11 +305,14 @@ function cancel(
   playedS: number | undefined,
 ): void {
   const split = session.cancel(playedS, inHand.event?.seq);
-  if (playedS === undefined && q.timestamps !== 'word') sendJson(ws, { type: 'cancelled' });
-  else {
-    const { spokenText, unspokenText } = split;
-    sendJson(ws, { type: 'cancelled', spoken_text: spokenText, unspoken_text: unspokenText });
-  }
+  const { spokenText, unspokenText } = split;
+  const reply =
+    playedS === undefined && q.timestamps !== 'word'
+      ? { type: 'cancelled' }
+      : { type: 'cancelled', spoken_text: spokenText, unspoken_text: unspokenText };
+  // A chunk of a continuous stream in the encoder goes out first (pumpAudio), then this.
+  if (inHand.encoding === true && continuous(q.format)) (inHand.replies ??= []).push(reply);
+  else sendJson(ws, reply);
 }
 
 function handleMessage(

@@ -32,10 +32,13 @@ export function parseWith<S extends z.ZodType>(
   return result.data;
 }
 
-/** Reads a JSON body; an empty body reads as `emptyAs` (for routes whose fields all have defaults). */
+/**
+ * Reads a JSON body; an empty body reads as `emptyAs` (for routes whose fields all have defaults).
+ * A body must say it is JSON: text/plain, or no Content-Type at all, is what a cross-site page
+ * may post without a CORS preflight, so both are refused (415).
+ */
 export async function readJson(c: Context, emptyAs?: unknown): Promise<unknown> {
   const type = c.req.header('content-type');
-  // text/plain is refused too: a cross-site form may post it without a CORS preflight.
   if (type && !/^application\/([\w.+-]*\+)?json\b/i.test(type.trim())) {
     throw new GatewayError(
       415,
@@ -54,6 +57,13 @@ export async function readJson(c: Context, emptyAs?: unknown): Promise<unknown> 
   if (text.trim() === '') {
     if (emptyAs !== undefined) return emptyAs;
     throw new BadRequestError('The request body is empty: send a JSON object.');
+  }
+  if (!type) {
+    throw new GatewayError(
+      415,
+      'bad_request',
+      'A body without a Content-Type: send it with "Content-Type: application/json".',
+    );
   }
   try {
     return JSON.parse(text);

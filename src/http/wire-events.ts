@@ -34,6 +34,12 @@ export interface WireEventOptions {
   stopped(): boolean;
   /** When the events run out: is the stream over (send the tail) or only this consumer? */
   ended(): boolean;
+  /**
+   * Awaited before a chunk is encoded; false drops it unencoded. A continuous format (mp3, Opus,
+   * FLAC) cannot lose bytes it has made without breaking the stream, so a chunk a cancel made
+   * stale while it waited (for the socket to drain) must be dropped before it reaches the encoder.
+   */
+  beforeEncode?(ev: AudioEvent): Promise<boolean>;
 }
 
 export async function* wireEvents(
@@ -52,6 +58,7 @@ export async function* wireEvents(
       if (next.done || options.stopped()) break;
       const ev = next.value;
       if (ev.type === 'audio') {
+        if (options.beforeEncode && !(await options.beforeEncode(ev))) continue;
         const bytes = await writer.encodeSliced(ev.samples);
         yield { type: 'audio', header: audioHeader(ev, writer), bytes, source: ev };
       } else if (ev.type === 'flushed') {

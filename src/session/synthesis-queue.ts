@@ -117,9 +117,14 @@ export class SynthesisQueue {
     return this.items.flatMap((item) => (item.kind === 'chunk' ? [item.text] : []));
   }
 
-  /** A `flushed` event, delivered after everything queued before it. */
+  /**
+   * A `flushed` event, delivered after everything queued before it. Consecutive flushes with
+   * nothing queued between them make one marker: the markers can be no more than the chunks, so
+   * a client that flushes in a loop (or a consumer that does not read) cannot pile them up.
+   */
   markFlushed(): void {
     this.turnOpen = true;
+    if (this.items.at(-1)?.kind === 'flushed') return;
     this.items.push({ kind: 'flushed' });
     this.options.onChange();
   }

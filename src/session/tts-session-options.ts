@@ -46,6 +46,12 @@ export interface TtsSessionOptions {
   onClose?: () => void;
   /** Turn-level admission: a slot for each turn (session/turn-admission.ts); none: no limit. */
   admitTurn?: () => TurnTicket;
+  /**
+   * Takes a real-time slot for one piece of work and returns its release; throws when the server
+   * is at its real-time capacity. For sessions that count only while at work (REST: a chunk call
+   * or a subscriber), not for as long as they exist; holdRealtime() calls it.
+   */
+  admitRealtime?: () => () => void;
 }
 
 export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
@@ -65,9 +71,9 @@ export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
 });
 
 export type ResolvedTtsSessionOptions = Required<
-  Omit<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver' | 'admitTurn'>
+  Omit<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver' | 'admitTurn' | 'admitRealtime'>
 > &
-  Pick<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver' | 'admitTurn'>;
+  Pick<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver' | 'admitTurn' | 'admitRealtime'>;
 
 export function resolveTtsSessionOptions(options: TtsSessionOptions): ResolvedTtsSessionOptions {
   const o = { ...DEFAULT_TTS_SESSION_OPTIONS, ...options };

@@ -33,7 +33,8 @@ export {
 /**
  * Consume it with `for await (const ev of session)` or, for request/response doors, with
  * `collect(pushText(...))` — one consumer at a time (a second one throws; check `hasConsumer`).
- * Leaving the loop early (`break`) cancels pending work like cancel(). Engine failures arrive as
+ * Leaving the loop early (`break`) drops pending work (dropUndelivered()); the unfinished sentence
+ * stays for whoever goes on writing. Engine failures arrive as
  * `error` events for their sentence; the session stays usable.
  */
 export class TtsSession implements AsyncIterable<TtsSessionEvent> {
@@ -212,16 +213,25 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
       this.segmenter.bufferedText.trim(),
     ];
     const split = this.turn.split(pending, playedS);
+    this.segmenter.reset();
+    this.dropUndelivered();
+    return split;
+  }
+
+  /**
+   * Drops every chunk not yet delivered (queued, running or held) and ends the turn, but keeps the
+   * text still being written: what a consumer that leaves was alone in waiting for. A REST client
+   * whose SSE subscriber went away goes on writing its sentence; cancel() drops that text too.
+   */
+  dropUndelivered(): void {
     this.turn = new TurnRecord();
     this.turnFlushed = false;
-    // The cancelled turn is over: playback reports count the next turn's audio from zero.
+    // The dropped turn is over: playback reports count the next turn's audio from zero.
     this.clock.endTurn();
     this.stopAwaitingOpening();
-    this.segmenter.reset();
     this.cancelEpoch++;
     this.queue.clear();
     this.gate.release();
-    return split;
   }
 
   /** Counts cancels and closes: an event taken before it changed belongs to a dropped turn. */
@@ -251,6 +261,14 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     } catch {
       // A bookkeeping hook must not stop the close.
     }
+  }
+
+  /**
+   * A real-time slot for one piece of work (admitRealtime), released by calling what it returns;
+   * a session admitted for its whole life (or not real-time) needs none and gets a no-op.
+   */
+  holdRealtime(): () => void {
+    return this.options.admitRealtime?.() ?? (() => undefined);
   }
 
   /** Runs `fn` after every earlier runExclusive caller has finished (serializes REST calls). */
@@ -304,10 +322,11 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
         return ev === undefined ? finish() : { done: false, value: ev };
       },
       return: async () => {
-        // The consumer left early (break, socket closed): nobody wants the pending audio.
+        // The consumer left early (break, socket closed): nobody wants the pending audio. The
+        // text still being written is the producer's (a REST client's), and stays.
         if (!finished) {
           finish();
-          this.cancel();
+          this.dropUndelivered();
         }
         return { done: true, value: undefined };
       },

@@ -29,6 +29,9 @@ interface Stream {
   pump: Promise<void>;
 }
 
+/** The longest `ping` text (as JSON) echoed in `pong`: a liveness check, not a mirror for megabytes. */
+const MAX_PING_TEXT_CHARS = 1024;
+
 const KNOWN = 'describe, ping, synthesize, synthesize-start, synthesize-chunk and synthesize-stop';
 
 export class WyomingConnection {
@@ -88,6 +91,12 @@ export class WyomingConnection {
         this.out.write(infoEvent({ modelId: this.deps.modelId, modelRepo: this.deps.modelRepo }));
         return;
       case 'ping':
+        // Measured as written back (JSON), whatever its type: a client may send anything there.
+        if (JSON.stringify(data.text ?? null).length > MAX_PING_TEXT_CHARS) {
+          throw new WyomingRequestError(
+            `ping: the text is longer than ${MAX_PING_TEXT_CHARS} characters; it would be echoed in pong.`,
+          );
+        }
         this.out.write({ type: 'pong', data: { text: data.text ?? null } });
         return;
       case 'synthesize':

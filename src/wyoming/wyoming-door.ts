@@ -32,7 +32,15 @@ export async function startWyomingDoor(
     },
     { host: config.wyomingHost, port: config.wyomingPort },
   );
-  if (config.wyomingZeroconf && /^(127\.|::1$|localhost$)/.test(config.wyomingHost)) {
+  const loopback = /^(127\.|::1$|localhost$)/.test(config.wyomingHost);
+  if (config.apiKeys.length > 0 && !loopback) {
+    // The protocol has no field for a credential: only the network can keep strangers out.
+    deps.log?.('warn', 'the Wyoming door takes no API key: anyone who reaches it can synthesize', {
+      host: config.wyomingHost,
+      hint: 'keep KITTENTTS_WYOMING_HOST on a trusted network, or unset it to bind to loopback',
+    });
+  }
+  if (config.wyomingZeroconf && loopback) {
     deps.log?.('warn', 'zeroconf announces a Wyoming door that only listens on loopback', {
       host: config.wyomingHost,
       hint: 'set KITTENTTS_WYOMING_HOST (or HOST) to 0.0.0.0 for Home Assistant on another machine',

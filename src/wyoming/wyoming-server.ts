@@ -1,7 +1,8 @@
 // The Wyoming door: a TCP server (Home Assistant's voice protocol) beside the HTTP port. Each
 // connection reads events through the parser and hands them, one at a time, to its
-// WyomingConnection; reading pauses while an event is being handled, so a client that sends faster
-// than it is served waits in TCP, not in memory. Limits: the connection cap, the idle timeout
+// WyomingConnection; reading pauses while an event is being handled, and while the answers already
+// written wait unsent over the high-water mark (a client that does not read), so a client that
+// sends faster than it is served or reads waits in TCP, not in memory. Limits: the connection cap, the idle timeout
 // (idle-watch.ts) and the part size (wyoming-deps.ts). It drains with the gateway (shutdown.ts):
 // stopAccepting() closes the listening socket, so a new connection is refused by TCP itself.
 import net, { type AddressInfo, type Socket } from 'node:net';
@@ -110,6 +111,8 @@ function serveConnection(
     handling = true;
     socket.pause();
     for (let item = inbox.shift(); item; item = inbox.shift()) {
+      // Every answer counts (an `info` is ~125 times its `describe`), not only audio.
+      await out.drained();
       if (!out.open) break; // this side has ended: what follows is not answered
       if (item.kind === 'event') await connection.handle(item.event);
       else {

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/logger.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
+import { waitForAsync } from '../helpers/wait.js';
 import { wsClient } from '../helpers/ws-client.js';
+import { INCOMPLETE_HANDSHAKES, rawRequest } from '../helpers/ws-handshakes.js';
+import {
+  kernelBufferBytes,
+  neverReading,
+  wyomingClient,
+  wyomingConnections,
+} from '../helpers/wyoming-client.js';
 
 // Thousands of generated bad (and some good) requests against a live server: every answer is a
 // status below 500 with a {detail} body (OpenAI's envelope under /v1), in time, and the server is
@@ -448,3 +456,99 @@ describe('hostile browsers and overload', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('clients that leave things half done', () => {
+  let half: TestGateway;
+  const MAX_CHARS = 2000;
+  beforeAll(async () => {
+    half = await startTestGateway(
+      {
+        KITTENTTS_MAX_REALTIME_SESSIONS: '2',
+        KITTENTTS_MAX_SESSIONS: '4',
+        KITTENTTS_SESSION_TTL_S: '1',
+        KITTENTTS_WYOMING_PORT: '0',
+        KITTENTTS_MAX_TEXT_CHARS: String(MAX_CHARS),
+        KITTENTTS_MAX_BUFFERED_CHARS: String(MAX_CHARS),
+      },
+      { log: recordingLog },
+    );
+    // Loaded before the sockets open: their idle timeout (1 s here) would beat a first load.
+    await postJson(`${half.url}/api/generate`, { text: 'Warm up.' });
+  });
+  afterAll(async () => {
+    await half?.cleanup();
+  });
+
+  /** Every incomplete handshake, with its headers shuffled, some cut off as they are sent. */
+  const handshake = fc.record({
+    headers: fc
+      .constantFrom(...Object.values(INCOMPLETE_HANDSHAKES))
+      .chain((h) => fc.shuffledSubarray(h, { minLength: h.length, maxLength: h.length })),
+    drop: fc.boolean(),
+  });
+
+  it('keeps no session or slot for generated incomplete WebSocket handshakes', async () => {
+    await fc.assert(
+      fc.asyncProperty(handshake, async ({ headers, drop }) => {
+        const status = await rawRequest(half.port, headers, { dropAfterSend: drop });
+        if (!drop) expect(status, headers.join(' | ')).toMatch(/^HTTP\/1\.1 4\d\d/);
+      }),
+      { numRuns: 200, seed: Number(process.env.FUZZ_SEED ?? 20240611) },
+    );
+    const clients = [wsClient(half.url), wsClient(half.url)];
+    for (const c of clients) await expect(c.ready).resolves.toMatchObject({ type: 'ready' });
+    for (const c of clients) c.ws.close();
+    await Promise.all(clients.map((c) => c.closed));
+    expect(errors).toEqual([]);
+  });
+
+  it('cuts off a Wyoming client that never reads, having answered no more than its buffers hold', async () => {
+    const probe = await wyomingClient(half.wyomingPort!);
+    probe.send('describe');
+    const info = await probe.next();
+    const infoBytes = probe.encode(info.type, info.data).length;
+    probe.close();
+    await waitForAsync(async () => (await wyomingConnections(half.url)) === 0);
+    const metrics = async () => (await fetch(`${half.url}/metrics`)).text();
+    const describes = async () =>
+      Number(
+        /^kittentts_wyoming_events_total\{type="describe",outcome="ok"\} (\d+)$/m.exec(
+          await metrics(),
+        )?.[1] ?? 0,
+      );
+    const before = await describes();
+    await neverReading(half.url, half.wyomingPort!, '{"type":"describe"}\n', 100_000);
+    const answered = (await describes()) - before;
+    expect(answered * infoBytes).toBeLessThanOrEqual(512 * 1024 + kernelBufferBytes() + infoBytes);
+    await pingable(half.wyomingPort!);
+    expect(errors).toEqual([]);
+  });
+
+  it('answers a REST chunk call with a maximum-length flush whole, and one character more with 400', async () => {
+    const start = await fetch(`${half.url}/api/stream/start`, { method: 'POST' });
+    const { session_id } = (await start.json()) as { session_id: string };
+    const sentence = 'A sentence of forty characters is here. ';
+    const text = sentence.repeat(MAX_CHARS / sentence.length);
+    expect(text).toHaveLength(MAX_CHARS);
+    const chunk = (t: string) =>
+      postJson(`${half.url}/api/stream/chunk?session_id=${session_id}`, { text: t, flush: true });
+    const over = await chunk(`${text}x`);
+    expect(over.status).toBe(400);
+    expect(Object.keys((await over.json()) as object)).toEqual(['detail']);
+    const full = await chunk(text);
+    expect(full.status).toBe(200);
+    const body = (await full.json()) as { audio_chunks: string[]; buffered_text: string };
+    expect(body.audio_chunks).toHaveLength(MAX_CHARS / sentence.length);
+    expect(body.audio_chunks.every((a) => a.length > 0)).toBe(true);
+    expect(body.buffered_text).toBe('');
+    await fetch(`${half.url}/api/stream/end/${session_id}`, { method: 'DELETE' });
+    expect(errors).toEqual([]);
+  });
+});
+
+async function pingable(port: number): Promise<void> {
+  const c = await wyomingClient(port);
+  c.send('ping', { text: 'still here' });
+  expect(await c.next()).toMatchObject({ type: 'pong', data: { text: 'still here' } });
+  c.close();
+}

@@ -4,7 +4,9 @@
 // then the payload) and reads one as async_read_event does (readline, readexactly(data_length)
 // merged over the header's data, readexactly(payload_length)). No test framework here, so bench/
 // imports it too.
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { waitForAsync } from './wait.js';
 
 export interface ClientEvent {
   type: string;
@@ -159,4 +161,36 @@ export async function wyomingConnections(gatewayUrl: string): Promise<number> {
   const match = /^kittentts_wyoming_connections (\d+)$/m.exec(metrics);
   if (!match) throw new Error('/metrics has no kittentts_wyoming_connections');
   return Number(match[1]);
+}
+
+/** What a peer that does not read may make the server queue, beyond its own mark (512 KiB). */
+export function kernelBufferBytes(): number {
+  const max = (file: string) => {
+    try {
+      return Number(readFileSync(file, 'utf8').trim().split(/\s+/)[2]);
+    } catch {
+      return 32 * 1024 * 1024;
+    }
+  };
+  return max('/proc/sys/net/ipv4/tcp_wmem') + max('/proc/sys/net/ipv4/tcp_rmem');
+}
+
+/**
+ * Writes `count` events of `line` to the Wyoming port without ever reading; resolves once the
+ * server has cut the connection off (a client that does not read would not see it).
+ */
+export async function neverReading(
+  gatewayUrl: string,
+  port: number,
+  line: string,
+  count: number,
+): Promise<void> {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.pause();
+  socket.write(line.repeat(count));
+  await waitForAsync(async () => (await wyomingConnections(gatewayUrl)) === 1);
+  await waitForAsync(async () => (await wyomingConnections(gatewayUrl)) === 0);
+  socket.destroy();
 }

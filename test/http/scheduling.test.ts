@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DispatchInfo } from '../../src/engine/scheduler.js';
 import { parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
+import { waitForAsync } from '../helpers/wait.js';
 import { wsClient } from '../helpers/ws-client.js';
 
 let gw: TestGateway;
@@ -100,20 +101,29 @@ describe('admission of real-time sessions', () => {
   });
 
   it('refuses a session past the real-time cap with 429 and Retry-After on every streaming door, and admits again once one ends', async () => {
-    const start = await fetch(`${capped.url}/api/stream/start`, { method: 'POST' });
-    expect(start.status).toBe(200);
-    const { session_id } = (await start.json()) as { session_id: string };
+    const first = wsClient(capped.url);
+    await first.ready;
     const ws = wsClient(capped.url);
     await ws.closed;
     expect(ws.rejectedWith).toBe(429);
-    const rest = await fetch(`${capped.url}/api/stream/start`, { method: 'POST' });
+    // A REST session takes its slot for each chunk call (README "Limits"), not when it starts.
+    const start = await fetch(`${capped.url}/api/stream/start`, { method: 'POST' });
+    expect(start.status).toBe(200);
+    const { session_id } = (await start.json()) as { session_id: string };
+    const chunk = () =>
+      postJson(`${capped.url}/api/stream/chunk?session_id=${session_id}`, {
+        text: 'Hello.',
+        flush: true,
+      });
+    const rest = await chunk();
     expect(rest.status).toBe(429);
     expect(Number(rest.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(((await rest.json()) as { detail: string }).detail).toMatch(
       /real-time capacity \(1 live/,
     );
+    first.ws.close();
+    await first.closed;
+    await waitForAsync(async () => (await chunk()).status === 200);
     await fetch(`${capped.url}/api/stream/end/${session_id}`, { method: 'DELETE' });
-    const again = await fetch(`${capped.url}/api/stream/start`, { method: 'POST' });
-    expect(again.status).toBe(200);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { postJson } from '../helpers/http.js';
+import { readSse, type SseEvent } from '../helpers/sse.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -9,35 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.cleanup();
 });
-
-interface SseEvent {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Reads SSE events from a fetch response as they arrive. */
-async function* readSse(res: Response): AsyncGenerator<SseEvent> {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buf += value;
-    let i: number;
-    while ((i = buf.indexOf('\n\n')) >= 0) {
-      const block = buf.slice(0, i);
-      buf = buf.slice(i + 2);
-      if (block.split('\n').every((l) => l.startsWith(':'))) continue; // a comment (heartbeat), as EventSource skips it
-      const event = /^event: ?(.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = block
-        .split('\n')
-        .filter((l) => l.startsWith('data:'))
-        .map((l) => l.replace(/^data: ?/, ''))
-        .join('\n');
-      yield { event, data: data ? JSON.parse(data) : {} };
-    }
-  }
-}
 
 const text = 'The quick brown fox jumps. Dr. Smith paid $3.50 at 10 a.m. today. It was fine!';
 

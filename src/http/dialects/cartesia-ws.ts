@@ -10,7 +10,8 @@ import type { WSEvents } from 'hono/ws';
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors.js';
 import { toBase64 } from '../chunk-audio.js';
-import { checkUpgrade, messageRate } from '../stream-ws.js';
+import { messageRate } from '../stream-ws.js';
+import { checkHandshake, checkOrigin } from '../ws-handshake.js';
 import { cartesiaRequest, wordTimestamps, type CartesiaRequest } from './cartesia-request.js';
 import type { DialectContext } from './dialect-context.js';
 import {
@@ -28,7 +29,8 @@ export function cartesiaWsRoutes(deps: DialectDeps): Hono {
   app.get(
     '/websocket',
     async (c, next) => {
-      checkUpgrade(c.req.header('upgrade'), c.req.header('origin'), deps.config.corsOrigins);
+      checkHandshake((name) => c.req.header(name));
+      checkOrigin(c.req.header('origin'), deps.config.corsOrigins);
       await next();
     },
     upgradeWebSocket((_c: Context) => handlers(deps)),

@@ -10,7 +10,8 @@ import type { WSEvents } from 'hono/ws';
 import { z } from 'zod';
 import { deferredKeyCheck } from '../auth.js';
 import { toBase64 } from '../chunk-audio.js';
-import { checkUpgrade, messageRate } from '../stream-ws.js';
+import { messageRate } from '../stream-ws.js';
+import { checkHandshake, checkOrigin } from '../ws-handshake.js';
 import { alignmentOf } from './elevenlabs-alignment.js';
 import {
   elevenLabsQuery,
@@ -48,7 +49,8 @@ export function elevenLabsWsRoutes(deps: DialectDeps): Hono<Env> {
     app.get(
       `/text-to-speech/:voice_id/${kind}`,
       async (c, next) => {
-        checkUpgrade(c.req.header('upgrade'), c.req.header('origin'), deps.config.corsOrigins);
+        checkHandshake((name) => c.req.header(name));
+        checkOrigin(c.req.header('origin'), deps.config.corsOrigins);
         c.set('elevenlabs', elevenLabsQuery(deps, c.req.param('voice_id'), c.req.query()));
         await next();
       },

@@ -223,7 +223,11 @@ const BASE_ROUTE_DOCS: readonly RouteDoc[] = [
     responses: {
       '101': { description: 'Switching protocols.' },
       '400': bad,
-      '426': { description: 'Not a WebSocket upgrade request.', schema: 'Error' },
+      '426': {
+        description:
+          'Not a WebSocket upgrade request (no `Connection: Upgrade` / `Upgrade: websocket`), or a Sec-WebSocket-Version other than 13.',
+        schema: 'Error',
+      },
       '429': busy,
     },
   },
