@@ -256,7 +256,9 @@ export class PoolEngine implements Engine {
           deadlineMs,
           first: i === 0,
         });
-        outcomes[i] = { ...outcome, samples: outcome.audio.length };
+        // The outcome keeps the audio's length, never the audio: once delivered it is the sink's.
+        const { audio, ...rest } = outcome;
+        outcomes[i] = { ...rest, samples: audio.length };
         settle(i, outcome);
       }
     };
