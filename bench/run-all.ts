@@ -24,6 +24,7 @@ const SCRIPTS = [
   'wyoming',
   'word-timings',
   'redis-sessions',
+  'worker-memory',
 ];
 const README = path.resolve('bench', 'README.md');
 const START = '<!-- results:start -->';
