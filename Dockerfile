@@ -45,14 +45,9 @@ COPY --from=build /app/dist ./dist
 # The cache folder exists and belongs to the runtime user, so a named volume mounted there is
 # writable (docker copies the ownership into a new volume).
 RUN mkdir -p /home/node/.cache/kittentts && chown -R node:node /home/node/.cache
-# MALLOC_MMAP_THRESHOLD_: glibc serves every block of 128 KiB or more (audio, tensors) from its own
-# mapping and unmaps it when freed, so memory follows the work in flight instead of staying at its
-# high-water mark; with it, the workers also run without onnxruntime's arena (KITTENTTS_CPU_ARENA
-# auto) and each keeps about its model, not its longest chunk (docs/memory.md).
 ENV HOST=0.0.0.0 \
     PORT=7860 \
-    KITTENTTS_CACHE_DIR=/home/node/.cache/kittentts \
-    MALLOC_MMAP_THRESHOLD_=131072
+    KITTENTTS_CACHE_DIR=/home/node/.cache/kittentts
 VOLUME ["/home/node/.cache/kittentts"]
 USER node
 # 10200: the Wyoming door, when KITTENTTS_WYOMING_PORT=10200 turns it on.

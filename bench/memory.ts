@@ -1,6 +1,6 @@
 // Question 10: what the longest legal one-shot answers add to the gateway's memory, per door, with
-// glibc's default allocator (before) and with freed memory given back (after: MALLOC_MMAP_THRESHOLD_
-// fixed, as the Docker image sets, which also turns the workers' arena off: KITTENTTS_CPU_ARENA=auto).
+// glibc's default allocator and the workers' arena on (today) and with freed memory given back
+// (MALLOC_MMAP_THRESHOLD_ fixed) and the arena off (KITTENTTS_CPU_ARENA=off).
 // The doors: /api/generate and the one-shot SSE stream with 20,000 characters, one REST chunk call
 // flushing 19,000 characters, and /v1/audio/speech with 4,096 (its limit) in every format. The
 // gateway (2 workers, the tiny stand-in: the same audio per character as nano at a fraction of the
@@ -24,7 +24,7 @@ const LONG = 'word '.repeat(4000);
 const FLUSH = 'word '.repeat(3800);
 const OPENAI = 'word '.repeat(819);
 const TINY_DIR = path.resolve('.standin', 'tiny');
-const TUNED = { MALLOC_MMAP_THRESHOLD_: '131072' };
+const TUNED = { MALLOC_MMAP_THRESHOLD_: '131072', KITTENTTS_CPU_ARENA: 'off' };
 
 function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -33,11 +33,7 @@ const envSchema = z.object({
   KITTENTTS_PRELOAD: list,
   KITTENTTS_WORKERS: int(Math.max(1, os.availableParallelism()), 1, 256).optional(),
   KITTENTTS_THREADS_PER_WORKER: int(1, 1, 64),
-  KITTENTTS_CPU_ARENA: z.enum(['auto', 'on', 'off']).default('auto'),
-  // glibc's own settings, read here only to tell whether freed memory goes back to the system.
-  MALLOC_TRIM_THRESHOLD_: z.string().optional(),
-  MALLOC_MMAP_THRESHOLD_: z.string().optional(),
-  GLIBC_TUNABLES: z.string().optional(),
+  KITTENTTS_CPU_ARENA: z.enum(['on', 'off']).default('on'),
   KITTENTTS_MAX_TEXT_CHARS: int(20_000, 1),
   KITTENTTS_MAX_BODY_BYTES: int(1_048_576, 1024),
   KITTENTTS_MAX_SESSIONS: int(256, 1),
@@ -94,7 +90,8 @@ export interface Config {
   readonly threadsPerWorker: number;
   /**
    * onnxruntime's CPU memory arena in each worker. On, a worker keeps what its longest chunk
-   * needed for ever; off, with glibc set to give freed memory back, it keeps about the model.
+   * needed for ever; off (with glibc set to give freed memory back) it keeps about its model, at
+   * a cost in synthesis speed (bench/worker-memory.ts; docs/memory.md).
    */
   readonly cpuMemArena: boolean;
   readonly maxTextChars: number;
@@ -154,20 +151,6 @@ function parseModelDirs(entries: string[]): Record<string, string> {
   return dirs;
 }
 
-/**
- * `auto`: the arena goes off only where glibc gives freed memory back (a fixed mmap or trim
- * threshold, as the Docker image sets): without that, glibc keeps the freed tensors of each run in
- * its per-thread heaps and a worker holds as much as with the arena (bench/worker-memory.ts).
- */
-function cpuMemArena(e: z.infer<typeof envSchema>): boolean {
-  if (e.KITTENTTS_CPU_ARENA !== 'auto') return e.KITTENTTS_CPU_ARENA === 'on';
-  const tuned =
-    e.MALLOC_TRIM_THRESHOLD_ !== undefined ||
-    e.MALLOC_MMAP_THRESHOLD_ !== undefined ||
-    /glibc\.malloc\.(trim|mmap)_threshold=/.test(e.GLIBC_TUNABLES ?? '');
-  return !tuned;
-}
-
 /** Reads settings from an environment (defaults to process.env); throws ConfigError on bad values. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const blankless = Object.fromEntries(
@@ -198,7 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Never oversubscribe: workers × intra-op threads ≤ cores unless the operator says otherwise.
     workers: e.KITTENTTS_WORKERS ?? Math.max(1, Math.floor(cores / threads)),
     threadsPerWorker: threads,
-    cpuMemArena: cpuMemArena(e),
+    cpuMemArena: e.KITTENTTS_CPU_ARENA === 'on',
     maxTextChars: e.KITTENTTS_MAX_TEXT_CHARS,
     maxBodyBytes: e.KITTENTTS_MAX_BODY_BYTES,
     maxSessions: e.KITTENTTS_MAX_SESSIONS,

@@ -1,5 +1,5 @@
 // The Dockerfile review checklist as a test (hadolint is not packaged for Debian or npm here): fast,
-// no container runtime needed. The image itself was built and run once by hand (README "Docker").
+// no container runtime needed. The image itself was built and run once by hand (docs/operations.md "Docker").
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -97,8 +97,6 @@ describe('Dockerfile', () => {
       HOST: '0.0.0.0',
       PORT: '7860',
       KITTENTTS_CACHE_DIR: '/home/node/.cache/kittentts',
-      // glibc gives freed memory back, so the workers run without onnxruntime's arena.
-      MALLOC_MMAP_THRESHOLD_: '131072',
     });
     // 10200: the Wyoming door's conventional port (on when KITTENTTS_WYOMING_PORT is set).
     expect(runtime!.body.find((i) => i.op === 'EXPOSE')?.args).toBe('7860 10200');
