@@ -1,172 +1,229 @@
-// Question 10: memory for the longest legal request. `{"text": "word " × 4000}` (20,000 characters,
-// the default limit) to /api/generate on the nano stand-in, the gateway in a child process.
-// RSS is read from /proc/<pid>/status (VmRSS, and VmHWM after resetting it: the kernel's own peak,
-// not a sample). Two figures, because two different things grow:
-//   - the workers: onnxruntime's arena grows once to what the longest chunk (400 characters) needs
-//     and then stays — a fixed cost per worker, bounded by the chunk limit, measured by first sending
-//     one longest chunk per worker;
-//   - the request: what the 20,000-character answer adds on top, which must follow its PCM16 size.
-// /api/health is probed every 25 ms from a separate thread (so reading the big body here does not
-// delay the probes) and the probes that overlap the body being written are reported apart.
-// Target: peak extra RSS ≤ 1.5 × the answer's PCM16 size + 64 MB; health p99 while writing ≤ 50 ms.
+// Question 10: what the longest legal one-shot answers add to the gateway's memory, per door, with
+// glibc's default allocator and the workers' arena on (today) and with freed memory given back
+// (MALLOC_MMAP_THRESHOLD_ fixed) and the arena off (KITTENTTS_CPU_ARENA=off).
+// The doors: /api/generate and the one-shot SSE stream with 20,000 characters, one REST chunk call
+// flushing 19,000 characters, and /v1/audio/speech with 4,096 (its limit) in every format. The
+// gateway (2 workers, the tiny stand-in: the same audio per character as nano at a fraction of the
+// compute) runs in a child process; RSS is the kernel's (VmRSS; the peak is VmHWM after clearing it).
+// Before each answer the workers have run their longest chunk, so what is measured is the request.
+// /api/health is probed every 25 ms from a separate thread while /api/generate's body is written.
+// Targets: peak extra RSS ≤ 1.5 × the answer's PCM16 + 64 MB; 60 s later ≤ +64 MB over before.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import os from 'node:os';
+import path from 'node:path';
 import { table, writeResult, type Target } from './lib/results.js';
-import { startServerProcess } from './lib/server-process.js';
-import { ensureNano, gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js';
-import { percentile, round } from './lib/stats.js';
+import { startServerProcess, type ServerProcess } from './lib/server-process.js';
+import { gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js';
+import { round } from './lib/stats.js';
+import { ensureStandinModel } from '../src/standin/standin.js';
 import { postJson } from '../test/helpers/http.js';
 
-const TEXT = 'word '.repeat(4000);
-const LONGEST_CHUNK = 'word '.repeat(80); // planChunks cuts "word …" at 400 characters
+const SETTLE_MS = Number(process.argv[2] ?? 60_000);
 const MB = 1024 * 1024;
+const LONG = 'word '.repeat(4000);
+const FLUSH = 'word '.repeat(3800);
+const OPENAI = 'word '.repeat(819);
+const TINY_DIR = path.resolve('.standin', 'tiny');
+const TUNED = { MALLOC_MMAP_THRESHOLD_: '131072', KITTENTTS_CPU_ARENA: 'off' };
 
 function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1]) * 1024;
 }
 
-/** Resets the kernel's peak-RSS mark of the process (Linux: clear_refs 5). */
-function resetPeak(pid: number): void {
-  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+/** A door's answer: the bytes read, and the PCM16 bytes of audio it carried (when it says). */
+interface Answer {
+  status: number;
+  bodyBytes: number;
+  pcm16Bytes?: number;
 }
 
-const now = () => performance.timeOrigin + performance.now();
-
-/** Probes GET url every `everyMs` in its own thread until stopped; probes carry epoch times. */
-function startProber(url: string, everyMs: number) {
-  const probes: Array<{ t: number; ms: number }> = [];
-  const worker = new Worker(
-    `const { parentPort, workerData } = require('node:worker_threads');
-     let running = true;
-     parentPort.on('message', () => { running = false; });
-     (async () => {
-       while (running) {
-         const t = performance.timeOrigin + performance.now();
-         await (await fetch(workerData.url)).arrayBuffer();
-         parentPort.postMessage({ t, ms: performance.timeOrigin + performance.now() - t });
-         await new Promise((r) => setTimeout(r, workerData.everyMs));
-       }
-       parentPort.close();
-     })();`,
-    { eval: true, workerData: { url, everyMs } },
-  );
-  worker.on('message', (p: { t: number; ms: number }) => probes.push(p));
-  const done = new Promise<void>((r) => worker.once('exit', () => r()));
-  return {
-    probes,
-    async stop() {
-      worker.postMessage('stop');
-      await done;
-    },
-  };
-}
-
-await ensureNano();
-const server = await startServerProcess({ kind: 'gateway', env: gatewayEnv({ workers: 2 }) });
-const rssNow = () => procStatus(server.pid, 'VmRSS');
-const settle = () => new Promise((r) => setTimeout(r, 5000));
-const post = (text: string) =>
-  postJson(`${server.url}/api/generate`, { text, model: MODEL_ID, voice: VOICE });
-try {
-  await Promise.all([post('Warm up.'), post('Warm up.')].map(async (r) => (await r).arrayBuffer()));
-  await settle();
-  const loaded = rssNow();
-  // One longest chunk on each worker: what the workers keep for the rest of their life.
-  resetPeak(server.pid);
-  await Promise.all([post(LONGEST_CHUNK), post(LONGEST_CHUNK)].map(async (r) => (await r).text()));
-  const chunkPeak = procStatus(server.pid, 'VmHWM');
-  await settle();
-  const baseline = rssNow();
-
-  const prober = startProber(`${server.url}/api/health`, 25);
-  resetPeak(server.pid);
-  const t0 = now();
-  const res = await post(TEXT);
-  const firstByteAt = now();
+async function drain(res: Response, keepTail = false): Promise<Answer & { tail: string }> {
   let bodyBytes = 0;
   let tail = '';
   for await (const piece of res.body as unknown as AsyncIterable<Uint8Array>) {
     bodyBytes += piece.length;
-    tail = (tail + Buffer.from(piece.subarray(-400)).toString('latin1')).slice(-400);
+    if (keepTail) tail = (tail + Buffer.from(piece.subarray(-600)).toString('latin1')).slice(-600);
   }
-  const lastByteAt = now();
-  const peak = procStatus(server.pid, 'VmHWM');
-  await prober.stop();
-  await settle();
-  const settled = rssNow();
-
-  const samples = Number(/"audio_samples":(\d+)/.exec(tail)?.[1] ?? Number.NaN);
-  const pcm16Bytes = samples * 2;
-  const writing = prober.probes
-    .filter((h) => h.t + h.ms >= firstByteAt && h.t <= lastByteAt)
-    .map((h) => h.ms);
-  const all = prober.probes.map((h) => h.ms);
-  const writingP99 = writing.length ? percentile(writing, 99) : Number.NaN;
-  const allowed = 1.5 * pcm16Bytes + 64 * MB;
-  const mb = (bytes: number, digits = 0) => round(bytes / MB, digits);
-  const targets: Target[] = [
-    {
-      name: 'peak extra RSS, 20,000-character /api/generate (over workers that have run their longest chunk)',
-      goal: '≤ 1.5 × PCM16 + 64 MB',
-      measured: `${mb(peak - baseline)} MB (PCM16 ${mb(pcm16Bytes)} MB → limit ${mb(allowed)} MB; the workers' one-time arena for a 400-character chunk: +${mb(chunkPeak - loaded)} MB peak, +${mb(baseline - loaded)} MB kept)`,
-      met: peak - baseline <= allowed,
-    },
-    {
-      name: '/api/health p99 while that body is written',
-      goal: '≤ 50 ms',
-      measured: `${round(writingP99, 1)} ms (${writing.length} probes; whole request ${round(percentile(all, 99), 1)} ms over ${all.length})`,
-      met: writing.length > 0 && writingP99 <= 50,
-    },
-  ];
-  writeResult({
-    name: 'memory',
-    question: '10. Memory for the longest legal /api/generate (20,000 characters, nano stand-in)',
-    params: { textChars: TEXT.length, workers: 2, probeEveryMs: 25 },
-    results: {
-      status: res.status,
-      bodyMB: bodyBytes / MB,
-      pcm16MB: pcm16Bytes / MB,
-      loadedMB: loaded / MB,
-      longestChunkPeakMB: chunkPeak / MB,
-      baselineMB: baseline / MB,
-      peakMB: peak / MB,
-      settledMB: settled / MB,
-      synthesisS: (firstByteAt - t0) / 1000,
-      writeS: (lastByteAt - firstByteAt) / 1000,
-      healthWhileWritingMs: writing,
-      healthP99Ms: percentile(all, 99),
-    },
-    targets,
-    markdown: table(
-      [
-        'status',
-        'body MB',
-        'PCM16 MB',
-        'RSS loaded MB',
-        'after longest chunks MB (peak)',
-        'peak MB',
-        'settled MB',
-        'synthesis s',
-        'body write s',
-        'health p99 while writing ms',
-      ],
-      [
-        [
-          res.status,
-          mb(bodyBytes, 1),
-          mb(pcm16Bytes, 1),
-          mb(loaded),
-          `${mb(baseline)} (${mb(chunkPeak)})`,
-          mb(peak),
-          mb(settled),
-          round((firstByteAt - t0) / 1000, 1),
-          round((lastByteAt - firstByteAt) / 1000, 2),
-          round(writingP99, 1),
-        ],
-      ],
-    ),
-  });
-} finally {
-  await server.close();
+  return { status: res.status, bodyBytes, tail };
 }
+
+/** `short`: a warm-up with the door's longest chunk (encoders and code paths loaded once). */
+type Door = { name: string; send(url: string, short?: boolean): Promise<Answer> };
+const WARM = 'word '.repeat(80);
+
+const speech = (format: string): Door => ({
+  name: `/v1/audio/speech ${format} (4,096 ch)`,
+  async send(url, short) {
+    const res = await postJson(`${url}/v1/audio/speech`, {
+      model: MODEL_ID,
+      voice: VOICE,
+      input: short ? WARM : OPENAI,
+      response_format: format,
+    });
+    const out = await drain(res);
+    return { ...out, ...(format === 'pcm' ? { pcm16Bytes: out.bodyBytes } : {}) };
+  },
+});
+
+const DOORS: Door[] = [
+  {
+    name: '/api/generate (20,000 ch)',
+    async send(url, short) {
+      const out = await drain(
+        await postJson(`${url}/api/generate`, {
+          text: short ? WARM : LONG,
+          model: MODEL_ID,
+          voice: VOICE,
+        }),
+        true,
+      );
+      return { ...out, pcm16Bytes: 2 * Number(/"audio_samples":(\d+)/.exec(out.tail)?.[1]) };
+    },
+  },
+  {
+    name: '/api/generate/stream SSE (20,000 ch)',
+    async send(url, short) {
+      const res = await postJson(`${url}/api/generate/stream`, {
+        text: short ? WARM : LONG,
+        model: MODEL_ID,
+        voice: VOICE,
+      });
+      const out = await drain(res, true);
+      const duration = Number(
+        /"duration":([\d.]+)/.exec(out.tail.split('event: done')[1] ?? '')?.[1],
+      );
+      return { ...out, pcm16Bytes: Math.round(duration * 24_000) * 2 };
+    },
+  },
+  {
+    name: '/api/stream/chunk flush (19,000 ch)',
+    async send(url, short) {
+      const start = await fetch(`${url}/api/stream/start?voice=${VOICE}`, { method: 'POST' });
+      const { session_id: id } = (await start.json()) as { session_id: string };
+      const res = await postJson(`${url}/api/stream/chunk?session_id=${id}`, {
+        text: short ? WARM : FLUSH,
+        flush: true,
+      });
+      const text = await res.text();
+      const wavs = (JSON.parse(text) as { audio_chunks: string[] }).audio_chunks;
+      await fetch(`${url}/api/stream/end/${id}`, { method: 'DELETE' });
+      const pcm16Bytes = wavs.reduce((n, b) => n + Buffer.from(b, 'base64').length - 44, 0);
+      return { status: res.status, bodyBytes: Buffer.byteLength(text), pcm16Bytes };
+    },
+  },
+  ...['pcm', 'wav', 'mp3', 'opus', 'flac'].map(speech),
+];
+
+interface Row {
+  variant: string;
+  door: string;
+  status: number;
+  bodyMB: number;
+  pcm16MB: number;
+  beforeMB: number;
+  peakExtraMB: number;
+  settledExtraMB: number;
+}
+
+async function measure(variant: string, processEnv: Record<string, string>): Promise<Row[]> {
+  const env = gatewayEnv({
+    workers: 2,
+    extra: { KITTENTTS_MODEL_DIRS: `${MODEL_ID}=${TINY_DIR}`, ...processEnv },
+  });
+  const server: ServerProcess = await startServerProcess(
+    { kind: 'gateway', env },
+    60_000,
+    processEnv,
+  );
+  const rss = () => procStatus(server.pid, 'VmRSS');
+  const rows: Row[] = [];
+  try {
+    // Every door once with a longest chunk, twice at once so both workers have run one.
+    for (const door of DOORS)
+      await Promise.all([door.send(server.url, true), door.send(server.url, true)]);
+    await new Promise((r) => setTimeout(r, 5000));
+    let pcmOfOpenAi: number | undefined;
+    for (const door of DOORS) {
+      const before = rss();
+      writeFileSync(`/proc/${server.pid}/clear_refs`, '5');
+      const answer = await door.send(server.url);
+      const peak = procStatus(server.pid, 'VmHWM');
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      if (door.name.startsWith('/v1') && answer.pcm16Bytes !== undefined)
+        pcmOfOpenAi = answer.pcm16Bytes;
+      const pcm16 = answer.pcm16Bytes ?? pcmOfOpenAi ?? Number.NaN;
+      rows.push({
+        variant,
+        door: door.name,
+        status: answer.status,
+        bodyMB: answer.bodyBytes / MB,
+        pcm16MB: pcm16 / MB,
+        beforeMB: before / MB,
+        peakExtraMB: (peak - before) / MB,
+        settledExtraMB: (rss() - before) / MB,
+      });
+      process.stderr.write(`${variant} ${door.name}: done\n`);
+    }
+  } finally {
+    await server.close();
+  }
+  return rows;
+}
+
+await ensureStandinModel(TINY_DIR, { variant: 'tiny', seed: 1 });
+const loadStart = os.loadavg();
+// RSS is per process: both gateways run side by side.
+const [before, after] = await Promise.all([
+  measure('glibc default', {}),
+  measure('freed memory given back', TUNED),
+]);
+const loadEnd = os.loadavg();
+const rows = [...before, ...after];
+const within = (r: Row) => r.peakExtraMB <= 1.5 * r.pcm16MB + 64 && r.settledExtraMB <= 64;
+const targets: Target[] = [
+  {
+    name: 'every door, freed memory given back: peak extra RSS and 60 s later',
+    goal: '≤ 1.5 × PCM16 + 64 MB; ≤ +64 MB',
+    measured: after
+      .map((r) => `${r.door}: +${round(r.peakExtraMB)} / +${round(r.settledExtraMB)} MB`)
+      .join('; '),
+    met: after.every(within),
+  },
+];
+const f = (v: number) => round(v, 1);
+writeResult({
+  name: 'memory',
+  question:
+    '10. Memory a one-shot answer adds, per door, before and after (tiny stand-in, 2 workers)',
+  params: { settleMs: SETTLE_MS, workers: 2, tuned: TUNED },
+  results: { rows },
+  targets,
+  notes: [
+    `load average at start ${loadStart.map((l) => round(l, 2)).join(' ')}, end ${loadEnd.map((l) => round(l, 2)).join(' ')}`,
+  ],
+  markdown: table(
+    [
+      'allocator',
+      'door',
+      'status',
+      'body MB',
+      'PCM16 MB',
+      'RSS before MB',
+      'peak extra MB',
+      `extra ${SETTLE_MS / 1000} s later MB`,
+      'limit MB',
+    ],
+    rows.map((r) => [
+      r.variant,
+      r.door,
+      r.status,
+      f(r.bodyMB),
+      f(r.pcm16MB),
+      round(r.beforeMB),
+      f(r.peakExtraMB),
+      f(r.settledExtraMB),
+      round(1.5 * r.pcm16MB + 64),
+    ]),
+  ),
+});

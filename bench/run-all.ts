@@ -26,6 +26,7 @@ const SCRIPTS = [
   'redis-sessions',
   'resample',
   'dialects',
+  'worker-memory',
 ];
 const README = path.resolve('bench', 'README.md');
 const START = '<!-- results:start -->';

@@ -33,6 +33,7 @@ const envSchema = z.object({
   KITTENTTS_PRELOAD: list,
   KITTENTTS_WORKERS: int(Math.max(1, os.availableParallelism()), 1, 256).optional(),
   KITTENTTS_THREADS_PER_WORKER: int(1, 1, 64),
+  KITTENTTS_CPU_ARENA: z.enum(['on', 'off']).default('on'),
   KITTENTTS_MAX_TEXT_CHARS: int(20_000, 1),
   KITTENTTS_MAX_BODY_BYTES: int(1_048_576, 1024),
   KITTENTTS_MAX_SESSIONS: int(256, 1),
@@ -96,6 +97,12 @@ export interface Config {
   readonly preload: readonly string[];
   readonly workers: number;
   readonly threadsPerWorker: number;
+  /**
+   * onnxruntime's CPU memory arena in each worker. On, a worker keeps what its longest chunk
+   * needed for ever; off (with glibc set to give freed memory back) it keeps about its model, at
+   * a cost in synthesis speed (bench/worker-memory.ts; docs/memory.md).
+   */
+  readonly cpuMemArena: boolean;
   readonly maxTextChars: number;
   readonly maxBodyBytes: number;
   readonly maxSessions: number;
@@ -213,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Never oversubscribe: workers × intra-op threads ≤ cores unless the operator says otherwise.
     workers: e.KITTENTTS_WORKERS ?? Math.max(1, Math.floor(cores / threads)),
     threadsPerWorker: threads,
+    cpuMemArena: e.KITTENTTS_CPU_ARENA === 'on',
     maxTextChars: e.KITTENTTS_MAX_TEXT_CHARS,
     maxBodyBytes: e.KITTENTTS_MAX_BODY_BYTES,
     maxSessions: e.KITTENTTS_MAX_SESSIONS,

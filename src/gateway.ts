@@ -172,7 +172,11 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     },
     modelDirs: config.modelDirs,
   });
-  const pool = new WorkerPool({ workers: config.workers, faultInjection: options.faultInjection });
+  const pool = new WorkerPool({
+    workers: config.workers,
+    faultInjection: options.faultInjection,
+    cpuMemArena: config.cpuMemArena,
+  });
   const stats = new GenerationStats();
   const redis = config.redisUrl ? connectRedisLogged(config.redisUrl, log) : undefined;
   const statsSource = redis ? clusterStats(redis, stats) : undefined;

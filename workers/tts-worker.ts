@@ -20,6 +20,7 @@ import { KittenSynthesizer, SynthesisInputError } from '../src/kitten/synthesize
 const synthesizers = new Map<string, Promise<KittenSynthesizer>>();
 let phonemizer: Promise<Phonemizer> | undefined;
 const faultInjection = (workerData as WorkerData | undefined)?.faultInjection === true;
+const cpuMemArena = (workerData as WorkerData | undefined)?.cpuMemArena ?? true;
 
 /** Test drills only (see FAULT_MARKERS): this thread dies the way a crashing one would. */
 async function injectFault(text: string): Promise<void> {
@@ -48,7 +49,7 @@ async function getSynthesizer(
   let loadMs = 0;
   if (!pending) {
     const t0 = performance.now();
-    pending = KittenSynthesizer.load(files, threads);
+    pending = KittenSynthesizer.load(files, threads, { cpuMemArena });
     synthesizers.set(key, pending);
     // A failed load is forgotten so the next request retries.
     pending.catch(() => synthesizers.delete(key));

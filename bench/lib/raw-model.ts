@@ -4,7 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import { chunkText } from '../../src/kitten/frontend/chunk.js';
 import { readModelDir } from '../../src/kitten/hub/model-store.js';
-import { loadOnnxTtsModel, type OnnxTtsModel } from '../../src/kitten/onnx.js';
+import {
+  loadOnnxTtsModel,
+  type LoadOnnxTtsModelOptions,
+  type OnnxTtsModel,
+} from '../../src/kitten/onnx.js';
 import { createPhonemizer, type Phonemizer } from '../../src/kitten/frontend/phonemize.js';
 import { textToIds } from '../../src/kitten/frontend/tokenize.js';
 import {
@@ -26,15 +30,19 @@ export interface RawModel {
   readonly model: OnnxTtsModel;
   readonly phonemizer: Phonemizer;
   /** One model input per upstream chunk of text (the benchmark sentences are one chunk each). */
-  prepare(text: string): Promise<PreparedInput[]>;
+  prepare(text: string, maxChunkChars?: number): Promise<PreparedInput[]>;
   /** Runs the model on prepared inputs; returns milliseconds spent in session.run and samples made. */
   infer(inputs: readonly PreparedInput[]): Promise<{ ms: number; samples: number }>;
   release(): Promise<void>;
 }
 
-export async function loadRawModel(dir: string, intraOpThreads = 1): Promise<RawModel> {
+export async function loadRawModel(
+  dir: string,
+  intraOpThreads = 1,
+  options: Omit<LoadOnnxTtsModelOptions, 'intraOpThreads'> = {},
+): Promise<RawModel> {
   const files = await readModelDir(MODEL_ID, dir);
-  const model = await loadOnnxTtsModel(files.modelPath, { intraOpThreads });
+  const model = await loadOnnxTtsModel(files.modelPath, { ...options, intraOpThreads });
   const bytes = await readFile(files.voicesPath);
   const tables = loadVoiceTables(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const voice = resolveVoice(VOICE, files.voiceAliases, files.speedPriors, 1);
@@ -43,9 +51,9 @@ export async function loadRawModel(dir: string, intraOpThreads = 1): Promise<Raw
   return {
     model,
     phonemizer,
-    async prepare(text) {
+    async prepare(text, maxChunkChars) {
       const inputs: PreparedInput[] = [];
-      for (const chunk of chunkText(text)) {
+      for (const chunk of chunkText(text, maxChunkChars)) {
         const phonemes = await phonemizer.phonemize(chunk);
         inputs.push({
           text: chunk,

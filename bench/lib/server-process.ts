@@ -21,12 +21,15 @@ export interface ServerProcess {
 
 const ENTRY = fileURLToPath(new URL('./server-child.ts', import.meta.url));
 
+/** `processEnv`: set in the child's real environment (what glibc reads at start, e.g. MALLOC_*). */
 export async function startServerProcess(
   spec: ServerSpec,
   startTimeoutMs = 60_000,
+  processEnv: Record<string, string> = {},
 ): Promise<ServerProcess> {
   const child: ChildProcess = fork(ENTRY, [JSON.stringify(spec)], {
     execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...processEnv },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 0;

@@ -329,7 +329,9 @@ export class PoolEngine implements Engine {
           deadlineMs,
           first: i === 0,
         });
-        outcomes[i] = { ...outcome, samples: outcome.audio.length };
+        // The outcome keeps the audio's length, never the audio: once delivered it is the sink's.
+        const { audio, ...rest } = outcome;
+        outcomes[i] = { ...rest, samples: audio.length };
         // Aborted meanwhile (a cache hit answers at once): nothing more is delivered.
         signal.throwIfAborted();
         settle(i, outcome);

@@ -18,6 +18,8 @@ export interface WorkerPoolOptions {
    * Off unless a test turns it on; no setting or request can enable it.
    */
   faultInjection?: boolean;
+  /** onnxruntime's CPU memory arena in each worker's sessions (default on). */
+  cpuMemArena?: boolean;
 }
 
 interface ThreadState {
@@ -60,7 +62,10 @@ export class WorkerPool {
         maxThreads: 1,
         concurrentTasksPerWorker: 1,
         idleTimeout: Number.POSITIVE_INFINITY,
-        workerData: { faultInjection: options.faultInjection === true } satisfies WorkerData,
+        workerData: {
+          faultInjection: options.faultInjection === true,
+          cpuMemArena: options.cpuMemArena ?? true,
+        } satisfies WorkerData,
       });
       const thread: ThreadState = { piscina, running: 0, down: false };
       // piscina replaces a dead thread at once; the replacement is announced once its module

@@ -49,6 +49,8 @@ export type WorkerTask = ChunkTask | LoadTask | PingTask | PhonemizeTask;
 export interface WorkerData {
   /** Test-only: a synthesize task whose text contains a FAULT_MARKERS value kills its thread. */
   readonly faultInjection: boolean;
+  /** onnxruntime's CPU memory arena for this thread's sessions (Config.cpuMemArena). */
+  readonly cpuMemArena: boolean;
 }
 
 /**

@@ -4,7 +4,8 @@
 import { Hono } from 'hono';
 import { callerKeyId } from './auth.js';
 import type { AppDeps } from './deps.js';
-import { chunkAnswer } from './stream-rest.js';
+import { keepAsWav } from './chunk-answer.js';
+import { sendChunkAnswer } from './stream-rest.js';
 import { parseWith, queryObject, readJson } from './validate.js';
 import type { ClusterSessions } from '../cluster/cluster-sessions.js';
 
@@ -29,7 +30,7 @@ export function streamRestClusterRoutes(
     const out = await cluster.chunk(session_id, callerKeyId(c), body, c.req.raw.signal);
     const status = out.ended ? 'ended' : body.flush ? 'flushed' : 'streaming';
     // With an SSE subscriber (on whichever replica) attached, it receives the audio: events is [].
-    return c.json(chunkAnswer(out.events, out.bufferedText, status));
+    return sendChunkAnswer(c, out.events.map(keepAsWav), out.bufferedText, status);
   });
 
   app.delete('/end/:session_id', async (c) => {

@@ -1,13 +1,11 @@
 // The seed REST streaming API: start a session, push text chunks (each call answers with the audio
 // of the sentences it completed), end it. When an SSE subscriber is attached to the session, chunk
-// calls return at once and the audio goes to the subscriber instead.
-import { Hono } from 'hono';
-import { encodeWav } from '../audio/index.js';
-import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
-import { errorOf, type ChunkEvent } from '../session/session-events.js';
+// calls return at once and the audio goes to the subscriber instead. Answers are written as a
+// stream from each sentence's PCM16 WAV (chunk-answer.ts).
+import { Hono, type Context } from 'hono';
 import { callerKeyId } from './auth.js';
+import { chunkAnswerBody, keepAsWav, type KeptChunk } from './chunk-answer.js';
 import type { AppDeps } from './deps.js';
-import { toBase64 } from './chunk-audio.js';
 import { parseWith, queryObject, readJson } from './validate.js';
 
 export function streamRestRoutes({
@@ -39,12 +37,12 @@ export function streamRestRoutes({
         const status = body.flush ? 'flushed' : 'streaming';
         if (session.hasConsumer) {
           // An SSE subscriber receives this audio.
-          return c.json(chunkAnswer([], session.bufferedText, status));
+          return sendChunkAnswer(c, [], session.bufferedText, status);
         }
-        const events = await session.collect(seqs, c.req.raw.signal);
+        const kept = await session.collect(seqs, c.req.raw.signal, keepAsWav);
         // Ended (DELETE, idle timeout, shutdown) while this call waited: what was made, and why the rest is missing.
-        const ended = session.isEnded && events.length < seqs.length;
-        return c.json(chunkAnswer(events, session.bufferedText, ended ? 'ended' : status));
+        const ended = session.isEnded && kept.length < seqs.length;
+        return sendChunkAnswer(c, kept, session.bufferedText, ended ? 'ended' : status);
       } finally {
         release();
       }
@@ -61,17 +59,16 @@ export function streamRestRoutes({
   return app;
 }
 
-/** A chunk call's answer; a sentence that failed fails the call, with that failure's status. */
-export function chunkAnswer(events: readonly ChunkEvent[], bufferedText: string, status: string) {
-  for (const ev of events) {
-    if (ev.type === 'error') throw errorOf(ev); // keeps its Retry-After (a full queue: 429)
-  }
-  return {
-    audio_chunks: events.map((ev) =>
-      ev.type === 'audio' ? toBase64(encodeWav(ev.samples, ev.sampleRateHz)) : '',
-    ),
-    sample_rate: SAMPLE_RATE_HZ,
-    buffered_text: bufferedText,
-    status,
-  };
+/** The chunk call's JSON answer, streamed with its exact length. */
+export function sendChunkAnswer(
+  c: Context,
+  kept: KeptChunk[],
+  bufferedText: string,
+  status: string,
+): Response {
+  const { body, length } = chunkAnswerBody(kept, bufferedText, status);
+  return c.body(body, 200, {
+    'Content-Type': 'application/json',
+    'Content-Length': String(length),
+  });
 }

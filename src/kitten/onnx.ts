@@ -19,6 +19,15 @@ export interface OnnxTtsModel {
 export interface LoadOnnxTtsModelOptions {
   /** ONNX Runtime intra-op threads for this session (workers × threads ≤ cores). */
   intraOpThreads?: number;
+  /**
+   * onnxruntime's CPU memory arena (default on). The arena keeps, for the session's life, the
+   * largest working set any run needed; without it each run's tensors go back to the allocator.
+   */
+  cpuMemArena?: boolean;
+  /** Plan each input shape's memory ahead (default off: see loadOnnxTtsModel). */
+  memPattern?: boolean;
+  /** Session config entries (onnxruntime's `extra`, e.g. `{ session: { ... } }`): benchmarks only. */
+  extra?: Record<string, unknown>;
 }
 
 const INPUT_TYPES = { input_ids: 'int64', style: 'float32', speed: 'float32' } as const;
@@ -71,7 +80,9 @@ export async function loadOnnxTtsModel(
       // memory stays at what its longest chunk needed (≈ 340 MB for 480 tokens of the nano graph)
       // instead of growing when lengths come in mixed order (≈ 610 MB after 200, 300, 400, 480,
       // 100, 480 tokens), at the same speed (measured: bench/README "Memory").
-      enableMemPattern: false,
+      enableMemPattern: options.memPattern ?? false,
+      enableCpuMemArena: options.cpuMemArena ?? true,
+      ...(options.extra ? { extra: options.extra } : {}),
     });
   } catch (err) {
     throw new Error(

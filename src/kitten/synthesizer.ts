@@ -52,12 +52,16 @@ export class KittenSynthesizer {
     private readonly voices: Map<string, { rows: number; data: Float32Array }>,
   ) {}
 
-  static async load(files: ModelFiles, intraOpThreads: number): Promise<KittenSynthesizer> {
+  static async load(
+    files: ModelFiles,
+    intraOpThreads: number,
+    options: { cpuMemArena?: boolean } = {},
+  ): Promise<KittenSynthesizer> {
     const [voiceBytes, model] = await Promise.all([
       readFile(files.voicesPath).catch((err: unknown) => {
         throw new Error(`cannot read voices file ${files.voicesPath}: ${(err as Error).message}`);
       }),
-      loadOnnxTtsModel(files.modelPath, { intraOpThreads }),
+      loadOnnxTtsModel(files.modelPath, { intraOpThreads, ...options }),
     ]);
     let voices: Map<string, { rows: number; data: Float32Array }>;
     try {

@@ -279,13 +279,18 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   /**
    * Waits for exactly these chunks (seqs from pushText/flush/end) and returns their events in
    * order; earlier undelivered events are dropped on the way. Returns early (with what it has) on
-   * cancel, close or abort of `signal`.
+   * cancel, close or abort of `signal`. Each event is kept as `keep` makes it, as it arrives (the
+   * REST door keeps PCM16 WAV bytes, so no float audio waits for the last chunk).
    */
-  async collect(seqs: readonly number[], signal?: AbortSignal): Promise<ChunkEvent[]> {
+  async collect<T = ChunkEvent>(
+    seqs: readonly number[],
+    signal?: AbortSignal,
+    keep: (ev: ChunkEvent) => T = (ev) => ev as T,
+  ): Promise<T[]> {
     if (seqs.length === 0) return [];
     this.claimConsumer();
     const wanted = new Set(seqs);
-    const got: ChunkEvent[] = [];
+    const got: T[] = [];
     const epoch = this.cancelEpoch;
     const onAbort = () => this.notify();
     signal?.addEventListener('abort', onAbort);
@@ -295,7 +300,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
           () => this.cancelEpoch !== epoch || signal?.aborted === true,
         );
         if (ev === undefined) break;
-        if (ev.type !== 'flushed' && wanted.delete(ev.seq)) got.push(ev);
+        if (ev.type !== 'flushed' && wanted.delete(ev.seq)) got.push(keep(ev));
       }
       // The turn's end right behind its last chunk is taken too: it gives back the turn's slot.
       while (wanted.size === 0 && this.queue.flushedNext) await this.nextEvent(() => false);

@@ -196,8 +196,26 @@ describe('WorkerPool', () => {
       Promise.all(
         [0, 1].map(async (w) => (await run<WhoAmI>(pool, w, { kind: 'whoami' })).workerData),
       );
-    expect(await data(plain)).toEqual([{ faultInjection: false }, { faultInjection: false }]);
-    expect(await data(drilled)).toEqual([{ faultInjection: true }, { faultInjection: true }]);
+    const arena = { cpuMemArena: true };
+    expect(await data(plain)).toEqual([
+      { faultInjection: false, ...arena },
+      { faultInjection: false, ...arena },
+    ]);
+    expect(await data(drilled)).toEqual([
+      { faultInjection: true, ...arena },
+      { faultInjection: true, ...arena },
+    ]);
+  });
+
+  it('tells every thread whether its sessions keep a memory arena', async () => {
+    const pool = fixturePool({ workers: 2, cpuMemArena: false });
+    const data = await Promise.all(
+      [0, 1].map(async (w) => (await run<WhoAmI>(pool, w, { kind: 'whoami' })).workerData),
+    );
+    expect(data).toEqual([
+      { faultInjection: false, cpuMemArena: false },
+      { faultInjection: false, cpuMemArena: false },
+    ]);
   });
 
   it('moves the audio a task returns to the main thread instead of copying it', async () => {

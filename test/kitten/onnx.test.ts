@@ -47,6 +47,29 @@ describe('loadOnnxTtsModel', () => {
     }
   });
 
+  it('makes the same audio without the CPU memory arena, for lengths in any order', async () => {
+    const style = Float32Array.from({ length: 256 }, (_, i) => Math.sin(i) * 0.3);
+    const inputs = [40, 8, 120, 8].map((n) => Array.from({ length: n }, (_, i) => (i * 13) % 170));
+    const runAll = async (cpuMemArena: boolean) => {
+      const model = await loadOnnxTtsModel(TINY_MODEL, { intraOpThreads: 1, cpuMemArena });
+      try {
+        const outs: Buffer[] = [];
+        for (const ids of inputs) {
+          const out = await model.run(ids, style, 1);
+          outs.push(
+            Buffer.from(out.waveform.buffer, out.waveform.byteOffset, out.waveform.byteLength),
+          );
+        }
+        return outs;
+      } finally {
+        await model.release();
+      }
+    };
+    const [withArena, without] = [await runAll(true), await runAll(false)];
+    expect(without.map((b) => b.length)).toEqual(withArena.map((b) => b.length));
+    without.forEach((b, i) => expect(b.equals(withArena[i]!)).toBe(true));
+  });
+
   it('refuses bad arguments before running', async () => {
     const model = await loadOnnxTtsModel(TINY_MODEL);
     try {
