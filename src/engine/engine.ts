@@ -21,6 +21,8 @@ export interface ChunkSchedule {
   readonly group?: string;
   /** The first chunk of a turn: a listener is waiting for first audio. */
   readonly opensTurn?: boolean;
+  /** Told when the request's first chunk starts on a worker (the chunk-lifecycle trace). */
+  readonly onDispatch?: (worker: number, deadlineMs: number) => void;
 }
 
 export interface SynthesisRequest {

@@ -318,6 +318,7 @@ export class PoolEngine implements Engine {
     };
     const result = await this.scheduler.submit(spec, (worker) => {
       startedAt = this.now();
+      if (job.first) this.tellDispatch(job, worker);
       return this.options.pool.run<SynthesizeResult>(worker, task);
     });
     if (!result.ok) {
@@ -346,6 +347,14 @@ export class PoolEngine implements Engine {
       inferenceMs: result.inferenceMs,
       queueMs,
     };
+  }
+
+  private tellDispatch(job: ChunkJob, worker: number): void {
+    try {
+      job.schedule.onDispatch?.(worker, job.deadlineMs());
+    } catch {
+      // A tracing hook must never break synthesis.
+    }
   }
 
   private report(report: ChunkReport): void {

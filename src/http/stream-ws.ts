@@ -14,6 +14,7 @@ import type { TtsSessionEvent } from '../session/session-events.js';
 import type { TtsSession } from '../session/tts-session.js';
 import { toBase64 } from './chunk-audio.js';
 import { wireEvents } from './wire-events.js';
+import { forwardTrace } from './ws-trace.js';
 import type { WsQuery } from './schemas.js';
 import { describeIssues, queryObject, parseWith } from './validate.js';
 
@@ -81,6 +82,7 @@ async function pumpAudio(
   });
   for await (const ev of wire) {
     touch();
+    if (ev.type === 'audio') session.trace?.encoded(ev.header.seq);
     if (ev.type === 'audio') await drained(ws);
     // Taken before a cancel: that turn is over, and `cancelled` has counted it as not sent.
     if (ev.type !== 'audio_end' && inHand.event?.generation !== session.generation) continue;
@@ -88,6 +90,7 @@ async function pumpAudio(
     if (ev.type === 'audio') {
       const words = q.timestamps === 'word' ? { words: ev.source.words } : {};
       sendAudio(ws, q, { type: 'audio', ...ev.header, ...words }, ev.bytes);
+      session.trace?.sent(ev.header.seq, ev.source.durationS);
     } else if (ev.type === 'audio_end') {
       sendAudio(ws, q, { type: 'audio_end', format: ev.format }, ev.bytes);
     } else {
@@ -127,7 +130,10 @@ export function streamWsRoutes(deps: WsDeps): Hono<WsEnv> {
         deps.sessions.create(
           () =>
             deps.openSession(
-              { modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk },
+              {
+                ...{ modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk },
+                trace: q.trace ?? deps.config.trace,
+              },
               'ws',
             ),
           { expires: false },
@@ -192,6 +198,7 @@ function socketHandlers(deps: WsDeps, q: WsQuery, session: TtsSession): WSEvents
         });
         ws.close(1000, 'idle timeout');
       }, idleCheckMs).unref();
+      forwardTrace(session.trace, (message) => sendJson(ws, message));
       start(deps, ws, q, session, { inHand, touch });
     },
     onMessage: (evt, socket) => {

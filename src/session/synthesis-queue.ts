@@ -2,6 +2,7 @@
 // and held-results limits (backpressure), taken out strictly in seq order whatever order they
 // finish in. Each carries its playback deadline: when the audio before it will have played out.
 import type { JobKind, SessionEngine, Synthesis } from '../engine/engine.js';
+import type { ChunkTrace } from './chunk-trace.js';
 import type { PlaybackClock } from './playback-clock.js';
 import {
   audioEventOf,
@@ -24,6 +25,8 @@ export interface SynthesisQueueOptions {
   onDeliver?: ((aheadS: number) => void) | undefined;
   /** realtime: a listener plays the audio as it comes; oneshot: a whole answer is awaited. */
   scheduleKind: JobKind;
+  /** The chunk-lifecycle trace, when it is on. */
+  trace?: ChunkTrace | undefined;
 }
 
 interface Job {
@@ -73,7 +76,11 @@ export class SynthesisQueue {
   }
 
   /** Queues one job per sentence with these settings; returns their seq numbers. */
-  enqueue(texts: readonly string[], settings: { voice: string; speed: number }): number[] {
+  enqueue(
+    texts: readonly string[],
+    settings: { voice: string; speed: number },
+    textAtMs = this.engine.now(),
+  ): number[] {
     const seqs: number[] = [];
     for (const text of texts) {
       const seq = this.nextSeq++;
@@ -86,6 +93,7 @@ export class SynthesisQueue {
         opensTurn: this.turnOpen,
       };
       this.items.push({ kind: 'chunk', ...job, state: 'queued', discarded: false, controller });
+      this.options.trace?.enqueued(seq, text.length, job.opensTurn, textAtMs);
       this.turnOpen = false;
       this.queuedTextChars += text.length;
       seqs.push(seq);
@@ -112,6 +120,7 @@ export class SynthesisQueue {
     if (head?.kind === 'flushed') {
       this.items.shift();
       this.options.clock.endTurn();
+      this.options.trace?.endTurn();
       return { type: 'flushed' };
     }
     if (head?.event === undefined) return undefined;
@@ -131,6 +140,7 @@ export class SynthesisQueue {
     this.items.length = 0;
     this.queuedTextChars = 0;
     this.turnOpen = true;
+    this.options.trace?.endTurn();
     this.options.onChange();
   }
 
@@ -205,6 +215,10 @@ export class SynthesisQueue {
       neededAtMs: () => this.neededAtMs(job),
       group: this.options.sessionId,
       opensTurn: job.opensTurn,
+      onDispatch: this.options.trace
+        ? (worker: number, deadlineMs: number) =>
+            this.options.trace?.dispatched(job.seq, worker, deadlineMs)
+        : undefined,
     };
     let result: Promise<Synthesis>;
     try {
@@ -227,6 +241,7 @@ export class SynthesisQueue {
     this.inFlight--;
     this.report(job, performance.now() - startedAt, synthesis);
     if (!job.discarded) {
+      if (synthesis) this.options.trace?.synthesized(job.seq, synthesis.timings.generationS * 1000);
       job.state = 'done';
       job.event = synthesis
         ? audioEventOf(job.seq, job.text, synthesis)

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionEngine } from '../engine/engine.js';
 import { splitTurn, type DeliveredAudio, type TurnSplit } from './barge-in.js';
+import { ChunkTrace } from './chunk-trace.js';
 import { Mutex } from './mutex.js';
 import { PlaybackClock } from './playback-clock.js';
 import { Segmenter } from './segmenter.js';
@@ -59,6 +60,8 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   private waiters: Array<() => void> = [];
 
   private readonly clock: PlaybackClock;
+  /** The chunk-lifecycle trace (undefined unless the `trace` option is on). */
+  readonly trace: ChunkTrace | undefined;
   /** Audio handed to the consumer since the last `flushed` (what a barge-in cuts). */
   private turn = new TurnRecord();
   /**
@@ -77,6 +80,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const now = () => engine.now();
     const oneshot = this.options.schedule === 'oneshot';
     this.clock = new PlaybackClock(now, oneshot ? now() + this.options.oneshotSlackMs : undefined);
+    this.trace = this.options.trace ? new ChunkTrace(now) : undefined;
     this.segmenter = new Segmenter({
       firstChunk: this.options.firstChunk,
       // auto: a later chunk ends at a clause while the audio ahead would not cover the sentence
@@ -93,6 +97,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
       onChange: () => this.notify(),
       clock: this.clock,
       scheduleKind: this.options.schedule,
+      trace: this.trace,
     });
   }
 
