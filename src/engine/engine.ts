@@ -38,6 +38,8 @@ export interface SynthesisRequest {
   readonly signal?: AbortSignal;
   /** Default: a one-shot, needed at arrival + the one-shot slack. */
   readonly schedule?: ChunkSchedule;
+  /** The server's own work (cache warm-up), not a client's: /api/stats leaves it out. */
+  readonly internal?: boolean;
 }
 
 export interface SynthesisChunk {
@@ -49,6 +51,8 @@ export interface SynthesisChunk {
 
 /** Everything about a synthesis but its audio. */
 export interface SynthesisSummary {
+  /** Every chunk came from the synthesis cache: no worker ran for it. */
+  readonly cached?: boolean;
   readonly sampleRateHz: number;
   readonly durationS: number;
   readonly chunks: readonly SynthesisChunk[];

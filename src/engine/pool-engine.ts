@@ -72,6 +72,8 @@ interface ChunkOutcome {
   frontendMs: number;
   inferenceMs: number;
   queueMs: number;
+  /** From the synthesis cache (or a flight another asker started). */
+  cached: boolean;
 }
 
 /** How one chunk of a request is scheduled. */
@@ -145,6 +147,7 @@ export class PoolEngine implements Engine {
     const loadS = resolved.loadS + sum((o) => o.loadMs) / 1000;
     this.noteLoad(request.modelId, loadS, loadS);
     const summary: SynthesisSummary = {
+      cached: outcomes.every((o) => o.cached),
       sampleRateHz: SAMPLE_RATE_HZ,
       durationS: sum((o) => o.samples) / SAMPLE_RATE_HZ,
       chunks: chunks.map((text, i) => ({
@@ -282,12 +285,17 @@ export class PoolEngine implements Engine {
       ? chunkKey({ files, voice: request.voice, speed: request.speed, text })
       : undefined;
     let outcome = { loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0 };
-    const { audio, words } = await this.cache.get(key, async () => {
-      const made = await this.runOnWorker(request, files, text, job);
-      outcome = made;
-      return made;
-    });
-    return { ...outcome, audio, words };
+    const { audio, words, hit } = await this.cache.get(
+      key,
+      async (deadlineMs) => {
+        // Due by the earliest deadline of everyone waiting for this chunk, not the first asker's.
+        const made = await this.runOnWorker(request, files, text, { ...job, deadlineMs });
+        outcome = made;
+        return made;
+      },
+      job.deadlineMs,
+    );
+    return { ...outcome, audio, words, cached: hit };
   }
 
   private async runOnWorker(
@@ -295,7 +303,7 @@ export class PoolEngine implements Engine {
     files: ModelFiles,
     text: string,
     job: ChunkJob,
-  ): Promise<Omit<ChunkOutcome, 'samples'> & { audio: Float32Array }> {
+  ): Promise<Omit<ChunkOutcome, 'samples' | 'cached'> & { audio: Float32Array }> {
     const opensTurn = job.first && job.schedule.opensTurn === true;
     const task = {
       kind: 'chunk' as const,

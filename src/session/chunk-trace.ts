@@ -92,11 +92,12 @@ export class ChunkTrace {
     });
   }
 
-  synthesized(seq: number, workerMs: number): void {
+  /** Its audio is made: `generationS` on a worker, or none when `cached`. */
+  synthesized(seq: number, how: { cached?: boolean; timings: { generationS: number } }): void {
     this.update(seq, 'synthesized', (r) => {
       r.synthesizedMs = this.now();
-      r.cached = r.dispatchedMs === undefined;
-      r.workerMs = r.cached ? 0 : workerMs;
+      r.cached = how.cached === true;
+      r.workerMs = r.cached ? 0 : how.timings.generationS * 1000;
       return true;
     });
   }

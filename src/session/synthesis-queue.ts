@@ -41,6 +41,10 @@ interface Job {
   readonly readyAtMs: number;
   /** The first sentence of a turn. */
   readonly opensTurn: boolean;
+  /** Whether it came from the synthesis cache (known once it settled). */
+  readonly hit: { cached: boolean };
+  /** The second sentence of a turn: its opener's `hit`. */
+  readonly afterOpener: { readonly cached: boolean } | undefined;
   event?: ChunkEvent;
   readonly controller: AbortController;
 }
@@ -56,6 +60,8 @@ export class SynthesisQueue {
   private stopped = false;
   /** The next sentence opens a turn (nothing enqueued since the last flush or cancel). */
   private turnOpen = true;
+  /** Whether the current turn's first sentence was cached, until its second is enqueued. */
+  private opener: { readonly cached: boolean } | undefined;
 
   constructor(
     private readonly engine: SessionEngine,
@@ -85,14 +91,19 @@ export class SynthesisQueue {
     for (const text of texts) {
       const seq = this.nextSeq++;
       const controller = new AbortController();
-      const job = {
+      const job: Job = {
+        kind: 'chunk',
         seq,
         text,
         ...settings,
         readyAtMs: this.engine.now(),
         opensTurn: this.turnOpen,
+        hit: { cached: false },
+        afterOpener: this.turnOpen ? undefined : this.opener,
+        ...{ state: 'queued' as const, discarded: false, controller },
       };
-      this.items.push({ kind: 'chunk', ...job, state: 'queued', discarded: false, controller });
+      this.items.push(job);
+      this.opener = this.turnOpen ? job.hit : undefined;
       this.options.trace?.enqueued(seq, text.length, job.opensTurn, textAtMs);
       this.turnOpen = false;
       this.queuedTextChars += text.length;
@@ -166,6 +177,9 @@ export class SynthesisQueue {
    * oldest undelivered sentence became ready), then every undelivered sentence before it plays.
    */
   private neededAtMs(job: Job): number {
+    // The turn's first audio came from the cache at once, and may be as short as "Sure!": the
+    // second sentence is due at once, as if it opened the turn.
+    if (job.afterOpener?.cached) return job.readyAtMs;
     let t = this.options.clock.playEndMs;
     let head = true;
     for (const item of this.items) {
@@ -241,7 +255,8 @@ export class SynthesisQueue {
     this.inFlight--;
     this.report(job, performance.now() - startedAt, synthesis);
     if (!job.discarded) {
-      if (synthesis) this.options.trace?.synthesized(job.seq, synthesis.timings.generationS * 1000);
+      if (synthesis) this.options.trace?.synthesized(job.seq, synthesis);
+      job.hit.cached = synthesis?.cached === true;
       job.state = 'done';
       job.event = synthesis
         ? audioEventOf(job.seq, job.text, synthesis)

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { classifyLate, decompose } from '../../src/session/chunk-lateness.js';
 import { ChunkTrace } from '../../src/session/chunk-trace.js';
 
+/** A synthesis that took `workerMs` on a worker. */
+const ms = (workerMs: number) => ({ cached: false, timings: { generationS: workerMs / 1000 } });
+
 describe('classifyLate', () => {
   it('blames the text when it was complete only after the audio before it ran out', () => {
     const cause = classifyLate({ textCompleteMs: 1200, neededAtMs: 1000, workerMs: 50 });
@@ -66,11 +69,11 @@ describe('ChunkTrace and decompose', () => {
     const trace = run([
       [0, (t) => t.enqueued(0, 20, true, 0)],
       [10, (t) => t.dispatched(0, 1, 0)],
-      [500, (t) => t.synthesized(0, 490)], // slow first audio: TTFA, not an underrun
+      [500, (t) => t.synthesized(0, ms(490))], // slow first audio: TTFA, not an underrun
       [510, (t) => t.sent(0, 1)], // plays 510–1510
       [2000, (t) => t.enqueued(1, 20, false, 2000)], // its text came after the audio ran out
       [2010, (t) => t.dispatched(1, 0, 1510)],
-      [2200, (t) => t.synthesized(1, 190)],
+      [2200, (t) => t.synthesized(1, ms(190))],
       [2210, (t) => t.sent(1, 1)],
     ]);
     const summary = decompose(trace.records());
@@ -122,7 +125,7 @@ describe('ChunkTrace and decompose', () => {
     trace.enqueued(0, 5, true, 0);
     trace.dispatched(0, 1, 0);
     trace.dispatched(0, 0, 0); // a later model chunk of the same sentence: not a new dispatch
-    trace.synthesized(0, 10);
+    trace.synthesized(0, ms(10));
     trace.encoded(0);
     trace.sent(0, 1);
     expect(stages).toEqual([
