@@ -44,6 +44,9 @@ const envSchema = z.object({
   KITTENTTS_MAX_QUEUE: int(64, 1),
   KITTENTTS_MAX_REALTIME_SESSIONS: int(0, 0),
   KITTENTTS_ONESHOT_SLACK_MS: int(2000, 0, 600_000),
+  KITTENTTS_CHUNK_POLICY: z.enum(['load', 'buffer']).default('load'),
+  KITTENTTS_SHORT_OPENING: z.enum(['alone', 'merge']).default('alone'),
+  KITTENTTS_SHORT_OPENING_WAIT_MS: int(300, 0, 10_000),
   KITTENTTS_SYNTH_CACHE_MB: num(64, 0, 1_000_000),
   KITTENTTS_SYNTH_CACHE_WARMUP: z.string().optional(),
   KITTENTTS_WS_MAX_MESSAGE_BYTES: int(65_536, 256),
@@ -102,6 +105,11 @@ export interface Config {
   readonly maxRealtimeSessions: number;
   /** A one-shot's first chunk is due this long after arrival; later chunks at its audio's pace. */
   readonly oneshotSlackMs: number;
+  /** auto chunking: load-aware, or the listener's buffer alone (session/chunk-policy.ts). */
+  readonly chunkPolicy: 'load' | 'buffer';
+  /** A turn's short first sentence: sent alone, or merged with the next clause (bounded wait). */
+  readonly shortOpening: 'alone' | 'merge';
+  readonly shortOpeningWaitMs: number;
   /** Bytes of chunk audio the synthesis cache may hold (0: off). */
   readonly synthCacheBytes: number;
   /** A JSON-lines file of phrases synthesized into the cache at start-up (README "Synthesis cache"). */
@@ -192,6 +200,9 @@ export function loadConfig(
     maxQueue: e.KITTENTTS_MAX_QUEUE,
     maxRealtimeSessions: e.KITTENTTS_MAX_REALTIME_SESSIONS,
     oneshotSlackMs: e.KITTENTTS_ONESHOT_SLACK_MS,
+    chunkPolicy: e.KITTENTTS_CHUNK_POLICY,
+    shortOpening: e.KITTENTTS_SHORT_OPENING,
+    shortOpeningWaitMs: e.KITTENTTS_SHORT_OPENING_WAIT_MS,
     synthCacheBytes: Math.round(e.KITTENTTS_SYNTH_CACHE_MB * 1024 * 1024),
     synthCacheWarmup: e.KITTENTTS_SYNTH_CACHE_WARMUP || undefined,
     wsMaxMessageBytes: e.KITTENTTS_WS_MAX_MESSAGE_BYTES,

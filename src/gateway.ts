@@ -318,6 +318,9 @@ function sessionOpener(
       maxBufferedChars: config.maxBufferedChars,
       schedule: realtime ? 'realtime' : 'oneshot',
       oneshotSlackMs: config.oneshotSlackMs,
+      chunkPolicy: config.chunkPolicy,
+      shortOpening: config.shortOpening,
+      shortOpeningWaitMs: config.shortOpeningWaitMs,
       ...options,
       onChunk: (info) => {
         // Time to first audio of each turn: from its first sentence being complete to its audio.

@@ -92,6 +92,12 @@ export interface SessionEngine {
   estimateAudioS(modelId: string, text: string): number;
   /** Worker seconds this text will cost. */
   estimateCostS(modelId: string, text: string): number;
+  /**
+   * Seconds a chunk due at `deadlineMs` (engine clock) would wait for a worker: the estimated
+   * synthesis seconds of the work ahead of it (running, and queued with an earlier deadline),
+   * divided by the worker count. Load-aware chunking reads it.
+   */
+  queueAheadS(deadlineMs: number): number;
 }
 
 export interface Engine extends SessionEngine {

@@ -112,6 +112,10 @@ export class PoolEngine implements Engine {
     return this.speed.costMs(modelId, text.length) / 1000;
   }
 
+  queueAheadS(deadlineMs: number): number {
+    return this.scheduler.backlogMs(deadlineMs) / 1000;
+  }
+
   measuredAudioSPerS(): number | undefined {
     const perWorker = this.speed.audioSPerWorkerS();
     return perWorker === undefined ? undefined : perWorker * this.scheduler.size;

@@ -94,6 +94,21 @@ export class Scheduler {
     };
   }
 
+  /**
+   * Worker ms per worker of the work ahead of a chunk due at `deadlineMs`: what running jobs have
+   * left (by their estimates) plus every queued real-time job due no later. It is how long such a
+   * chunk would wait for a worker under earliest-deadline-first (one-shots yield to it).
+   */
+  backlogMs(deadlineMs: number): number {
+    const now = this.now();
+    let ms = 0;
+    for (const w of this.workers)
+      if (w.running) ms += Math.max(0, w.running.job.estCostMs - (now - w.running.startedAtMs));
+    for (const job of this.queue)
+      if (job.kind === 'realtime' && job.deadlineMs() <= deadlineMs) ms += job.estCostMs;
+    return ms / this.workers.length;
+  }
+
   /** Queues a job; `run` is called with the chosen worker when the policy picks it. */
   submit<T>(spec: JobSpec, run: RunJob<T>): Promise<T> {
     if (this.closing) return Promise.reject(new ShuttingDownError());

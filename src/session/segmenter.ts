@@ -6,6 +6,7 @@ import {
   MAX_CHUNK_CHARS,
   pyStrip,
 } from '../kitten/frontend/chunk.js';
+import { insideMarkup, isBreakWord, isPlainWord } from './cut-points.js';
 import { breakOverlongRuns, dropWords, joinWords, PY_SPACE_CHAR, wordCount } from './text-runs.js';
 
 /**
@@ -13,8 +14,10 @@ import { breakOverlongRuns, dropWords, joinWords, PY_SPACE_CHAR, wordCount } fro
  * - clause: the first chunk of a turn may end at `,` `;` `:` `—` (lower time to first audio).
  * - auto: as clause, and later chunks may end at a clause too whenever `clauseWanted()` says so
  *   (the session asks for it while its listener has little audio ahead); where no clause mark
- *   comes, a chunk of `minWordCutWords` or more words may end at a word when `wordCutWanted(text)`
- *   says that waiting for more text would leave the listener waiting.
+ *   comes, a chunk of `minWordCutWords` or more words may end at a natural break (just before a
+ *   conjunction, preposition or relative pronoun) when `breakCutWanted` says so, or after any plain
+ *   word when `wordCutWanted(text)` says that waiting for more text would leave the listener
+ *   waiting. A word cut is never inside or next to a number, nor inside markup (cut-points.ts).
  */
 export type FirstChunkMode = 'sentence' | 'clause' | 'auto';
 export const FIRST_CHUNK_MODES: readonly FirstChunkMode[] = ['sentence', 'clause', 'auto'];
@@ -28,10 +31,24 @@ export interface SegmenterOptions {
    * call has cut already (not yet handed to the caller: they will play first); true cuts there.
    */
   clauseWanted?: (text: string, cut: readonly string[]) => boolean;
-  /** auto: words a chunk needs before it may end at a word boundary. */
+  /** auto: words a chunk needs before it may end at a plain word. */
   minWordCutWords?: number;
-  /** auto: asked at each word end of a long enough chunk (the text so far); true cuts there. */
-  wordCutWanted?: (text: string, cut: readonly string[]) => boolean;
+  /** auto: words a chunk needs before it may end at a natural break. */
+  minBreakCutWords?: number;
+  /**
+   * auto: asked at each plain word end of a long enough chunk (the text so far); true cuts there.
+   * `opening`: no chunk of this turn has gone out yet (the listener is waiting for first audio).
+   */
+  wordCutWanted?: (text: string, cut: readonly string[], opening: boolean) => boolean;
+  /** auto: asked just before a break word that ends a long enough chunk (the text before it). */
+  breakCutWanted?: (text: string, cut: readonly string[], opening: boolean) => boolean;
+  /**
+   * A turn's first sentence of at most `shortOpeningWords` words ("Sure!") is held back and goes
+   * out with the text after it at the next cut, or alone by `releaseOpening()` (the session's
+   * bounded wait) or flush().
+   */
+  holdShortOpening?: boolean;
+  shortOpeningWords?: number;
 }
 
 export const DEFAULT_SEGMENTER_OPTIONS: Readonly<Required<SegmenterOptions>> = Object.freeze({
@@ -39,14 +56,24 @@ export const DEFAULT_SEGMENTER_OPTIONS: Readonly<Required<SegmenterOptions>> = O
   minClauseWords: 4,
   clauseWanted: () => false,
   minWordCutWords: 6,
+  minBreakCutWords: 4,
   wordCutWanted: () => false,
+  breakCutWanted: () => false,
+  holdShortOpening: false,
+  shortOpeningWords: 2,
 });
 
 export function resolveSegmenterOptions(
   options: SegmenterOptions = {},
 ): Required<SegmenterOptions> {
   const resolved = { ...DEFAULT_SEGMENTER_OPTIONS, ...options };
-  for (const name of ['minClauseWords', 'minWordCutWords'] as const) {
+  const counts = [
+    'minClauseWords',
+    'minWordCutWords',
+    'minBreakCutWords',
+    'shortOpeningWords',
+  ] as const;
+  for (const name of counts) {
     if (!Number.isInteger(resolved[name]) || resolved[name] < 1)
       throw new RangeError(`${name} must be a positive integer, got ${resolved[name]}`);
   }
@@ -71,6 +98,8 @@ export class Segmenter {
   private emittedInTurn = false;
   /** The pending sentence is over the limit and already partly emitted as word-packed pieces. */
   private splittingLong = false;
+  /** End (in `buffer`) of a short opening sentence held back; -1 when none is. */
+  private heldEnd = -1;
 
   constructor(options: SegmenterOptions = {}) {
     this.options = resolveSegmenterOptions(options);
@@ -99,8 +128,25 @@ export class Segmenter {
     return out;
   }
 
+  /** A short opening sentence is held back, waiting for the text after it. */
+  get holdingOpening(): boolean {
+    return this.heldEnd >= 0;
+  }
+
+  /** The held short opening goes out alone (the wait for the text after it is over). */
+  releaseOpening(): string[] {
+    if (this.heldEnd < 0) return [];
+    const out: string[] = [];
+    const end = this.heldEnd;
+    this.emitSentence(this.buffer.slice(0, end), out);
+    this.buffer = this.buffer.slice(end);
+    this.scanFrom = Math.max(0, this.scanFrom - end);
+    return out;
+  }
+
   /** Drops buffered text (barge-in) and starts a new turn. */
   reset(): void {
+    this.heldEnd = -1;
     this.buffer = '';
     this.scanFrom = 0;
     this.emittedInTurn = false;
@@ -123,13 +169,16 @@ export class Segmenter {
         // Whether `.` ends a sentence depends on the next non-space character (3.5, a.m. + case).
         if (!final && !hasNonSpaceAfter(this.buffer, i)) break;
         if (isSentenceBoundary(this.buffer, i)) {
+          if (!final && this.holdsOpening(i)) continue;
           this.emitSentence(this.buffer.slice(0, i + 1), out);
           this.buffer = this.buffer.slice(i + 1);
           i = -1;
         }
-      } else if (PY_SPACE_CHAR.test(c) && this.wordCutAllowed(i, out)) {
-        this.emitSentence(this.buffer.slice(0, i), out);
-        this.buffer = this.buffer.slice(i);
+      } else if (PY_SPACE_CHAR.test(c)) {
+        const at = this.wordCutAt(i, out);
+        if (at <= 0) continue;
+        this.emitSentence(this.buffer.slice(0, at), out);
+        this.buffer = this.buffer.slice(at);
         i = -1;
       } else if (CLAUSE_MARKS.includes(c) && this.clauseCutAllowed(i, out)) {
         const next = this.buffer[i + 1];
@@ -150,21 +199,50 @@ export class Segmenter {
     this.scanFrom = Math.max(0, i);
   }
 
+  /** The sentence ending at `i` is a turn's short opening, to be held for the text after it. */
+  private holdsOpening(i: number): boolean {
+    const { holdShortOpening, shortOpeningWords } = this.options;
+    if (!holdShortOpening || this.emittedInTurn || this.splittingLong) return false;
+    if (this.heldEnd >= 0) return false;
+    if (wordCount(this.buffer.slice(0, i + 1)) > shortOpeningWords) return false;
+    this.heldEnd = i + 1;
+    return true;
+  }
+
   private clauseCutAllowed(i: number, out: readonly string[]): boolean {
     const mode = this.options.firstChunk;
     if (mode === 'sentence' || this.splittingLong) return false;
+    if (insideMarkup(this.buffer.slice(0, i + 1))) return false;
     if (!this.emittedInTurn) return true;
     return mode === 'auto' && this.options.clauseWanted(this.buffer.slice(0, i + 1), out);
   }
 
-  /** auto: the space at `i` ends a plain word (no mark before it) of a chunk long enough to cut. */
-  private wordCutAllowed(i: number, out: readonly string[]): boolean {
-    if (this.options.firstChunk !== 'auto' || this.splittingLong || i === 0) return false;
-    const before = this.buffer[i - 1]!;
-    if (PY_SPACE_CHAR.test(before) || TERMINATORS.includes(before) || CLAUSE_MARKS.includes(before))
-      return false;
+  /**
+   * auto: where the space at `i` lets a chunk end, or -1. It ends a word; before a break word the
+   * chunk may end before that word, after any other plain word it may end here.
+   */
+  private wordCutAt(i: number, out: readonly string[]): number {
+    if (this.options.firstChunk !== 'auto' || this.splittingLong || i === 0) return -1;
+    if (PY_SPACE_CHAR.test(this.buffer[i - 1]!)) return -1;
+    if (insideMarkup(this.buffer.slice(0, i))) return -1;
+    const { minWordCutWords, minBreakCutWords, breakCutWanted, wordCutWanted } = this.options;
+    const opening = !this.emittedInTurn;
+    const start = wordStart(this.buffer, i);
+    const word = this.buffer.slice(start, i);
+    if (start > 0 && isBreakWord(word)) {
+      const head = this.buffer.slice(0, start);
+      const stripped = pyStrip(head);
+      const last = stripped.slice(wordStart(stripped, stripped.length));
+      if (
+        isPlainWord(last) &&
+        wordCount(head) >= minBreakCutWords &&
+        breakCutWanted(head, out, opening)
+      )
+        return start;
+    }
+    if (!isPlainWord(word)) return -1;
     const text = this.buffer.slice(0, i);
-    return wordCount(text) >= this.options.minWordCutWords && this.options.wordCutWanted(text, out);
+    return wordCount(text) >= minWordCutWords && wordCutWanted(text, out, opening) ? i : -1;
   }
 
   /** A pending sentence over the limit: every word-packed piece but the last is final already. */
@@ -181,6 +259,7 @@ export class Segmenter {
   }
 
   private emitSentence(raw: string, out: string[]): void {
+    this.heldEnd = -1;
     const text = pyStrip(raw);
     const wasSplitting = this.splittingLong;
     this.splittingLong = false;
@@ -207,6 +286,13 @@ function takePieces(text: string, pieces: readonly string[]): { taken: string[];
     rest = rest.slice(head.length);
   }
   return { taken, rest };
+}
+
+/** Start of the word that ends at `end` (just after the whitespace before it). */
+function wordStart(text: string, end: number): number {
+  let j = end;
+  while (j > 0 && !PY_SPACE_CHAR.test(text[j - 1]!)) j--;
+  return j;
 }
 
 function hasNonSpaceAfter(text: string, i: number): boolean {

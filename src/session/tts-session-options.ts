@@ -1,6 +1,7 @@
 // TtsSession settings: what a door chooses per session (model, voice, first-chunk mode) and the
 // limits that bound its memory and its share of the worker pool, with defaults and validation.
 import type { JobKind } from '../engine/engine.js';
+import type { ChunkPolicy, ShortOpening } from './chunk-policy.js';
 import type { FirstChunkMode } from './segmenter.js';
 import type { SessionChunkInfo } from './session-events.js';
 
@@ -24,6 +25,12 @@ export interface TtsSessionOptions {
   autoCostFactor?: number;
   /** auto chunking: seconds allowed for waiting for a worker and delivery. */
   autoMarginS?: number;
+  /** auto chunking: load-aware (default) or the listener's buffer alone (chunk-policy.ts). */
+  chunkPolicy?: ChunkPolicy;
+  /** A turn's short first sentence ("Sure!"): alone (default), or merged with the next clause. */
+  shortOpening?: ShortOpening;
+  /** merge: the longest wait for the next clause before the opening goes out alone. */
+  shortOpeningWaitMs?: number;
   /** Syntheses submitted to the engine at once: 2 lets the next sentence render while one plays. */
   maxInFlight?: number;
   /** Results held (rendering or rendered, not yet taken): submission pauses at this many. */
@@ -48,6 +55,9 @@ export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
   oneshotSlackMs: 2000,
   autoCostFactor: 2,
   autoMarginS: 1,
+  chunkPolicy: 'load' as ChunkPolicy,
+  shortOpening: 'alone' as ShortOpening,
+  shortOpeningWaitMs: 300,
   maxInFlight: 2,
   maxBufferedChunks: 4,
   maxBufferedChars: 20_000,
@@ -69,6 +79,8 @@ export function resolveTtsSessionOptions(options: TtsSessionOptions): ResolvedTt
   positiveInt('maxBufferedChunks', o.maxBufferedChunks);
   positiveInt('maxBufferedChars', o.maxBufferedChars);
   checkSpeed(o.speed);
+  if (!Number.isFinite(o.shortOpeningWaitMs) || o.shortOpeningWaitMs < 0)
+    throw new RangeError(`shortOpeningWaitMs must be ≥ 0, got ${o.shortOpeningWaitMs}`);
   return o;
 }
 

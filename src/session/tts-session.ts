@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionEngine } from '../engine/engine.js';
 import { splitTurn, type DeliveredAudio, type TurnSplit } from './barge-in.js';
+import { chunkingRules } from './chunk-policy.js';
 import { ChunkTrace } from './chunk-trace.js';
 import { Mutex } from './mutex.js';
 import { PlaybackClock } from './playback-clock.js';
@@ -29,9 +30,6 @@ import {
 const MAX_TURN_WORDS = 10_000;
 /** Text a turn keeps for barge-in; past that its oldest sentences are forgotten. */
 const MAX_TURN_CHARS = 200_000;
-
-/** Headroom a word cut keeps for queueing and delivery (seconds). */
-const WORD_CUT_MARGIN_S = 0.5;
 
 export {
   DEFAULT_TTS_SESSION_OPTIONS,
@@ -69,6 +67,8 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
    * cancel until the next turn's first audio still cuts it.
    */
   private turnFlushed = false;
+  /** merge: the wait for the text after a held short opening. */
+  private openingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly engine: SessionEngine,
@@ -81,14 +81,14 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const oneshot = this.options.schedule === 'oneshot';
     this.clock = new PlaybackClock(now, oneshot ? now() + this.options.oneshotSlackMs : undefined);
     this.trace = this.options.trace ? new ChunkTrace(now) : undefined;
+    const view = {
+      aheadS: (cut: readonly string[]) => this.aheadWith(cut),
+      costS: (text: string) => this.costOf(text),
+      queueS: (inS: number) => engine.queueAheadS(now() + inS * 1000),
+    };
     this.segmenter = new Segmenter({
       firstChunk: this.options.firstChunk,
-      // auto: a later chunk ends at a clause while the audio ahead would not cover the sentence
-      // going on about as long again, and at a word when it would not even cover the text so far.
-      clauseWanted: (text, cut) =>
-        this.aheadWith(cut) <
-        this.options.autoCostFactor * this.costOf(text) + this.options.autoMarginS,
-      wordCutWanted: (text, cut) => this.aheadWith(cut) < this.costOf(text) + WORD_CUT_MARGIN_S,
+      ...chunkingRules(view, this.options),
     });
     const { modelId, normalize, maxInFlight, maxBufferedChunks, onChunk, onDeliver } = this.options;
     this.queue = new SynthesisQueue(engine, {
@@ -155,12 +155,31 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
       throw new SessionBufferFullError(this.options.maxBufferedChars);
     const seqs = this.queue.enqueue(this.segmenter.push(text), this.settings);
     if (options.flush) seqs.push(...this.flush());
+    else this.awaitOpening();
     return seqs;
+  }
+
+  /** merge: a short opening held back goes out alone if nothing follows it within the wait. */
+  private awaitOpening(): void {
+    if (!this.segmenter.holdingOpening || this.openingTimer) return;
+    const epoch = this.cancelEpoch;
+    this.openingTimer = setTimeout(() => {
+      this.openingTimer = undefined;
+      if (this.isEnded || epoch !== this.cancelEpoch) return;
+      this.queue.enqueue(this.segmenter.releaseOpening(), this.settings);
+    }, this.options.shortOpeningWaitMs);
+    this.openingTimer.unref();
+  }
+
+  private stopAwaitingOpening(): void {
+    clearTimeout(this.openingTimer);
+    this.openingTimer = undefined;
   }
 
   /** Synthesizes everything buffered; a `flushed` event follows its audio. Starts a new turn. */
   flush(): number[] {
     this.assertOpen();
+    this.stopAwaitingOpening();
     const seqs = this.queue.enqueue(this.segmenter.flush(), this.settings);
     this.queue.markFlushed();
     return seqs;
@@ -193,6 +212,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     this.turnFlushed = false;
     // The cancelled turn is over: playback reports count the next turn's audio from zero.
     this.clock.endTurn();
+    this.stopAwaitingOpening();
     this.segmenter.reset();
     this.cancelEpoch++;
     this.queue.clear();
@@ -214,6 +234,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   /** Drops all work; a waiting consumer completes. Idempotent. */
   close(): void {
     if (this.closed) return;
+    this.stopAwaitingOpening();
     this.segmenter.reset();
     this.cancelEpoch++;
     this.closed = true;

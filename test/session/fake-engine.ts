@@ -92,6 +92,16 @@ export class FakeEngine implements SessionEngine {
     return text.length / 1e4;
   }
 
+  /** Seconds of queued work ahead of any deadline (a test sets it to play a loaded server). */
+  queueS = 0;
+  /** Deadlines load-aware chunking asked about, in order. */
+  readonly queueAsks: number[] = [];
+
+  queueAheadS(deadlineMs: number): number {
+    this.queueAsks.push(deadlineMs);
+    return this.queueS;
+  }
+
   /** Texts submitted so far, in submission order. */
   texts(): string[] {
     return this.calls.map((c) => c.request.text);
