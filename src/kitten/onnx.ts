@@ -72,6 +72,12 @@ export async function loadOnnxTtsModel(
       // instead of growing when lengths come in mixed order (≈ 610 MB after 200, 300, 400, 480,
       // 100, 480 tokens), at the same speed (measured: bench/README "Memory").
       enableMemPattern: false,
+      // With several intra-op threads, idle ones must not spin: they would burn the core another
+      // worker needs (workers × threads may equal the cores). The Node binding takes config keys
+      // as nested objects of strings: session.intra_op.allow_spinning.
+      ...(intraOpNumThreads > 1
+        ? { extra: { session: { intra_op: { allow_spinning: '0' } } } }
+        : {}),
     });
   } catch (err) {
     throw new Error(
