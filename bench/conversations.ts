@@ -7,7 +7,7 @@
 // - Per level: TTFA beside its floor (the deciding token's arrival + the first chunk's synthesis on
 //   an idle worker), underruns, longest stall, rebuffering ratio, and the gateway trace's lateness
 //   decomposition (why each late chunk was late: docs/realtime.md).
-// `tsx bench/conversations.ts [--seconds 60] [--levels 1,2,4,…] [--systems load,auto,…]`
+// `tsx bench/conversations.ts [--seconds 60] [--levels 1,2,…] [--systems load,…] [--name N]`
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: String(MIN_LEVEL_S) },
     levels: { type: 'string', default: '1,2,4,6,8,10,12,14,16,18,20' },
     systems: { type: 'string', default: 'load,auto,pinned-sentence,pinned-auto,sherpa' },
+    name: { type: 'string', default: 'conversations' },
   },
 });
 const LEVEL_S = Number(args.seconds);
@@ -115,7 +116,6 @@ interface SystemRun {
   capacity: number;
   failure?: string;
 }
-
 async function ladder(name: string): Promise<SystemRun> {
   const system = SYSTEMS[name];
   if (!system) return { label: name, levels: [], capacity: 0, failure: 'unknown system' };
@@ -238,7 +238,7 @@ const rows = Object.entries(runs).flatMap(([name, run]) =>
       }),
 );
 writeResult({
-  name: 'conversations',
+  name: args.name,
   question: '9. Voice conversations: real-time capacity by the service target, system by system',
   params: {
     levelSeconds: LEVEL_S,
