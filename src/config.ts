@@ -44,6 +44,7 @@ const envSchema = z.object({
   KITTENTTS_MAX_QUEUE: int(64, 1),
   KITTENTTS_MAX_REALTIME_SESSIONS: int(0, 0),
   KITTENTTS_ONESHOT_SLACK_MS: int(2000, 0, 600_000),
+  KITTENTTS_MAX_ACTIVE_TURNS: int(0, 0),
   KITTENTTS_CHUNK_POLICY: z.enum(['load', 'buffer']).default('load'),
   KITTENTTS_SHORT_OPENING: z.enum(['alone', 'merge']).default('alone'),
   KITTENTTS_SHORT_OPENING_WAIT_MS: int(300, 0, 10_000),
@@ -105,6 +106,8 @@ export interface Config {
   readonly maxRealtimeSessions: number;
   /** A one-shot's first chunk is due this long after arrival; later chunks at its audio's pace. */
   readonly oneshotSlackMs: number;
+  /** Real-time turns synthesizing at once (more wait in line); 0 = derived from measured speed. */
+  readonly maxActiveTurns: number;
   /** auto chunking: load-aware, or the listener's buffer alone (session/chunk-policy.ts). */
   readonly chunkPolicy: 'load' | 'buffer';
   /** A turn's short first sentence: sent alone, or merged with the next clause (bounded wait). */
@@ -200,6 +203,7 @@ export function loadConfig(
     maxQueue: e.KITTENTTS_MAX_QUEUE,
     maxRealtimeSessions: e.KITTENTTS_MAX_REALTIME_SESSIONS,
     oneshotSlackMs: e.KITTENTTS_ONESHOT_SLACK_MS,
+    maxActiveTurns: e.KITTENTTS_MAX_ACTIVE_TURNS,
     chunkPolicy: e.KITTENTTS_CHUNK_POLICY,
     shortOpening: e.KITTENTTS_SHORT_OPENING,
     shortOpeningWaitMs: e.KITTENTTS_SHORT_OPENING_WAIT_MS,

@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { SessionRegistry } from './session/session-registry.js';
 import { RealtimeAdmission } from './session/admission.js';
+import { TurnAdmission } from './session/turn-admission.js';
 import { TtsSession } from './session/tts-session.js';
 import type { SchedulingPolicy } from './engine/edf-policy.js';
 import { createShutdown, trackTraffic } from './shutdown.js';
@@ -308,6 +309,11 @@ function sessionOpener(
     measuredAudioSPerS: () => engine.measuredAudioSPerS(),
     minSessions: config.workers,
   });
+  const turns = new TurnAdmission({
+    maxActiveTurns: config.maxActiveTurns,
+    measuredAudioSPerS: () => engine.measuredAudioSPerS(),
+    minTurns: config.workers,
+  });
   return (options, door, how = { admit: true }) => {
     // WebSocket and REST sessions have a listener playing as audio comes; SSE and OpenAI
     // one-shots await a whole text (README "Scheduling"). The Wyoming door says which it opens.
@@ -321,6 +327,8 @@ function sessionOpener(
       chunkPolicy: config.chunkPolicy,
       shortOpening: config.shortOpening,
       shortOpeningWaitMs: config.shortOpeningWaitMs,
+      // Each turn of an admitted live session waits for a turn slot (README "Turn admission").
+      ...(release ? { admitTurn: () => turns.open() } : {}),
       ...options,
       onChunk: (info) => {
         // Time to first audio of each turn: from its first sentence being complete to its audio.

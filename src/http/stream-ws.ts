@@ -247,6 +247,14 @@ function start(
   const loaded = deps.catalog.loadedModels().includes(q.model)
     ? Promise.resolve(0)
     : deps.engine.ensureModel(q.model);
+  // A turn that waits for the workers says so (turn admission), then when it starts.
+  session.onTurnNotice = (notice) =>
+    sendJson(
+      ws,
+      notice.type === 'turn_queued'
+        ? { type: notice.type, position: notice.position, expected_wait_s: notice.expectedWaitS }
+        : { type: notice.type, waited_s: notice.waitedS },
+    );
   loaded.then(
     () => {
       sendJson(ws, {

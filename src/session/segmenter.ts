@@ -2,12 +2,20 @@
 // sentences upstream KittenTTS `chunk_text` would cut from the whole text, each as soon as it is certain.
 import {
   chunkText,
+  codePointLength,
   isSentenceBoundary,
   MAX_CHUNK_CHARS,
   pyStrip,
 } from '../kitten/frontend/chunk.js';
 import { insideMarkup, isBreakWord, isPlainWord } from './cut-points.js';
-import { breakOverlongRuns, dropWords, joinWords, PY_SPACE_CHAR, wordCount } from './text-runs.js';
+import {
+  breakOverlongRuns,
+  hasNonSpaceAfter,
+  PY_SPACE_CHAR,
+  takePieces,
+  wordCount,
+  wordStart,
+} from './text-runs.js';
 
 /**
  * - sentence: chunks are sentences (upstream's cut).
@@ -255,49 +263,26 @@ export class Segmenter {
     this.buffer = rest;
     this.splittingLong = true;
     this.emittedInTurn = true;
+    this.heldEnd = -1;
     out.push(...taken);
   }
 
   private emitSentence(raw: string, out: string[]): void {
+    const merged = this.heldEnd >= 0;
     this.heldEnd = -1;
     const text = pyStrip(raw);
     const wasSplitting = this.splittingLong;
     this.splittingLong = false;
     if (text === '') return;
     const pieces = chunkText(text);
-    // A sentence within the limit goes out as written; a long one as upstream packs it (words
-    // joined by single spaces), so that chunkText of each piece gives back exactly that piece.
-    out.push(...(wasSplitting || pieces.length > 1 ? takePieces(text, pieces).taken : [text]));
+    // A sentence within the limit goes out as written (a held opening with the text after it
+    // too: one chunk, which the engine synthesizes as the same model chunks as one-shot text);
+    // a long one as upstream packs it (words joined by single spaces), so that chunkText of each
+    // piece gives back exactly that piece.
+    const whole = pieces.length === 1 || (merged && codePointLength(text) <= MAX_CHUNK_CHARS);
+    out.push(...(wasSplitting || !whole ? takePieces(text, pieces).taken : [text]));
     this.emittedInTurn = true;
   }
-}
-
-/**
- * The source words of each chunkText piece, re-joined without the comma ensurePunctuation may
- * have appended: a 400-character piece plus that comma would be split again by chunkText.
- */
-function takePieces(text: string, pieces: readonly string[]): { taken: string[]; rest: string } {
-  const taken: string[] = [];
-  let rest = text;
-  for (const piece of pieces) {
-    const count = wordCount(piece);
-    const head = rest.slice(0, rest.length - dropWords(rest, count).length);
-    taken.push(joinWords(head));
-    rest = rest.slice(head.length);
-  }
-  return { taken, rest };
-}
-
-/** Start of the word that ends at `end` (just after the whitespace before it). */
-function wordStart(text: string, end: number): number {
-  let j = end;
-  while (j > 0 && !PY_SPACE_CHAR.test(text[j - 1]!)) j--;
-  return j;
-}
-
-function hasNonSpaceAfter(text: string, i: number): boolean {
-  for (let j = i + 1; j < text.length; j++) if (!PY_SPACE_CHAR.test(text[j]!)) return true;
-  return false;
 }
 
 /** One-shot splitting with the same rules (what a whole text pushed at once and flushed gives). */

@@ -62,6 +62,7 @@ export class SynthesisQueue {
   private turnOpen = true;
   /** Whether the current turn's first sentence was cached, until its second is enqueued. */
   private opener: { readonly cached: boolean } | undefined;
+  private held = false;
 
   constructor(
     private readonly engine: SessionEngine,
@@ -79,6 +80,23 @@ export class SynthesisQueue {
 
   get isEmpty(): boolean {
     return this.items.length === 0;
+  }
+
+  /** Every chunk is delivered and the last turn was flushed (or cancelled): no turn is under way. */
+  get betweenTurns(): boolean {
+    return this.turnOpen && this.items.every((item) => item.kind !== 'chunk');
+  }
+
+  /** The next event to take is a `flushed` marker. */
+  get flushedNext(): boolean {
+    return this.items[0]?.kind === 'flushed';
+  }
+
+  /** Held: nothing more is submitted to the engine (a turn waiting for admission). */
+  setHeld(held: boolean): void {
+    if (this.held === held) return;
+    this.held = held;
+    if (!held) this.pump();
   }
 
   /** Queues one job per sentence with these settings; returns their seq numbers. */
@@ -209,7 +227,7 @@ export class SynthesisQueue {
     for (const item of this.items) {
       if (item.kind !== 'chunk') continue;
       if (item.state === 'queued') {
-        if (this.stopped || this.inFlight >= this.options.maxInFlight) return;
+        if (this.stopped || this.held || this.inFlight >= this.options.maxInFlight) return;
         if (held >= this.options.maxBufferedChunks) return;
         this.submit(item);
       }

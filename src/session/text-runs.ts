@@ -58,3 +58,34 @@ export function breakOverlongRuns(
   if (firstBreak < 0) return { text, firstBreak: -1 };
   return { text: out + text.slice(last), firstBreak };
 }
+
+/**
+ * The source words of each chunkText piece, re-joined without the comma ensurePunctuation may
+ * have appended: a 400-character piece plus that comma would be split again by chunkText.
+ */
+export function takePieces(
+  text: string,
+  pieces: readonly string[],
+): { taken: string[]; rest: string } {
+  const taken: string[] = [];
+  let rest = text;
+  for (const piece of pieces) {
+    const count = wordCount(piece);
+    const head = rest.slice(0, rest.length - dropWords(rest, count).length);
+    taken.push(joinWords(head));
+    rest = rest.slice(head.length);
+  }
+  return { taken, rest };
+}
+
+/** Start of the word that ends at `end` (just after the whitespace before it). */
+export function wordStart(text: string, end: number): number {
+  let j = end;
+  while (j > 0 && !PY_SPACE_CHAR.test(text[j - 1]!)) j--;
+  return j;
+}
+
+export function hasNonSpaceAfter(text: string, i: number): boolean {
+  for (let j = i + 1; j < text.length; j++) if (!PY_SPACE_CHAR.test(text[j]!)) return true;
+  return false;
+}

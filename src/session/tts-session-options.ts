@@ -3,6 +3,7 @@
 import type { JobKind } from '../engine/engine.js';
 import type { ChunkPolicy, ShortOpening } from './chunk-policy.js';
 import type { FirstChunkMode } from './segmenter.js';
+import type { TurnTicket } from './turn-admission.js';
 import type { SessionChunkInfo } from './session-events.js';
 
 export interface TtsSessionOptions {
@@ -45,6 +46,8 @@ export interface TtsSessionOptions {
   onDeliver?: (aheadS: number) => void;
   /** Called once when the session closes (admission slots, metrics). */
   onClose?: () => void;
+  /** Turn-level admission: a slot for each turn (session/turn-admission.ts); none: no limit. */
+  admitTurn?: () => TurnTicket;
 }
 
 export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
@@ -65,9 +68,9 @@ export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
 });
 
 export type ResolvedTtsSessionOptions = Required<
-  Omit<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver'>
+  Omit<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver' | 'admitTurn'>
 > &
-  Pick<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver'>;
+  Pick<TtsSessionOptions, 'onChunk' | 'onClose' | 'onDeliver' | 'admitTurn'>;
 
 export function resolveTtsSessionOptions(options: TtsSessionOptions): ResolvedTtsSessionOptions {
   const o = { ...DEFAULT_TTS_SESSION_OPTIONS, ...options };

@@ -2,7 +2,7 @@
 // pieces, each finished sentence is scheduled by its playback deadline, and audio leaves in order.
 import { randomUUID } from 'node:crypto';
 import type { SessionEngine } from '../engine/engine.js';
-import { splitTurn, type DeliveredAudio, type TurnSplit } from './barge-in.js';
+import type { TurnSplit } from './barge-in.js';
 import { chunkingRules } from './chunk-policy.js';
 import { ChunkTrace } from './chunk-trace.js';
 import { Mutex } from './mutex.js';
@@ -16,20 +16,14 @@ import {
   type TtsSessionEvent,
 } from './session-events.js';
 import { SynthesisQueue } from './synthesis-queue.js';
+import { TurnGate, type TurnNotice } from './turn-admission.js';
+import { TurnRecord, type Delivered } from './turn-record.js';
 import {
   checkSpeed,
   resolveTtsSessionOptions,
   type ResolvedTtsSessionOptions,
   type TtsSessionOptions,
 } from './tts-session-options.js';
-
-/**
- * Words a turn keeps with their timings (about 64 bytes each); audio delivered past that keeps
- * its text and duration only, so a cut there is at a sentence's start.
- */
-const MAX_TURN_WORDS = 10_000;
-/** Text a turn keeps for barge-in; past that its oldest sentences are forgotten. */
-const MAX_TURN_CHARS = 200_000;
 
 export {
   DEFAULT_TTS_SESSION_OPTIONS,
@@ -67,6 +61,10 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
    * cancel until the next turn's first audio still cuts it.
    */
   private turnFlushed = false;
+  /** The turn's slot under turn-level admission (none without it). */
+  private readonly gate: TurnGate;
+  /** Told when a turn waits for a slot and when it starts (the WebSocket door sends these). */
+  onTurnNotice: ((notice: TurnNotice) => void) | undefined;
   /** merge: the wait for the text after a held short opening. */
   private openingTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -99,6 +97,17 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
       scheduleKind: this.options.schedule,
       trace: this.trace,
     });
+    this.gate = new TurnGate(this.options.admitTurn, {
+      hold: (held) => this.queue.setHeld(held),
+      notice: (notice) => this.onTurnNotice?.(notice),
+      now,
+    });
+  }
+
+  /** Queues chunks; the first of a turn takes a turn slot first (or waits in line for one). */
+  private enqueue(texts: readonly string[]): number[] {
+    if (texts.length > 0) this.gate.opening();
+    return this.queue.enqueue(texts, this.settings);
   }
 
   /** The listener reports how many seconds of this turn's audio it has played. */
@@ -153,7 +162,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const waiting = this.queue.queuedChars + this.segmenter.bufferedText.length + text.length;
     if (waiting > this.options.maxBufferedChars)
       throw new SessionBufferFullError(this.options.maxBufferedChars);
-    const seqs = this.queue.enqueue(this.segmenter.push(text), this.settings);
+    const seqs = this.enqueue(this.segmenter.push(text));
     if (options.flush) seqs.push(...this.flush());
     else this.awaitOpening();
     return seqs;
@@ -166,7 +175,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     this.openingTimer = setTimeout(() => {
       this.openingTimer = undefined;
       if (this.isEnded || epoch !== this.cancelEpoch) return;
-      this.queue.enqueue(this.segmenter.releaseOpening(), this.settings);
+      this.enqueue(this.segmenter.releaseOpening());
     }, this.options.shortOpeningWaitMs);
     this.openingTimer.unref();
   }
@@ -180,7 +189,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   flush(): number[] {
     this.assertOpen();
     this.stopAwaitingOpening();
-    const seqs = this.queue.enqueue(this.segmenter.flush(), this.settings);
+    const seqs = this.enqueue(this.segmenter.flush());
     this.queue.markFlushed();
     return seqs;
   }
@@ -216,6 +225,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     this.segmenter.reset();
     this.cancelEpoch++;
     this.queue.clear();
+    this.gate.release();
     return split;
   }
 
@@ -239,6 +249,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     this.cancelEpoch++;
     this.closed = true;
     this.queue.stop();
+    this.gate.release();
     this.notify();
     try {
       this.options.onClose?.();
@@ -273,6 +284,8 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
         if (ev === undefined) break;
         if (ev.type !== 'flushed' && wanted.delete(ev.seq)) got.push(ev);
       }
+      // The turn's end right behind its last chunk is taken too: it gives back the turn's slot.
+      while (wanted.size === 0 && this.queue.flushedNext) await this.nextEvent(() => false);
       return got;
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -327,6 +340,9 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
         const audio = { text: ev.text, durationS: 0, words: [] };
         this.noteDelivered(ev.seq, { audio, wordCount: 0 });
       }
+      // The turn's audio is all out and no new one has begun: its slot goes to the next turn.
+      if (ev?.type === 'flushed' && this.queue.betweenTurns && this.segmenter.bufferedText === '')
+        this.gate.release();
       if (ev !== undefined) return ev;
       if (this.closed || (this.ended && this.queue.isEmpty)) return undefined;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -344,54 +360,5 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
-  }
-}
-
-type Delivered = ReturnType<typeof deliveredOf>;
-
-/**
- * What a barge-in needs of a turn's delivered audio, bounded by a constant however long the turn
- * runs without a flush: the first MAX_TURN_WORDS words keep their timings (later audio is cut at
- * a sentence's start), and past MAX_TURN_CHARS of text the oldest sentences are forgotten (their
- * duration still counts, so `played_s` keeps its meaning).
- */
-class TurnRecord {
-  private entries: DeliveredAudio[] = [];
-  private words = 0;
-  private chars = 0;
-  private forgottenS = 0;
-  private lastSeq: number | undefined;
-  /** Words each entry holds (its words are computed only when a cut needs them). */
-  private counts: number[] = [];
-
-  add(seq: number, { audio, wordCount }: Delivered): void {
-    this.lastSeq = seq;
-    const timed = this.words + wordCount <= MAX_TURN_WORDS;
-    if (timed) this.words += wordCount;
-    const { text, durationS } = audio;
-    this.entries.push(timed ? audio : { text, durationS, words: [] });
-    this.counts.push(timed ? wordCount : 0);
-    this.chars += text.length;
-    while (this.chars > MAX_TURN_CHARS && this.entries.length > 1) {
-      const old = this.entries.shift()!;
-      this.chars -= old.text.length;
-      this.words -= this.counts.shift()!;
-      this.forgottenS += old.durationS;
-    }
-  }
-
-  /** Takes back the last chunk if it is `seq` (never sent after all): its text, or nothing. */
-  withdraw(seq: number): string[] {
-    if (this.lastSeq !== seq || this.entries.length === 0) return [];
-    this.lastSeq = undefined;
-    const last = this.entries.pop()!;
-    this.chars -= last.text.length;
-    this.words -= this.counts.pop()!;
-    return [last.text];
-  }
-
-  split(pending: readonly string[], playedS?: number): TurnSplit {
-    const kept = playedS === undefined ? undefined : Math.max(0, playedS - this.forgottenS);
-    return splitTurn(this.entries, pending, kept);
   }
 }

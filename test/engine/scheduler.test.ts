@@ -192,4 +192,19 @@ describe('Scheduler', () => {
       expect(h.names()).toEqual(['turn', 'oneshot']);
     });
   });
+
+  it('counts the work ahead of a deadline: what running jobs have left and queued real-time jobs due no later, per worker', () => {
+    const h = harness({ workers: 2 });
+    void h.submit('a', { deadline: 0 });
+    void h.submit('b', { deadline: 0 });
+    void h.submit('soon', { deadline: 100 });
+    void h.submit('later', { deadline: 500 });
+    void h.submit('oneshot', { kind: 'oneshot', deadline: 50 });
+    expect(h.names()).toEqual(['a', 'b']);
+    h.advance(40); // each running job (100 ms estimated) has 60 ms left
+    expect(h.scheduler.backlogMs(200)).toBe((60 + 60 + 100) / 2);
+    expect(h.scheduler.backlogMs(1000)).toBe((60 + 60 + 100 + 100) / 2);
+    h.advance(1000); // overran its estimate: counts as nothing left, never negative
+    expect(h.scheduler.backlogMs(0)).toBe(0);
+  });
 });
