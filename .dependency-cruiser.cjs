@@ -1,4 +1,4 @@
-// The house rules for imports, checked by `npm test` (npm run deps) — see README "Architecture".
+// The house rules for imports, checked by `npm test` (npm run deps) — see docs/architecture.md.
 // Dependencies point one way: http → session → engine → kitten (the worker imports only the
 // KittenTTS pipeline); there are no import cycles; and one module owns each heavy dependency.
 // (Reading process.env only in src/config.ts stays an eslint rule: it is not an import.)
@@ -79,6 +79,18 @@ module.exports = {
           '^node_modules/(hono|ws)/',
         ],
       },
+    ),
+    layer(
+      'ops-serves-the-doors',
+      "ops/ is the process's own operations (metrics, readiness, shutdown, warm-up, stats): no door.",
+      { path: '^src/ops/' },
+      { path: ['^src/http/', '^src/wyoming/', '^src/cluster/'] },
+    ),
+    layer(
+      'layers-below-ops',
+      'Sessions, the engine, the pipeline, encoders and the worker report through their own types, never ops/.',
+      { path: ['^src/(session|engine|kitten|audio)/', '^workers/'] },
+      { path: '^src/ops/' },
     ),
     layer(
       'kitten-below-engine',

@@ -115,7 +115,7 @@ async function throughput(label: string, servers: ServerProcess[]) {
 await ensureNano();
 const redisServer = await startRedis();
 const withRedis = { KITTENTTS_REDIS_URL: redisServer.url };
-// Real-time admission is per replica and skipped for sessions in Redis (README "Sessions across
+// Real-time admission is per replica and skipped for sessions in Redis (docs/scaling-out.md "Sessions across
 // replicas"): off for both, so both take the same load.
 const noAdmission = { KITTENTTS_MAX_REALTIME_SESSIONS: '1000' };
 try {

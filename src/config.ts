@@ -82,6 +82,9 @@ const envSchema = z.object({
   KITTENTTS_REDIS_LOCK_TTL_S: num(10, 0.1, 600),
 });
 
+/** Every environment variable this module reads (docs/settings.md documents each one once). */
+export const SETTING_NAMES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -115,7 +118,7 @@ export interface Config {
   readonly shortOpeningWaitMs: number;
   /** Bytes of chunk audio the synthesis cache may hold (0: off). */
   readonly synthCacheBytes: number;
-  /** A JSON-lines file of phrases synthesized into the cache at start-up (README "Synthesis cache"). */
+  /** A JSON-lines file of phrases synthesized into the cache at start-up (docs/architecture.md "Synthesis cache"). */
   readonly synthCacheWarmup: string | undefined;
   readonly wsMaxMessageBytes: number;
   readonly wsMaxMessagesPerS: number;
@@ -138,7 +141,7 @@ export interface Config {
   /** Announce the Wyoming door over mDNS (`_wyoming._tcp`) under this name. */
   readonly wyomingZeroconf: boolean;
   readonly wyomingZeroconfName: string;
-  /** Redis holding REST sessions and cluster totals (README "Sessions across replicas"); unset: in-process. */
+  /** Redis holding REST sessions and cluster totals (docs/scaling-out.md); unset: in-process. */
   readonly redisUrl: string | undefined;
   /** This process's name in a cluster (responses' x-kittentts-replica, /api/stats system.replica_id). */
   readonly replicaId: string;

@@ -11,24 +11,24 @@ import { createApp, createRefusingApp } from './http/app.js';
 import type { AppDeps, ModelCatalog } from './http/deps.js';
 import { PoolEngine } from './engine/pool-engine.js';
 import { WorkerPool } from './engine/pool.js';
-import { GenerationStats } from './generation-stats.js';
+import { GenerationStats } from './ops/generation-stats.js';
 import { createSchemas } from './http/schemas.js';
 import { DEFAULT_MODEL_ID, SEED_MODELS } from './kitten/hub/model-registry.js';
 import { createModelStore } from './kitten/hub/model-store.js';
 import { createLogger, type Logger } from './logger.js';
-import { Metrics } from './metrics.js';
+import { Metrics } from './ops/metrics.js';
 import { SessionRegistry } from './session/session-registry.js';
 import { RealtimeAdmission } from './session/admission.js';
-import { TurnAdmission } from './session/turn-admission.js';
+import { TurnAdmission, type TurnTicket } from './session/turn-admission.js';
 import { TtsSession } from './session/tts-session.js';
 import type { SchedulingPolicy } from './engine/edf-policy.js';
-import { createShutdown, trackTraffic } from './shutdown.js';
-import { readWarmupFile, warmCache } from './cache-warmup.js';
+import { createShutdown, trackTraffic } from './ops/shutdown.js';
+import { readWarmupFile, warmCache } from './ops/cache-warmup.js';
 import { connectRedis, type RedisLink } from './cluster/redis.js';
 import { ClusterSessions } from './cluster/cluster-sessions.js';
 import { clusterStats } from './cluster/cluster-stats.js';
-import { createReadiness } from './readiness.js';
-import { listenFailure } from './listen-failure.js';
+import { createReadiness } from './ops/readiness.js';
+import { listenFailure } from './ops/listen-failure.js';
 import { startWyomingDoor } from './wyoming/wyoming-door.js';
 
 export interface Gateway {
@@ -314,9 +314,13 @@ function sessionOpener(
     measuredAudioSPerS: () => engine.measuredAudioSPerS(),
     minTurns: config.workers,
   });
+  const countQueued = (ticket: TurnTicket) => {
+    if (!ticket.started) metrics.queuedTurns.inc();
+    return ticket;
+  };
   return (options, door, how = { admit: true }) => {
     // WebSocket and REST sessions have a listener playing as audio comes; SSE and OpenAI
-    // one-shots await a whole text (README "Scheduling"). The Wyoming door says which it opens.
+    // one-shots await a whole text (docs/architecture.md "Scheduling"). The Wyoming door says which it opens.
     const realtime =
       door === 'wyoming' ? options.schedule === 'realtime' : door === 'ws' || door === 'rest';
     const release = realtime && how.admit ? admission.admit() : undefined;
@@ -327,8 +331,8 @@ function sessionOpener(
       chunkPolicy: config.chunkPolicy,
       shortOpening: config.shortOpening,
       shortOpeningWaitMs: config.shortOpeningWaitMs,
-      // Each turn of an admitted live session waits for a turn slot (README "Turn admission").
-      ...(release ? { admitTurn: () => turns.open() } : {}),
+      // Each turn of an admitted live session takes a turn slot (docs/realtime.md, Turn admission).
+      ...(release ? { admitTurn: () => countQueued(turns.open()) } : {}),
       ...options,
       onChunk: (info) => {
         // Time to first audio of each turn: from its first sentence being complete to its audio.

@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
 import type { CliIo } from './command.js';
 
-/** CLI flag → the environment variable of the same meaning (README "Settings"). */
+/** CLI flag → the environment variable of the same meaning (docs/settings.md). */
 export const SETTING_FLAGS = {
   port: 'PORT',
   host: 'HOST',

@@ -17,7 +17,7 @@ export const help = `Usage: kittentts serve [options]
 
 Starts the gateway (REST, WebSocket and SSE on one port), the same as \`npm start\`. Every flag
 overrides the environment variable of the same meaning; other settings are read from the
-environment only (see the README's settings table). Stops gracefully on SIGTERM or SIGINT.
+environment only (see docs/settings.md). Stops gracefully on SIGTERM or SIGINT.
 
 Options:
   --port N                 listening port (PORT, default 7860; 0 picks a free one)

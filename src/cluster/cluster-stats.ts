@@ -1,6 +1,6 @@
 // /api/stats totals over the whole cluster: every replica adds each synthesis to counters in Redis
 // (one script call, fire and forget), and any replica reads the same totals and recent list back.
-// While Redis is unreachable a replica answers with its own figures (see README).
+// While Redis is unreachable a replica answers with its own figures (see docs/scaling-out.md).
 import {
   recentRequestOf,
   rtfOf,
@@ -9,7 +9,7 @@ import {
   type RecentRequest,
   type StatsSnapshot,
   type SynthesisRecord,
-} from '../generation-stats.js';
+} from '../ops/generation-stats.js';
 import type { RedisLink } from './redis.js';
 import { RECORD_STATS } from './scripts.js';
 

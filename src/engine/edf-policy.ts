@@ -1,5 +1,5 @@
 // The default scheduling policy: earliest deadline first over one queue for every worker.
-// - A job's deadline is when its audio will be needed (see README "Scheduling"); the earliest runs.
+// - A job's deadline is when its audio will be needed (see docs/architecture.md "Scheduling"); the earliest runs.
 // - Work-conserving: a free worker takes the best runnable job, whichever session it belongs to.
 // - While real-time sessions are live, one-shot chunks may hold at most `workers - reserved`
 //   workers: a chunk cannot be preempted, so a turn's first chunk must find a worker free rather

@@ -7,7 +7,7 @@ import type { CacheStats } from './synthesis-cache.js';
 
 export type { JobKind } from './scheduler.js';
 
-/** When a request's audio is needed, for the deadline scheduler (README "Scheduling"). */
+/** When a request's audio is needed, for the deadline scheduler (docs/architecture.md "Scheduling"). */
 export interface ChunkSchedule {
   /** realtime: a listener plays this audio as it comes; oneshot: the whole answer is awaited. */
   readonly kind: JobKind;

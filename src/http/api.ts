@@ -1,11 +1,11 @@
-// The seed REST API (README "API"; the reference server's routes), exact shapes: health, models,
+// The seed REST API (docs/api.md; the reference server's routes), exact shapes: health, models,
 // voices, stats and one-shot generation returning base64 WAV. Inference happens in the worker
 // pool; this file only validates, encodes and keeps the books. The generate answer holds only its
 // PCM16 audio and is written in pieces (wav-json-body.ts).
 import { Hono, type Context } from 'hono';
 import { floatToPcm16 } from '../audio/index.js';
 import { VOICES } from '../kitten/voices.js';
-import { round } from '../generation-stats.js';
+import { round } from '../ops/generation-stats.js';
 import type { CacheStats } from '../engine/synthesis-cache.js';
 import { timedWords } from '../engine/word-timings.js';
 import type { AppDeps } from './deps.js';

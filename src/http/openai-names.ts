@@ -1,5 +1,5 @@
 // How OpenAI's speech vocabulary lands on ours: its model ids, voice names and speed range. A
-// client written for OpenAI keeps working unmodified; the tables are documented in the README.
+// client written for OpenAI keeps working unmodified; the tables are documented in docs/openai.md.
 import { VOICES, isKnownVoice } from '../kitten/voices.js';
 
 /** OpenAI's speech models; each runs on the server's default model (see resolveOpenAiModel). */

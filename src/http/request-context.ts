@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../ops/metrics.js';
 
 const SANE_ID = /^[\w.:-]{1,128}$/;
 

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { echo, GatewayError } from '../errors.js';
 import { errorOf, type TtsSessionEvent } from '../session/session-events.js';
-import { round } from '../generation-stats.js';
+import { round } from '../ops/generation-stats.js';
 import type { AudioFormat } from '../audio/index.js';
 import { callerKeyId } from './auth.js';
 import type { AppDeps } from './deps.js';

@@ -6,7 +6,7 @@
 // frames (plus a binary frame, or base64 inside the JSON).
 import type { AudioFormat } from '../audio/index.js';
 import { SAMPLE_RATE_HZ } from '../engine/protocol.js';
-import { round } from '../generation-stats.js';
+import { round } from '../ops/generation-stats.js';
 import type { AudioEvent, TtsSessionEvent } from '../session/session-events.js';
 import { createChunkAudioWriter } from './chunk-audio.js';
 

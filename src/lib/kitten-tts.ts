@@ -102,7 +102,7 @@ export class KittenTTS {
   /**
    * As generate, with each word's timing: `{text, start, end}` in seconds from the start of the
    * audio, `chars` (where the word is in `text`) and `shared` (espeak said it together with its
-   * neighbours) as README "Word timestamps" describes them.
+   * neighbours) as docs/word-timestamps.md describes them.
    */
   async generateWithTimestamps(
     text: string,

@@ -1,6 +1,6 @@
 // How a session sizes its chunks in `auto` mode: the rules the segmenter asks at each possible cut
 // (a clause mark, a natural break, a plain word end), from what the listener has ahead and, under
-// the load-aware policy, from the queue in front of the chunk (README "Chunking policy").
+// the load-aware policy, from the queue in front of the chunk (docs/realtime.md, Chunking policy).
 import { wordCount } from './text-runs.js';
 import type { SegmenterOptions } from './segmenter.js';
 
@@ -15,7 +15,7 @@ import type { SegmenterOptions } from './segmenter.js';
 export type ChunkPolicy = 'load' | 'buffer';
 export const CHUNK_POLICIES: readonly ChunkPolicy[] = ['load', 'buffer'];
 
-/** A short first sentence ("Sure!"): sent alone, or merged with the clause after it (bounded wait). */
+/** A short first sentence ("Sure!"): sent alone, or with the clause after it (a bounded wait). */
 export type ShortOpening = 'alone' | 'merge';
 export const SHORT_OPENINGS: readonly ShortOpening[] = ['alone', 'merge'];
 

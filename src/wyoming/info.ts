@@ -3,7 +3,7 @@
 // takes the first installed program, lists its installed voices by description, and uses the
 // streaming events only when `supports_synthesize_streaming` is true.
 import { VOICES } from '../kitten/voices.js';
-import { GATEWAY_VERSION } from '../version.js';
+import { GATEWAY_VERSION } from '../ops/version.js';
 import type { WyomingEvent } from './event.js';
 
 const KITTEN_ATTRIBUTION = { name: 'KittenML', url: 'https://github.com/KittenML/KittenTTS' };

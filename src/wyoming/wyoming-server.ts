@@ -6,7 +6,7 @@
 // stopAccepting() closes the listening socket, so a new connection is refused by TCP itself.
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { ConfigError } from '../config.js';
-import { listenFailure } from '../listen-failure.js';
+import { listenFailure } from '../ops/listen-failure.js';
 import { encodeEvent, errorEvent } from './event.js';
 import { EventParser, type ParsedItem } from './event-parser.js';
 import { EventWriter } from './event-writer.js';

@@ -1,5 +1,5 @@
 // The Dockerfile review checklist as a test (hadolint is not packaged for Debian or npm here): fast,
-// no container runtime needed. The image itself was built and run once by hand (README "Docker").
+// no container runtime needed. The image itself was built and run once by hand (docs/operations.md "Docker").
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 

@@ -44,6 +44,8 @@ describe('turn admission', () => {
     expect(b.json[1]).toMatchObject({ type: 'turn_queued', position: 1 });
     expect(b.json[1]!.expected_wait_s).toBeGreaterThan(0);
     expect(a.types()).not.toContain('turn_queued');
+    const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+    expect(metrics).toMatch(/^kittentts_queued_turns_total 1$/m);
     // b waited: nothing of its turn was made while a's turn was under way.
     expect(log.indexOf('b:turn_queued')).toBeLessThan(log.indexOf('a:flushed'));
     expect(log.indexOf('b:audio')).toBeGreaterThan(log.lastIndexOf('a:audio'));

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { VOICES, VOICE_KEYS } from '../../kitten/voices.js';
-import { GATEWAY_VERSION } from '../../version.js';
+import { GATEWAY_VERSION } from '../../ops/version.js';
 import { DOCS_PROTOCOLS, FIELD_DOCS, ROUTE_DOCS, type RouteDoc } from './paths.js';
 import * as res from './responses.js';
 

@@ -78,7 +78,9 @@ export const statsResponse = z.object({
       entries: z.number().int(),
       size_mb: z.number(),
     })
-    .describe('Added to the seed shape: the synthesis cache (README "Synthesis cache").'),
+    .describe(
+      'Added to the seed shape: the synthesis cache (docs/architecture.md "Synthesis cache").',
+    ),
 });
 
 /** One word's timing (engine/word-timings.ts Word). */

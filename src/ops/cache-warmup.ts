@@ -1,15 +1,15 @@
 // KITTENTTS_SYNTH_CACHE_WARMUP: phrases synthesized into the synthesis cache at start-up, so the
 // first caller of the day hears "One moment, please." without waiting for a worker. The file is
-// JSON lines, one model and voice per line (README "Synthesis cache"):
+// JSON lines, one model and voice per line (docs/architecture.md "Synthesis cache"):
 //   {"voice": "Jasper", "texts": ["Sure.", "One moment, please."]}
 //   {"model": "kitten-tts-micro", "voice": "Bella", "speed": 1.2, "texts": ["The garage door is open."]}
 // Blank lines and lines starting with # are skipped. A bad file stops the start with a message
 // naming the line; the phrases themselves are synthesized in the background, after every other job.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from './config.js';
-import type { Engine } from './engine/engine.js';
-import { isKnownVoice } from './kitten/voices.js';
+import { ConfigError } from '../config.js';
+import type { Engine } from '../engine/engine.js';
+import { isKnownVoice } from '../kitten/voices.js';
 
 export interface WarmupEntry {
   readonly model: string;

@@ -1,6 +1,6 @@
 // The gateway's version, read once from its package.json (the one source: the OpenAPI document and
-// the Wyoming `info` state it). The nearest package.json above this module: ../ from src/, ../../
-// from the build's dist/src/.
+// the Wyoming `info` state it). The nearest package.json above this module: ../../ from src/ops/,
+// ../../../ from the build's dist/src/ops/.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ function readVersion(): string {
     if (existsSync(file))
       return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
     const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above src/version.ts');
+    if (up === dir) throw new Error('package.json not found above src/ops/version.ts');
     dir = up;
   }
 }

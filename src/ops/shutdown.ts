@@ -1,14 +1,14 @@
 // How the gateway stops: traffic tracking (every HTTP exchange and connection), then a graceful
 // close in four steps — stop accepting, let work in flight finish up to the deadline, fail what is
-// still queued and close what is left, stop the workers. README "Shutdown" describes it for users.
+// still queued and close what is left, stop the workers. docs/operations.md "Operations" describes it for users.
 import net, { type Socket } from 'node:net';
 import type { Server, ServerResponse } from 'node:http';
 import type { WebSocketServer } from 'ws';
-import type { PoolEngine } from './engine/pool-engine.js';
-import type { WorkerPool } from './engine/pool.js';
-import type { Logger } from './logger.js';
-import type { SessionRegistry } from './session/session-registry.js';
-import type { TtsSession } from './session/tts-session.js';
+import type { PoolEngine } from '../engine/pool-engine.js';
+import type { WorkerPool } from '../engine/pool.js';
+import type { Logger } from '../logger.js';
+import type { SessionRegistry } from '../session/session-registry.js';
+import type { TtsSession } from '../session/tts-session.js';
 
 export interface Traffic {
   /** Every HTTP exchange until its response is done; `subscription`: an SSE on a REST session. */

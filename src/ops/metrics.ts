@@ -1,8 +1,8 @@
 // Prometheus metrics (prom-client), one registry per gateway so several gateways in one process
 // (tests, benchmarks) never share counters. The only importer of prom-client.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ChunkReport } from './engine/pool-engine.js';
-import type { CacheStats } from './engine/synthesis-cache.js';
+import type { ChunkReport } from '../engine/pool-engine.js';
+import type { CacheStats } from '../engine/synthesis-cache.js';
 
 export interface MetricsSources {
   queueDepth(): number;
@@ -29,6 +29,7 @@ export class Metrics {
   readonly wyomingConnections: Gauge;
   readonly wyomingEvents: Counter<'type' | 'outcome'>;
   readonly lateChunks: Counter<'kind'>;
+  readonly queuedTurns: Counter;
   readonly scheduledChunks: Counter<'kind'>;
   readonly wordTimingFailures: Counter;
   readonly queueDelaySeconds: Histogram<'kind'>;
@@ -80,6 +81,11 @@ export class Metrics {
       name: 'kittentts_late_chunks_total',
       help: "Chunks that finished after their playback deadline (a turn's first chunk is not counted: its deadline is its own arrival).",
       labelNames: ['kind'],
+      registers,
+    });
+    this.queuedTurns = new Counter({
+      name: 'kittentts_queued_turns_total',
+      help: 'Real-time turns that waited in line for a turn slot (turn admission) instead of starting at once.',
       registers,
     });
     this.wordTimingFailures = new Counter({

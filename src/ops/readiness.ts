@@ -8,7 +8,7 @@
 // answer meanwhile. Redis is reachable when it answers a PING within PING_TIMEOUT_MS (a stopped
 // server keeps its connections open); the answer is reused for STORE_CHECK_MS, so probes from
 // every balancer do not each send one.
-import type { Engine } from './engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 
 export type Readiness =
   { ready: true; body: Record<string, unknown> } | { ready: false; detail: string };
