@@ -20,6 +20,7 @@ const SCRIPTS = [
   'encode',
   'memory',
   'main-thread',
+  'main-thread-cost',
   'synthesis-cache',
   'wyoming',
   'word-timings',

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { readCpuMax, usableCores } from './cpu-limit.js';
 
 const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);
@@ -31,7 +32,8 @@ const envSchema = z.object({
   HF_HUB_OFFLINE: flag,
   KITTENTTS_MODEL_DIRS: list,
   KITTENTTS_PRELOAD: list,
-  KITTENTTS_WORKERS: int(Math.max(1, os.availableParallelism()), 1, 256).optional(),
+  // No default here: unset, the pool is sized from the usable cores and the threads per worker.
+  KITTENTTS_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
   KITTENTTS_THREADS_PER_WORKER: int(1, 1, 64),
   KITTENTTS_CPU_ARENA: z.enum(['on', 'off']).default('on'),
   KITTENTTS_MAX_TEXT_CHARS: int(20_000, 1),
@@ -56,6 +58,7 @@ const envSchema = z.object({
   KITTENTTS_API_KEYS: list,
   KITTENTTS_CORS_ORIGINS: list,
   KITTENTTS_METRICS_PUBLIC: flag,
+  KITTENTTS_TRACE: flag,
   KITTENTTS_LOG_LEVEL: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('warn'),
   KITTENTTS_SHUTDOWN_TIMEOUT_S: num(10, 0, 600),
   KITTENTTS_HEADERS_TIMEOUT_S: num(10, 0.1, 600),
@@ -135,6 +138,8 @@ export interface Config {
   readonly dialectMaxContexts: number;
   readonly corsOrigins: readonly string[];
   readonly metricsPublic: boolean;
+  /** Keep a chunk-lifecycle trace for every WebSocket session (docs/realtime.md). */
+  readonly trace: boolean;
   readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   readonly shutdownTimeoutMs: number;
   /** Request headers (a WebSocket handshake is such a request) must arrive within this. */
@@ -191,7 +196,11 @@ function parsePairs(name: string, entries: string[]): Record<string, string> {
 }
 
 /** Reads settings from an environment (defaults to process.env); throws ConfigError on bad values. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  /** The cgroup's `cpu.max` text (read from /sys/fs/cgroup by default; tests pass their own). */
+  cpuMax: string | undefined = readCpuMax(),
+): Config {
   const blankless = Object.fromEntries(
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
@@ -206,7 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid settings: KITTENTTS_HEADERS_TIMEOUT_S must not exceed KITTENTTS_REQUEST_TIMEOUT_S',
     );
   }
-  const cores = Math.max(1, os.availableParallelism());
+  const cores = usableCores(cpuMax);
   const threads = e.KITTENTTS_THREADS_PER_WORKER;
   return Object.freeze({
     port: e.PORT,
@@ -243,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dialectMaxContexts: e.KITTENTTS_DIALECT_MAX_CONTEXTS,
     corsOrigins: Object.freeze(e.KITTENTTS_CORS_ORIGINS.length ? e.KITTENTTS_CORS_ORIGINS : ['*']),
     metricsPublic: e.KITTENTTS_METRICS_PUBLIC,
+    trace: e.KITTENTTS_TRACE,
     logLevel: e.KITTENTTS_LOG_LEVEL,
     shutdownTimeoutMs: Math.round(e.KITTENTTS_SHUTDOWN_TIMEOUT_S * 1000),
     headersTimeoutMs: Math.round(e.KITTENTTS_HEADERS_TIMEOUT_S * 1000),

@@ -214,6 +214,7 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     },
     onSynthesis: (req, result) => {
       metrics.recordSynthesis(req.modelId, result.durationS, result.timings.generationS);
+      if (req.internal) return; // warm-up: no client asked for it
       (statsSource ?? stats).record({
         model: req.modelId,
         voice: req.voice,

@@ -1,7 +1,8 @@
 // A voice conversation over the WebSocket door, as voice-agent benchmarks model one (Rime's
 // armchair, Riva's perf client): each turn streams an LLM-like reply at a fixed token rate, flushes,
 // plays the audio in real time as it arrives, then "thinks" (exponential, mean 1.5 s) once playback
-// has ended, and starts the next turn. Records time to first audio and underruns per turn.
+// has ended, and starts the next turn. Records time to first audio, underruns and stalls per turn,
+// and, where the server sends them (`trace=1` on the gateway), its chunk-lifecycle trace events.
 import type WebSocket from 'ws';
 import { wsClient } from '../../test/helpers/ws-client.js';
 import { llmTokens } from './sentences.js';
@@ -13,8 +14,24 @@ export interface TurnRecord {
   chunks: number;
   /** Chunks that arrived after the audio before them had finished playing. */
   underruns: number;
+  /** Playback stalled this long in all (the underruns' gaps), and this long at most. */
+  stalledMs: number;
+  longestStallMs: number;
   audioS: number;
   errors: number;
+  /** First token sent → the token that completed the first chunk was sent (from the trace). */
+  decidingMs?: number;
+  /** The server's trace of each chunk once written to the socket (its `sent` stage). */
+  traced: TracedChunk[];
+}
+
+/** What the benchmark keeps of a `trace` event's `sent` stage. */
+export interface TracedChunk {
+  opensTurn: boolean;
+  chars: number;
+  workerMs: number | undefined;
+  stallMs: number | undefined;
+  cause: string | undefined;
 }
 
 export interface ConversationResult {
@@ -46,6 +63,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 interface TurnState {
   record: TurnRecord;
   firstTokenAt: number;
+  lastTokenAt: number;
   playEnd: number;
   header: { duration: number } | undefined;
   flushed: () => void;
@@ -66,6 +84,7 @@ export async function runConversation(options: ConversationOptions): Promise<Con
         turn.header = { duration: (msg.duration as number | undefined) ?? 0 };
       } else if (msg.type === 'flushed') turn.flushed();
       else if (msg.type === 'error') turn.record.errors++;
+      else if (msg.type === 'trace') onTrace(turn, msg);
     },
   });
   const ws = client.ws;
@@ -96,10 +115,29 @@ export async function runConversation(options: ConversationOptions): Promise<Con
   return result;
 }
 
+/** The deciding token of the turn's first chunk, and every chunk's trace once it was sent. */
+function onTrace(turn: TurnState, msg: Record<string, unknown>): void {
+  const r = turn.record;
+  if (msg.stage === 'text_complete' && msg.opens_turn === true && r.decidingMs === undefined)
+    r.decidingMs = turn.lastTokenAt - turn.firstTokenAt;
+  if (msg.stage !== 'sent') return;
+  r.traced.push({
+    opensTurn: msg.opens_turn === true,
+    chars: msg.chars as number,
+    workerMs: msg.worker_ms as number | undefined,
+    stallMs: msg.stall_ms as number | undefined,
+    cause: msg.cause as string | undefined,
+  });
+}
+
 function onAudio(turn: TurnState, at: number): void {
   const durationMs = (turn.header?.duration ?? 0) * 1000;
   const r = turn.record;
-  if (r.chunks > 0 && at > turn.playEnd) r.underruns++;
+  if (r.chunks > 0 && at > turn.playEnd) {
+    r.underruns++;
+    r.stalledMs += at - turn.playEnd;
+    r.longestStallMs = Math.max(r.longestStallMs, at - turn.playEnd);
+  }
   turn.playEnd = (r.chunks === 0 ? at : Math.max(turn.playEnd, at)) + durationMs;
   r.chunks++;
   r.audioS += durationMs / 1000;
@@ -116,8 +154,12 @@ async function speakTurn(
   let flushed!: () => void;
   const done = new Promise<void>((r) => (flushed = r));
   const state: TurnState = {
-    record: { ttfaMs: Number.NaN, chunks: 0, underruns: 0, audioS: 0, errors: 0 },
+    record: {
+      ...{ ttfaMs: Number.NaN, chunks: 0, underruns: 0, stalledMs: 0, longestStallMs: 0 },
+      ...{ audioS: 0, errors: 0, traced: [] },
+    },
     firstTokenAt: performance.now(),
+    lastTokenAt: performance.now(),
     playEnd: 0,
     header: undefined,
     flushed,
@@ -126,9 +168,11 @@ async function speakTurn(
   const t0 = performance.now();
   for (let i = 0; i < tokens.length && ws.readyState === 1; i++) {
     await sleep(t0 + (i * 1000) / options.tokensPerS - performance.now());
-    if (i === 0) state.firstTokenAt = performance.now();
+    state.lastTokenAt = performance.now();
+    if (i === 0) state.firstTokenAt = state.lastTokenAt;
     ws.send(JSON.stringify({ type: 'text', text: tokens[i] }));
   }
+  state.lastTokenAt = performance.now(); // the flush decides the last chunk
   if (ws.readyState === 1) ws.send(JSON.stringify({ type: 'flush' }));
   await Promise.race([done, closed]);
   return state;

@@ -21,6 +21,8 @@ export interface ChunkSchedule {
   readonly group?: string;
   /** The first chunk of a turn: a listener is waiting for first audio. */
   readonly opensTurn?: boolean;
+  /** Told when the request's first chunk starts on a worker (the chunk-lifecycle trace). */
+  readonly onDispatch?: (worker: number, deadlineMs: number) => void;
 }
 
 export interface SynthesisRequest {
@@ -36,6 +38,8 @@ export interface SynthesisRequest {
   readonly signal?: AbortSignal;
   /** Default: a one-shot, needed at arrival + the one-shot slack. */
   readonly schedule?: ChunkSchedule;
+  /** The server's own work (cache warm-up), not a client's: /api/stats leaves it out. */
+  readonly internal?: boolean;
 }
 
 export interface SynthesisChunk {
@@ -47,6 +51,8 @@ export interface SynthesisChunk {
 
 /** Everything about a synthesis but its audio. */
 export interface SynthesisSummary {
+  /** Every chunk came from the synthesis cache: no worker ran for it. */
+  readonly cached?: boolean;
   readonly sampleRateHz: number;
   readonly durationS: number;
   readonly chunks: readonly SynthesisChunk[];

@@ -82,6 +82,8 @@ interface ChunkOutcome {
   frontendMs: number;
   inferenceMs: number;
   queueMs: number;
+  /** From the synthesis cache (or a flight another asker started). */
+  cached: boolean;
 }
 
 /** How one chunk of a request is scheduled. */
@@ -161,6 +163,7 @@ export class PoolEngine implements Engine {
     const loadS = resolved.loadS + sum((o) => o.loadMs) / 1000;
     this.noteLoad(request.modelId, loadS, loadS);
     const summary: SynthesisSummary = {
+      cached: outcomes.every((o) => o.cached),
       sampleRateHz: SAMPLE_RATE_HZ,
       durationS: sum((o) => o.samples) / SAMPLE_RATE_HZ,
       chunks: chunks.map((text, i) => ({
@@ -354,26 +357,29 @@ export class PoolEngine implements Engine {
     text: string,
     job: ChunkJob,
   ): Promise<Omit<ChunkOutcome, 'samples'> & { audio: Float32Array }> {
-    // A pause tag is silence, made here: no worker, no cache.
+    // A pause tag is silence, made here: no worker, no cache; ready at once, as a cache hit is.
     const silence = silenceFor(text);
     if (silence) {
-      return { audio: silence, words: [], loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0 };
+      const free = { loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0, cached: true };
+      return { audio: silence, words: [], ...free };
     }
     // A cached chunk (or one already being made for someone else) never waits for a worker.
     const key = this.cache.enabled
       ? chunkKey({ files, voice: request.resolvedVoice, text })
       : undefined;
     let outcome = { loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0 };
-    const { audio, words } = await this.cache.get(
+    const { audio, words, hit } = await this.cache.get(
       key,
-      async () => {
-        const made = await this.runOnWorker(request, files, text, job);
+      async (deadlineMs) => {
+        // Due by the earliest deadline of everyone waiting for this chunk, not the first asker's.
+        const made = await this.runOnWorker(request, files, text, { ...job, deadlineMs });
         outcome = made;
         return made;
       },
+      job.deadlineMs,
       job.signal,
     );
-    return { ...outcome, audio, words };
+    return { ...outcome, audio, words, cached: hit };
   }
 
   private async runOnWorker(
@@ -381,7 +387,7 @@ export class PoolEngine implements Engine {
     files: ModelFiles,
     text: string,
     job: ChunkJob,
-  ): Promise<Omit<ChunkOutcome, 'samples'> & { audio: Float32Array }> {
+  ): Promise<Omit<ChunkOutcome, 'samples' | 'cached'> & { audio: Float32Array }> {
     const opensTurn = job.first && job.schedule.opensTurn === true;
     const task = {
       kind: 'chunk' as const,
@@ -403,6 +409,7 @@ export class PoolEngine implements Engine {
     };
     const result = await this.scheduler.submit(spec, (worker) => {
       startedAt = this.now();
+      if (job.first) this.tellDispatch(job, worker);
       return this.options.pool.run<SynthesizeResult>(worker, task);
     });
     if (!result.ok) {
@@ -431,6 +438,14 @@ export class PoolEngine implements Engine {
       inferenceMs: result.inferenceMs,
       queueMs,
     };
+  }
+
+  private tellDispatch(job: ChunkJob, worker: number): void {
+    try {
+      job.schedule.onDispatch?.(worker, job.deadlineMs());
+    } catch {
+      // A tracing hook must never break synthesis.
+    }
   }
 
   private report(report: ChunkReport): void {

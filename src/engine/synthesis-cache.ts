@@ -75,10 +75,15 @@ function fileIdentity(path: string): string {
   }
 }
 
+/** When an asker needs the chunk (engine-clock ms; read at every scheduling decision). */
+export type Deadline = () => number;
+
 /** A synthesis under way that later askers of the same chunk wait for. */
 interface Flight {
   /** Askers waiting for it besides the first. */
   joined: number;
+  /** Every asker's deadline: the synthesis is due by the earliest of them. */
+  readonly deadlines: Deadline[];
   readonly done: Promise<CachedChunk>;
 }
 
@@ -109,13 +114,15 @@ export class SynthesisCache {
    * The chunk's audio and words: from the cache (the audio a copy: callers may hand it on or
    * transfer it; the words frozen, shared), from a synthesis of the same chunk already running, or
    * from `make()`, whose result is then kept. `hit` says whether any inference ran for this call.
+   * `make` is given the deadline to schedule by: the earliest of every asker's who joins it.
    */
   async get(
     key: string | undefined,
-    make: () => Promise<CachedChunk>,
+    make: (deadline: Deadline) => Promise<CachedChunk>,
+    deadline: Deadline = () => Infinity,
     signal?: AbortSignal,
   ): Promise<CachedChunk & { hit: boolean }> {
-    if (!this.lru || key === undefined) return { ...(await make()), hit: false };
+    if (!this.lru || key === undefined) return { ...(await make(deadline)), hit: false };
     // An aborted asker gets nothing, even what costs nothing (make() sees the signal itself).
     signal?.throwIfAborted();
     const cached = this.lru.get(key);
@@ -126,6 +133,7 @@ export class SynthesisCache {
     const flight = this.flights.get(key);
     if (flight) {
       flight.joined++;
+      flight.deadlines.push(deadline);
       // A joiner stops waiting when its own signal aborts; the flight goes on for its owner.
       const chunk = await untilAborted(
         flight.done.catch(() => undefined),
@@ -136,10 +144,10 @@ export class SynthesisCache {
         this.counts.hits++;
         return { audio: chunk.audio.slice(), words: chunk.words, hit: true };
       }
-      return this.get(key, make, signal);
+      return this.get(key, make, deadline, signal);
     }
     this.counts.misses++;
-    return { ...(await this.fly(key, make)), hit: false };
+    return { ...(await this.fly(key, make, deadline)), hit: false };
   }
 
   /**
@@ -147,10 +155,17 @@ export class SynthesisCache {
    * the audio itself unless the cache or a later asker holds it too (then a copy): a chunk too big
    * to keep is not copied for nobody.
    */
-  private async fly(key: string, make: () => Promise<CachedChunk>): Promise<CachedChunk> {
+  private async fly(
+    key: string,
+    make: (deadline: Deadline) => Promise<CachedChunk>,
+    deadline: Deadline,
+  ): Promise<CachedChunk> {
+    const deadlines = [deadline];
+    const earliest = () => Math.min(...deadlines.map((d) => d()));
     const flight: Flight = {
       joined: 0,
-      done: make().then(
+      deadlines,
+      done: make(earliest).then(
         (chunk) => {
           // Decided here, once: no one joins a flight that has landed.
           this.flights.delete(key);

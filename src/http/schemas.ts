@@ -129,6 +129,11 @@ export function createSchemas(options: SchemaOptions) {
         .enum(['binary', 'json'], { error: "must be 'binary' or 'json'" })
         .default('binary'),
       timestamps: timestamps.default('none'),
+      // Debugging: a `trace` event per stage of each chunk (docs/realtime.md); default KITTENTTS_TRACE.
+      trace: z
+        .enum(['0', '1', 'true', 'false'], { error: "must be '1' or '0'" })
+        .transform((v) => v === '1' || v === 'true')
+        .optional(),
       api_key: z.string().optional(),
     }),
   );

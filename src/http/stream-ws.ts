@@ -16,6 +16,7 @@ import type { TtsSession } from '../session/tts-session.js';
 import { toBase64 } from './chunk-audio.js';
 import { wireEvents } from './wire-events.js';
 import { checkHandshake, checkOrigin } from './ws-handshake.js';
+import { forwardTrace } from './ws-trace.js';
 import type { WsQuery } from './schemas.js';
 import { describeIssues, queryObject, parseWith } from './validate.js';
 
@@ -100,6 +101,7 @@ async function pumpAudio(
   });
   for await (const ev of wire) {
     touch();
+    if (ev.type === 'audio') session.trace?.encoded(ev.header.seq);
     // Taken before a cancel: that turn is over, and `cancelled` has counted it as not sent. A
     // continuous stream's chunk cancelled while being encoded goes out all the same, before the
     // `cancelled` held for it (the listener drops it; the decoder needs it).
@@ -114,6 +116,7 @@ async function pumpAudio(
     if (ev.type === 'audio') {
       const words = q.timestamps === 'word' ? { words: ev.source.words } : {};
       sendAudio(ws, q, { type: 'audio', ...ev.header, ...words }, ev.bytes);
+      session.trace?.sent(ev.header.seq, ev.source.durationS);
     } else if (ev.type === 'audio_end') {
       sendAudio(ws, q, { type: 'audio_end', format: ev.format }, ev.bytes);
     } else {
@@ -161,7 +164,10 @@ export function streamWsRoutes(deps: WsDeps): Hono<WsEnv> {
       const session = deps.sessions.create(
         () =>
           deps.openSession(
-            { modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk },
+            {
+              ...{ modelId: q.model, voice: q.voice, speed: q.speed, firstChunk: q.first_chunk },
+              trace: q.trace ?? deps.config.trace,
+            },
             'ws',
           ),
         { expires: false },
@@ -211,6 +217,7 @@ function socketHandlers(deps: WsDeps, q: WsQuery, session: TtsSession): WSEvents
         });
         ws.close(1000, 'idle timeout');
       }, idleCheckMs).unref();
+      forwardTrace(session.trace, (message) => sendJson(ws, message));
       start(deps, ws, q, session, { inHand, touch });
     },
     onMessage: (evt, socket) => {

@@ -32,6 +32,8 @@ export interface LoadOnnxTtsModelOptions {
 
 const INPUT_TYPES = { input_ids: 'int64', style: 'float32', speed: 'float32' } as const;
 const STYLE_DIM = 256;
+/** Idle intra-op threads sleep instead of spinning (onnxruntime's session.intra_op.allow_spinning). */
+const NO_SPINNING = { session: { intra_op: { allow_spinning: '0' } } };
 
 function typeOf(meta: ort.InferenceSession.ValueMetadata | undefined): string | undefined {
   return meta?.isTensor ? meta.type : undefined;
@@ -82,7 +84,12 @@ export async function loadOnnxTtsModel(
       // 100, 480 tokens), at the same speed (measured: bench/README "Memory").
       enableMemPattern: options.memPattern ?? false,
       enableCpuMemArena: options.cpuMemArena ?? true,
-      ...(options.extra ? { extra: options.extra } : {}),
+      // With several intra-op threads, idle ones must not spin: they would burn the core another
+      // worker needs (workers × threads may equal the cores). The Node binding takes config keys
+      // as nested objects of strings: session.intra_op.allow_spinning.
+      ...(options.extra || intraOpNumThreads > 1
+        ? { extra: { ...(intraOpNumThreads > 1 ? NO_SPINNING : {}), ...options.extra } }
+        : {}),
     });
   } catch (err) {
     throw new Error(

@@ -82,6 +82,7 @@ export async function warmCache(
           text,
           schedule: { kind: 'oneshot', neededAtMs: () => Number.POSITIVE_INFINITY },
           signal,
+          internal: true,
         });
         done++;
       } catch (err) {

@@ -2,6 +2,7 @@
 // and held-results limits (backpressure), taken out strictly in seq order whatever order they
 // finish in. Each carries its playback deadline: when the audio before it will have played out.
 import type { JobKind, SessionEngine, Synthesis } from '../engine/engine.js';
+import type { ChunkTrace } from './chunk-trace.js';
 import type { PlaybackClock } from './playback-clock.js';
 import {
   audioEventOf,
@@ -24,6 +25,8 @@ export interface SynthesisQueueOptions {
   onDeliver?: ((aheadS: number) => void) | undefined;
   /** realtime: a listener plays the audio as it comes; oneshot: a whole answer is awaited. */
   scheduleKind: JobKind;
+  /** The chunk-lifecycle trace, when it is on. */
+  trace?: ChunkTrace | undefined;
 }
 
 interface Job {
@@ -38,6 +41,10 @@ interface Job {
   readonly readyAtMs: number;
   /** The first sentence of a turn. */
   readonly opensTurn: boolean;
+  /** Whether it came from the synthesis cache (known once it settled). */
+  readonly hit: { cached: boolean };
+  /** The second sentence of a turn: its opener's `hit`. */
+  readonly afterOpener: { readonly cached: boolean } | undefined;
   event?: ChunkEvent;
   readonly controller: AbortController;
 }
@@ -53,6 +60,8 @@ export class SynthesisQueue {
   private stopped = false;
   /** The next sentence opens a turn (nothing enqueued since the last flush or cancel). */
   private turnOpen = true;
+  /** Whether the current turn's first sentence was cached, until its second is enqueued. */
+  private opener: { readonly cached: boolean } | undefined;
   private held = false;
 
   constructor(
@@ -91,19 +100,29 @@ export class SynthesisQueue {
   }
 
   /** Queues one job per sentence with these settings; returns their seq numbers. */
-  enqueue(texts: readonly string[], settings: { voice: string; speed: number }): number[] {
+  enqueue(
+    texts: readonly string[],
+    settings: { voice: string; speed: number },
+    textAtMs = this.engine.now(),
+  ): number[] {
     const seqs: number[] = [];
     for (const text of texts) {
       const seq = this.nextSeq++;
       const controller = new AbortController();
-      const job = {
+      const job: Job = {
+        kind: 'chunk',
         seq,
         text,
         ...settings,
         readyAtMs: this.engine.now(),
         opensTurn: this.turnOpen,
+        hit: { cached: false },
+        afterOpener: this.turnOpen ? undefined : this.opener,
+        ...{ state: 'queued' as const, discarded: false, controller },
       };
-      this.items.push({ kind: 'chunk', ...job, state: 'queued', discarded: false, controller });
+      this.items.push(job);
+      this.opener = this.turnOpen ? job.hit : undefined;
+      this.options.trace?.enqueued(seq, text.length, job.opensTurn, textAtMs);
       this.turnOpen = false;
       this.queuedTextChars += text.length;
       seqs.push(seq);
@@ -135,6 +154,7 @@ export class SynthesisQueue {
     if (head?.kind === 'flushed') {
       this.items.shift();
       this.options.clock.endTurn();
+      this.options.trace?.endTurn();
       return { type: 'flushed' };
     }
     if (head?.event === undefined) return undefined;
@@ -154,6 +174,7 @@ export class SynthesisQueue {
     this.items.length = 0;
     this.queuedTextChars = 0;
     this.turnOpen = true;
+    this.options.trace?.endTurn();
     this.options.onChange();
   }
 
@@ -179,6 +200,9 @@ export class SynthesisQueue {
    * oldest undelivered sentence became ready), then every undelivered sentence before it plays.
    */
   private neededAtMs(job: Job): number {
+    // The turn's first audio came from the cache at once, and may be as short as "Sure!": the
+    // second sentence is due at once, as if it opened the turn.
+    if (job.afterOpener?.cached) return job.readyAtMs;
     let t = this.options.clock.playEndMs;
     let head = true;
     for (const item of this.items) {
@@ -228,6 +252,10 @@ export class SynthesisQueue {
       neededAtMs: () => this.neededAtMs(job),
       group: this.options.sessionId,
       opensTurn: job.opensTurn,
+      onDispatch: this.options.trace
+        ? (worker: number, deadlineMs: number) =>
+            this.options.trace?.dispatched(job.seq, worker, deadlineMs)
+        : undefined,
     };
     let result: Promise<Synthesis>;
     try {
@@ -250,6 +278,8 @@ export class SynthesisQueue {
     this.inFlight--;
     this.report(job, performance.now() - startedAt, synthesis);
     if (!job.discarded) {
+      if (synthesis) this.options.trace?.synthesized(job.seq, synthesis);
+      job.hit.cached = synthesis?.cached === true;
       job.state = 'done';
       job.event = synthesis
         ? audioEventOf(job.seq, job.text, synthesis)

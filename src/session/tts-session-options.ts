@@ -38,6 +38,8 @@ export interface TtsSessionOptions {
   maxBufferedChunks?: number;
   /** Text waiting (unfinished sentence + sentences not yet submitted); pushText beyond it throws. */
   maxBufferedChars?: number;
+  /** Keep a chunk-lifecycle trace (chunk-trace.ts); off by default. */
+  trace?: boolean;
   /** Called once per submitted synthesis (stats); exceptions it throws are ignored. */
   onChunk?: (info: SessionChunkInfo) => void;
   /** Called as each chunk reaches the consumer, with the audio the listener still had queued. */
@@ -68,6 +70,7 @@ export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
   maxInFlight: 2,
   maxBufferedChunks: 4,
   maxBufferedChars: 20_000,
+  trace: false,
 });
 
 export type ResolvedTtsSessionOptions = Required<

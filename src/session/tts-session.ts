@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionEngine } from '../engine/engine.js';
 import type { TurnSplit } from './barge-in.js';
 import { chunkingRules } from './chunk-policy.js';
+import { ChunkTrace } from './chunk-trace.js';
 import { Mutex } from './mutex.js';
 import { PlaybackClock } from './playback-clock.js';
 import { Segmenter } from './segmenter.js';
@@ -52,6 +53,8 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   private waiters: Array<() => void> = [];
 
   private readonly clock: PlaybackClock;
+  /** The chunk-lifecycle trace (undefined unless the `trace` option is on). */
+  readonly trace: ChunkTrace | undefined;
   /** Audio handed to the consumer since the last `flushed` (what a barge-in cuts). */
   private turn = new TurnRecord();
   /**
@@ -76,6 +79,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const now = () => engine.now();
     const oneshot = this.options.schedule === 'oneshot';
     this.clock = new PlaybackClock(now, oneshot ? now() + this.options.oneshotSlackMs : undefined);
+    this.trace = this.options.trace ? new ChunkTrace(now) : undefined;
     const view = {
       aheadS: (cut: readonly string[]) => this.aheadWith(cut),
       costS: (text: string) => this.costOf(text),
@@ -92,6 +96,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
       onChange: () => this.notify(),
       clock: this.clock,
       scheduleKind: this.options.schedule,
+      trace: this.trace,
     });
     this.gate = new TurnGate(this.options.admitTurn, {
       hold: (held) => this.queue.setHeld(held),

@@ -104,4 +104,37 @@ describe('SynthesisCache', () => {
     await cache.get('big', async () => audio(1000));
     expect(cache.stats().entries).toBe(0);
   });
+
+  it('schedules a shared synthesis by the earliest deadline of everyone waiting for it', async () => {
+    const cache = new SynthesisCache(1_000_000);
+    let finish: (c: CachedChunk) => void = () => {};
+    let due: () => number = () => NaN;
+    const first = cache.get(
+      'phrase',
+      (deadline) => {
+        due = deadline;
+        return new Promise<CachedChunk>((r) => (finish = r));
+      },
+      () => 5000,
+    );
+    expect(due()).toBe(5000);
+    const urgent = cache.get(
+      'phrase',
+      async () => audio(10),
+      () => 1000,
+    );
+    const relaxed = cache.get(
+      'phrase',
+      async () => audio(10),
+      () => 9000,
+    );
+    await Promise.resolve();
+    expect(due()).toBe(1000);
+    finish(audio(10));
+    expect((await Promise.all([first, urgent, relaxed])).map((c) => c.hit)).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
 });

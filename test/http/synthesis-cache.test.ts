@@ -121,6 +121,14 @@ describe('the synthesis cache', () => {
     await generate(warmupGw, { text: WARM, voice: 'Jasper' });
     expect(await workerChunks(warmupGw)).toBe(before);
   });
+
+  it('leaves the warm-up out of /api/stats: only the client’s request counts', async () => {
+    // The previous test waited for the warm-up and made exactly one request.
+    const { body } = await fetchJson<{ generation_stats: { total_requests: number } }>(
+      `${warmupGw.url}/api/stats`,
+    );
+    expect(body.generation_stats.total_requests).toBe(1);
+  });
 });
 
 describe('with the cache off (KITTENTTS_SYNTH_CACHE_MB=0)', () => {

@@ -70,6 +70,21 @@ describe('loadOnnxTtsModel', () => {
     without.forEach((b, i) => expect(b.equals(withArena[i]!)).toBe(true));
   });
 
+  it('runs with two intra-op threads that do not spin, to the same audio as one thread', async () => {
+    const ids = [0, 50, 83, 156, 102, 16, 72, 4, 10, 0];
+    const style = Float32Array.from({ length: 256 }, (_, i) => Math.sin(i) * 0.3);
+    const outputs = [];
+    for (const intraOpThreads of [1, 2]) {
+      const model = await loadOnnxTtsModel(TINY_MODEL, { intraOpThreads });
+      try {
+        outputs.push((await model.run(ids, style, 1)).waveform.length);
+      } finally {
+        await model.release();
+      }
+    }
+    expect(outputs[1]).toBe(outputs[0]);
+  });
+
   it('refuses bad arguments before running', async () => {
     const model = await loadOnnxTtsModel(TINY_MODEL);
     try {

@@ -46,6 +46,31 @@ describe('TtsSession deadlines', () => {
     await it.return?.();
   });
 
+  it('makes the second sentence due at once when the first came from the cache', async () => {
+    const engine = new FakeEngine();
+    engine.clockMs = 5000;
+    const session = open(engine);
+    session.pushText('Sure! Let me look that up for you.', { flush: true });
+    await tick();
+    engine.calls[0]!.complete({ cached: true });
+    const { it } = await take(session, 1); // the cached opener plays from 5000
+    engine.clockMs = 5010;
+    expect(scheduleOf(engine, 1).neededAtMs()).toBe(5000);
+    await it.return?.();
+  });
+
+  it('keeps the second sentence at its playback deadline when the first was synthesized', async () => {
+    const engine = new FakeEngine();
+    engine.clockMs = 5000;
+    const session = open(engine);
+    session.pushText('Sure! Let me look that up for you.', { flush: true });
+    await tick();
+    engine.calls[0]!.complete();
+    const { it } = await take(session, 1);
+    expect(scheduleOf(engine, 1).neededAtMs()).toBe(5000 + audioMs('Sure!'));
+    await it.return?.();
+  });
+
   it('moves the deadlines when the listener reports how much of the turn it has played', async () => {
     const engine = new FakeEngine();
     const session = open(engine);

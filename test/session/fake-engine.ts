@@ -6,7 +6,8 @@ import type { WordSpan } from '../../src/engine/protocol.js';
 export interface FakeCall {
   readonly request: SynthesisRequest;
   settled: boolean;
-  complete(): void;
+  /** `cached`: as the synthesis cache would answer (no worker ran). */
+  complete(how?: { cached?: boolean }): void;
   fail(err: unknown): void;
 }
 
@@ -37,12 +38,13 @@ export class FakeEngine implements SessionEngine {
       const call: FakeCall = {
         request,
         settled: false,
-        complete: () => {
+        complete: (how = {}) => {
           if (call.settled) return;
           call.settled = true;
           this.active--;
           const samples = fakeSamples(request.text);
           resolve({
+            ...(how.cached ? { cached: true } : {}),
             samples,
             sampleRateHz: 24000,
             durationS: samples.length / 24000,

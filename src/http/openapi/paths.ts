@@ -49,6 +49,8 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
     'Word timestamps: `true` (POST /api/generate) adds a top-level `words` list; `word` (streaming doors) adds `words` to every `audio` event, timed from the start of that chunk. See the Word schema.',
   session_id: 'The id POST /api/stream/start returned.',
   api_key: 'The API key, for WebSocket clients that cannot send headers.',
+  trace:
+    'Debugging: `1` sends a `trace` event for each stage of each chunk (text complete, enqueued, dispatched, synthesized, encoded, sent), the last with the estimated play-out start and, for a late chunk, its stall and cause (docs/realtime.md). Default: KITTENTTS_TRACE.',
   id: 'A model id.',
   file: 'A file of the playground: one of its ES modules (`app.js`, `stream.js`, `waveform.js`, …) or `style.css`.',
 };
