@@ -233,6 +233,8 @@ describe('word timestamps on /api/generate and SSE', () => {
       flush: true,
     });
     expect((await chunk.json()).audio_chunks).toEqual([]); // the audio went to the subscriber
+    // DELETE drops what is still being made: end the session once the turn has been heard.
+    while (!got.includes('event: flushed')) got += (await reader.read()).value ?? '';
     await fetch(`${gw.url}/api/stream/end/${sid}`, { method: 'DELETE' });
     for (let r = await reader.read(); !r.done; r = await reader.read()) got += r.value;
     const audio = parseSse(got).filter((e) => e.event === 'audio');
