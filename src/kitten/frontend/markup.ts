@@ -92,3 +92,11 @@ export function stripMarkup(chunk: string): { text: string; marks: Mark[] } {
 
 /** `[display](/phonemes/)`. */
 export const writeMarkup = (display: string, phonemes: string) => `[${display}](/${phonemes}/)`;
+
+/**
+ * `text` with each markup's brackets and phonemes blanked out, its display text where it was: the
+ * same length, so offsets in it are offsets in `text` (word timestamps locate words in it).
+ */
+export function blankMarkup(text: string): string {
+  return text.replace(MARKUP, (all, display: string) => ` ${display}`.padEnd(all.length, ' '));
+}
