@@ -43,6 +43,19 @@ describe('planRequest with phoneme markup', () => {
     );
   });
 
+  it('takes the longest entry over several words, with the text between them as written', () => {
+    const lexicon = new Lexicon({ New: 'nˈuː', 'new york': 'nˈuː jˈɔːɹk', york: 'jˈɔːk' });
+    expect(planRequest('New York, new, York.', true, lexicon)).toEqual([
+      '[new york](/nˈuː jˈɔːɹk/), [new](/nˈuː/), [york](/jˈɔːk/).',
+    ]);
+  });
+
+  it('refuses a lexicon word that does not start and end with a letter or digit', () => {
+    expect(() => new Lexicon({ 'C++': 'sˈiː' })).toThrow(
+      /'C\+\+' must start and end with a letter/,
+    );
+  });
+
   it('leaves inline markup to win over a lexicon entry for the same word', () => {
     const lexicon = new Lexicon({ kitten: 'kˈɪtən' });
     expect(planRequest('A [kitten](/kˈæt/) here.', true, lexicon)).toEqual([
