@@ -11,6 +11,7 @@ import { startGateway } from '../../src/gateway.js';
 import { textToIds } from '../../src/kitten/frontend/tokenize.js';
 import { startTestGateway, TINY_DIR, type TestGateway } from '../helpers/gateway.js';
 import { fetchJson } from '../helpers/http.js';
+import { wsClient } from '../helpers/ws-client.js';
 
 type Chunk = { text: string; phonemes: string; input_ids: number[] };
 const GIVEN = 'kˈɪtən tˌiːtˌiːˈɛs';
@@ -94,6 +95,23 @@ describe('phoneme markup', () => {
     );
     expect(status).toBe(200);
     expect(body.words.map((w) => w.text)).toEqual(['visit', 'New York', 'today']);
+  });
+});
+
+describe('phoneme markup in a stream', () => {
+  it('speaks markup pushed in pieces as one word with its display text', async () => {
+    const c = wsClient(gw.url, '?timestamps=word&format=pcm');
+    await c.ready;
+    // The segmenter must hold the cut until the markup is whole, whatever the pieces.
+    for (const text of ['Visit [New', ' York](/nˈuː. jˈɔːɹk', '/) today. ', 'Then rest.'])
+      c.send({ type: 'text', text });
+    c.send({ type: 'end' });
+    await c.until(() => c.types().includes('done'));
+    const words = c.json
+      .filter((m) => m.type === 'audio')
+      .flatMap((m) => (m.words as Array<{ text: string }>).map((w) => w.text));
+    expect(words).toEqual(['visit', 'New York', 'today', 'then', 'rest']);
+    c.ws.close();
   });
 });
 

@@ -3,6 +3,7 @@
 // model's symbol table and strips a planned chunk down to its display text plus the marks (where
 // each marked word is and what it is said as). Pure: the gateway validates with it before any
 // worker runs, and the worker strips each chunk with it (kitten/marked-frontend.ts).
+import { chunkText } from './chunk.js';
 import { SYMBOLS } from './tokenize.js';
 
 /** Longest display text and longest phoneme string one markup may hold. */
@@ -99,4 +100,44 @@ export const writeMarkup = (display: string, phonemes: string) => `[${display}](
  */
 export function blankMarkup(text: string): string {
   return text.replace(MARKUP, (all, display: string) => ` ${display}`.padEnd(all.length, ' '));
+}
+
+// Lower-case letters only, so the normalizer keeps it as it is and the chunker sees one word.
+const PLACEHOLDER = /zqxj([a-j]+)zqxj/gu;
+const placeholder = (k: number) =>
+  `zqxj${[...String(k)].map((d) => String.fromCharCode(97 + Number(d))).join('')}zqxj`;
+const indexOf = (letters: string) => Number([...letters].map((c) => c.charCodeAt(0) - 97).join(''));
+
+export interface HiddenMarkup {
+  /** The text with each markup swapped for a one-word placeholder. */
+  readonly text: string;
+  /** A chunk planned from `text` with its placeholders swapped back for the markup. */
+  restore(chunk: string): string;
+}
+
+/**
+ * Hides markup from the normalizer and the chunkers (which would rewrite it, or cut at the spaces
+ * and marks its phonemes hold). `check` sees each markup first and may throw.
+ */
+export function hideMarkup(text: string, check?: (m: MarkupMatch) => void): HiddenMarkup {
+  const hidden: string[] = [];
+  let out = '';
+  let last = 0;
+  for (const m of findMarkup(text)) {
+    check?.(m);
+    out += `${text.slice(last, m.index)}${placeholder(hidden.length)}`;
+    hidden.push(text.slice(m.index, m.index + m.length));
+    last = m.index + m.length;
+  }
+  if (hidden.length === 0) return { text, restore: (chunk) => chunk };
+  return {
+    text: out + text.slice(last),
+    restore: (chunk) => chunk.replace(PLACEHOLDER, (all, k: string) => hidden[indexOf(k)] ?? all),
+  };
+}
+
+/** chunkText that never cuts inside markup; exactly chunkText for text without markup. */
+export function chunkMarkedText(text: string): string[] {
+  const hidden = hideMarkup(text);
+  return chunkText(hidden.text).map(hidden.restore);
 }
