@@ -25,6 +25,8 @@ import { TtsSession } from './session/tts-session.js';
 import type { SchedulingPolicy } from './engine/edf-policy.js';
 import { createShutdown, trackTraffic } from './ops/shutdown.js';
 import { readWarmupFile, warmCache } from './ops/cache-warmup.js';
+import { readLexiconFile } from './ops/lexicon-file.js';
+import type { Lexicon } from './kitten/frontend/lexicon.js';
 import { connectRedis, type RedisLink } from './cluster/redis.js';
 import { ClusterSessions } from './cluster/cluster-sessions.js';
 import { RedisVoiceStore } from './cluster/redis-voice-store.js';
@@ -63,7 +65,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     config.synthCacheWarmup && config.synthCacheBytes > 0
       ? readWarmupFile(config.synthCacheWarmup, DEFAULT_MODEL_ID)
       : [];
-  const parts = wireParts(config, options, log);
+  // So does a bad lexicon.
+  const lexicon = config.lexicon ? readLexiconFile(config.lexicon) : undefined;
+  if (lexicon) log.info('pronunciation lexicon loaded', { entries: lexicon.size });
+  const parts = wireParts(config, options, log, lexicon);
   if (autoPhonemizerBackend() === 'wasm')
     log.warn(
       'no system libespeak-ng: the workers use the bundled WASM espeak-ng, whose stress marks ' +
@@ -162,7 +167,7 @@ function wyomingDeps({ deps, engine }: ReturnType<typeof wireParts>) {
 }
 
 /** The gateway's parts, from the worker pool up to what the routers are built from. */
-function wireParts(config: Config, options: GatewayOptions, log: Logger) {
+function wireParts(config: Config, options: GatewayOptions, log: Logger, lexicon?: Lexicon) {
   const store = createModelStore({
     hub: {
       endpoint: config.hfEndpoint,
@@ -204,6 +209,7 @@ function wireParts(config: Config, options: GatewayOptions, log: Logger) {
     oneshotSlackMs: config.oneshotSlackMs,
     cacheBytes: config.synthCacheBytes,
     savedVoice,
+    ...(lexicon ? { lexicon } : {}),
     policy: options.policy,
     onChunk: (report) => {
       metrics.recordChunk(report);

@@ -13,7 +13,7 @@ import type {
   WorkerResult,
   WorkerTask,
 } from '../src/engine/protocol.js';
-import { runFrontend } from '../src/kitten/frontend/frontend.js';
+import { markedFrontendChunk, type MarkedFrontendChunk } from '../src/kitten/marked-frontend.js';
 import { createPhonemizer, type Phonemizer } from '../src/kitten/frontend/phonemize.js';
 import { KittenSynthesizer, SynthesisInputError } from '../src/kitten/synthesizer.js';
 
@@ -114,7 +114,9 @@ async function phonemizeText(
 ): Promise<PhonemizeResult> {
   try {
     phonemizer ??= createPhonemizer();
-    const chunks = await runFrontend(task.text, await phonemizer, { normalize: task.normalize });
+    const ready = await phonemizer;
+    const chunks: MarkedFrontendChunk[] = [];
+    for (const chunk of task.chunks) chunks.push(await markedFrontendChunk(chunk, ready));
     return {
       ok: true,
       chunks: chunks.map((c) => ({ text: c.text, phonemes: c.phonemes, inputIds: c.inputIds })),

@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestError, errorFromCode, ShuttingDownError } from '../errors.js';
 import { resolveBlend, type ResolvedVoice, type SavedVoiceLookup } from '../kitten/voice-blend.js';
+import type { Lexicon } from '../kitten/frontend/lexicon.js';
 import { concatChunks } from '../kitten/trim.js';
+import { pauseSamples } from '../kitten/pause-tags.js';
 import { planRequest, silenceFor } from './plan-request.js';
 import type {
   ChunkSchedule,
@@ -67,6 +69,8 @@ export interface PoolEngineOptions {
   cacheBytes?: number;
   /** Saved voices by name (their blends); unset: built-in voices and blends of them only. */
   savedVoice?: SavedVoiceLookup;
+  /** The pronunciation lexicon (KITTENTTS_LEXICON), applied to every planned chunk. */
+  lexicon?: Lexicon;
 }
 
 /** A request with its voice resolved against the model (what the worker and the cache get). */
@@ -156,7 +160,7 @@ export class PoolEngine implements Engine {
     const t0 = performance.now();
     const resolved = await this.resolve(request.modelId);
     request.signal?.throwIfAborted();
-    const chunks = planRequest(request.text, request.normalize ?? true);
+    const chunks = planRequest(request.text, request.normalize ?? true, this.options.lexicon);
     const withVoice = { ...request, resolvedVoice: this.resolveVoice(request, resolved.files) };
     const outcomes = await this.runChunks(withVoice, resolved.files, chunks, onChunk);
     const sum = (f: (o: ChunkOutcome) => number) => outcomes.reduce((s, o) => s + f(o), 0);
@@ -231,7 +235,12 @@ export class PoolEngine implements Engine {
 
   /** The front-end alone on a worker: the chunks, phonemes and input_ids the model would get. */
   async phonemize(request: PhonemizeRequest): Promise<readonly PhonemizedChunk[]> {
-    const task = { kind: 'phonemize' as const, text: request.text, normalize: request.normalize };
+    // Planned here, like a synthesis (markup checked, lexicon applied); pause tags are no model input.
+    const chunks = planRequest(request.text, request.normalize, this.options.lexicon);
+    const task = {
+      kind: 'phonemize' as const,
+      chunks: chunks.filter((c) => pauseSamples(c) === undefined),
+    };
     const result = await this.scheduler.submit(
       {
         kind: 'oneshot',

@@ -16,7 +16,10 @@ export interface ChunkTask {
   readonly model: ModelFiles;
   /** onnxruntime intra-op threads for this worker's sessions. */
   readonly threads: number;
-  /** A planned chunk: normalized (or not) and cut by chunk_text; it goes to the phonemizer as is. */
+  /**
+   * A planned chunk: normalized (or not) and cut by chunk_text; it goes to the phonemizer as is,
+   * except for phoneme markup `[word](/phonemes/)` (inline, or a lexicon hit), already validated.
+   */
   readonly text: string;
   /**
    * The voice resolved on the gateway's side (aliases, saved voices, blends): expr-voice-* keys with
@@ -36,11 +39,13 @@ export interface PingTask {
   readonly kind: 'ping';
 }
 
-/** The front-end alone (POST /v1/phonemize): what the model would receive for a text. */
+/**
+ * The front-end alone (POST /v1/phonemize): what the model would receive for a text. The chunks are
+ * planned on the gateway's side (planRequest: normalized, cut, lexicon hits written as markup).
+ */
 export interface PhonemizeTask {
   readonly kind: 'phonemize';
-  readonly text: string;
-  readonly normalize: boolean;
+  readonly chunks: readonly string[];
 }
 
 export type WorkerTask = ChunkTask | LoadTask | PingTask | PhonemizeTask;

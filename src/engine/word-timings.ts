@@ -1,6 +1,7 @@
 // Word timings as every door sends them: the words of one synthesis (its model chunks in order,
 // each word's samples counted from its own chunk's start) with times in seconds from the start of
 // the synthesis's audio, and where each word is in the text the client sent.
+import { blankMarkup } from '../kitten/frontend/markup.js';
 import { locateWords } from '../kitten/frontend/source-map.js';
 import { SAMPLE_RATE_HZ, type WordSpan } from './protocol.js';
 
@@ -44,8 +45,9 @@ export function timedWords(
     for (const span of chunk.words) spans.push({ span, offset, base });
     offset += chunk.samples;
   }
+  // Markup's brackets and phonemes were never said: a marked word is found at its display text.
   const chars = locateWords(
-    source,
+    blankMarkup(source),
     spans.map(({ span }) => span.text),
   );
   return spans.map(({ span, offset: at, base }, i): Word => {

@@ -3,14 +3,15 @@
 // ChunkInfo, its per-chunk report, is defined here and not in engine/protocol.ts: it never crosses
 // the thread boundary, and kitten/ (the model domain) imports nothing from engine/.
 import { readFile } from 'node:fs/promises';
-import { frontendChunk, planChunks } from './frontend/frontend.js';
+import { planChunks } from './frontend/frontend.js';
 import type { Phonemizer } from './frontend/phonemize.js';
 import type { ModelFiles } from './model-files.js';
 import { loadOnnxTtsModel, type OnnxTtsModel } from './onnx.js';
 import { concatChunks, trimChunk } from './trim.js';
 import { blendStyleRow, resolveBlend, type ResolvedVoice } from './voice-blend.js';
+import { markedFrontendChunk } from './marked-frontend.js';
 import { loadVoiceTables } from './voices.js';
-import { alignChunkWords, wordSpans, type WordSpan } from './word-spans.js';
+import { alignChunkWords, wordSpans, type AlignedWord, type WordSpan } from './word-spans.js';
 
 export class SynthesisInputError extends Error {
   readonly code: 'invalid_voice' | 'invalid_text';
@@ -126,19 +127,21 @@ export class KittenSynthesizer {
   ): Promise<ChunkOutput> {
     const rows = this.tableRows(voice);
     const t0 = performance.now();
-    const front = await frontendChunk(chunk, phonemizer, rows);
+    // A chunk may hold phoneme markup (the gateway writes lexicon hits as markup too).
+    const front = await markedFrontendChunk(chunk, phonemizer, rows);
     const t1 = performance.now();
     const style = blendStyleRow(this.voices, voice.mix, front.text);
     const out = await this.model.run(front.inputIds, style, voice.speed);
     const t2 = performance.now();
     const samples = trimChunk(out.waveform);
-    const { words, wordsError } = await timeWords(chunk, front.phonemes, out.durations, {
+    const { words, wordsError } = await timeWords(front.text, front.phonemes, out.durations, {
       trimmedSamples: samples.length,
       phonemizer,
+      aligned: front.words,
     });
     return {
       samples,
-      chunks: [{ text: chunk, samples: samples.length, words }],
+      chunks: [{ text: front.text, samples: samples.length, words }],
       frontendMs: t1 - t0,
       inferenceMs: t2 - t1,
       wordsMs: performance.now() - t2,
@@ -186,10 +189,13 @@ async function timeWords(
   chunk: string,
   phonemes: string,
   durations: BigInt64Array | null,
-  { trimmedSamples, phonemizer }: { trimmedSamples: number; phonemizer: Phonemizer },
+  opts: { trimmedSamples: number; phonemizer: Phonemizer; aligned?: AlignedWord[] | undefined },
 ): Promise<{ words: WordSpan[]; wordsError?: string }> {
+  const { trimmedSamples, phonemizer } = opts;
   try {
-    const aligned = await alignChunkWords(chunk, phonemes, (t) => phonemizer.phonemize(t));
+    // A marked chunk's words are already aligned to its spliced phonemes (marked-frontend.ts).
+    const aligned =
+      opts.aligned ?? (await alignChunkWords(chunk, phonemes, (t) => phonemizer.phonemize(t)));
     return { words: wordSpans(aligned, phonemes, durations, trimmedSamples) };
   } catch (err) {
     return { words: [], wordsError: err instanceof Error ? err.message : String(err) };

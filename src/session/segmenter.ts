@@ -1,12 +1,12 @@
 // The streaming sentence segmenter: text arrives in arbitrary pieces (LLM tokens) and leaves as the
 // sentences upstream KittenTTS `chunk_text` would cut from the whole text, each as soon as it is certain.
 import {
-  chunkText,
   codePointLength,
   isSentenceBoundary,
   MAX_CHUNK_CHARS,
   pyStrip,
 } from '../kitten/frontend/chunk.js';
+import { chunkMarkedText as chunkText } from '../kitten/frontend/markup.js';
 import { isBreakWord, isPlainWord } from './cut-points.js';
 import { insideMarkup } from './markup-span.js';
 import {

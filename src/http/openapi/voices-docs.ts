@@ -28,7 +28,12 @@ export const voiceListing = z.object({
 export const voiceListResponse = z.object({ voices: z.array(voiceListing) });
 
 export const phonemizeBody = z.strictObject({
-  text: z.string().describe('The text, as you would send it to be spoken.'),
+  text: z
+    .string()
+    .describe(
+      'The text, as you would send it to be spoken: `[word](/phonemes/)` markup and the lexicon ' +
+        'apply, pause tags are left out (no model runs them).',
+    ),
   model: z.string().optional().describe('A model id; the server default when omitted.'),
   normalize: z.boolean().optional().describe('Apply the text normalizer first (default true).'),
 });
@@ -37,7 +42,9 @@ export const phonemizeResponse = z.object({
   model: z.string(),
   chunks: z.array(
     z.object({
-      text: z.string().describe('The exact chunk string the model gets.'),
+      text: z
+        .string()
+        .describe('The exact chunk string the model gets (markup shown as its display text).'),
       phonemes: z.string().describe('espeak-ng IPA, as the tokenizer reads it.'),
       input_ids: z.array(z.number().int()).describe("The model's input_ids for the chunk."),
     }),
