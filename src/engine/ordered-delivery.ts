@@ -1,7 +1,6 @@
 // Runs numbered tasks at bounded concurrency and hands their results on in number order as soon as
 // each becomes next, never running more than `maxAhead` tasks past the oldest undelivered one.
-// No package: p-map's pMapIterable streams in order too, but holds a failure until the results
-// before it are taken (a synthesis fails and aborts its other chunks at once), and p-limit keeps no order.
+// No package: p-map's pMapIterable yields a failure only after the results before it (we fail now).
 
 export interface OrderedDeliveryOptions {
   /** Tasks running at once. */
