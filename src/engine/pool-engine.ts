@@ -3,12 +3,14 @@
 // worker would make), schedules one job per chunk by its deadline, and joins the audio in order.
 // Failures that crossed the thread boundary as data are mapped back to GatewayError classes here.
 import { randomUUID } from 'node:crypto';
-import { BadRequestError, errorFromCode, ShuttingDownError } from '../errors.js';
-import { resolveBlend, type ResolvedVoice, type SavedVoiceLookup } from '../kitten/voice-blend.js';
+import { errorFromCode } from '../errors.js';
+import type { ResolvedVoice, SavedVoiceLookup } from '../kitten/voice-blend.js';
 import type { Lexicon } from '../kitten/frontend/lexicon.js';
 import { concatChunks } from '../kitten/trim.js';
-import { pauseSamples } from '../kitten/pause-tags.js';
-import { planRequest, silenceFor } from './plan-request.js';
+import { chunkFromCache } from './chunk-cache.js';
+import type { ChunkOutcome, ChunkReport, MadeChunk, ResolvedRequest } from './chunk-job.js';
+import { runChunkOnWorker, type ChunkWorkers } from './chunk-on-worker.js';
+import { planRequest } from './plan-request.js';
 import type {
   ChunkSchedule,
   ChunkSink,
@@ -20,37 +22,18 @@ import type {
   SynthesisSummary,
 } from './engine.js';
 import type { SchedulingPolicy } from './edf-policy.js';
+import { describeLoadFailure, ModelLoads, type ResolvedModel } from './model-loads.js';
+import { runOrdered } from './ordered-delivery.js';
+import { phonemizeTask } from './phonemize-task.js';
 import type { WorkerPool } from './pool.js';
-import {
-  SAMPLE_RATE_HZ,
-  type LoadResult,
-  type ModelFiles,
-  type PhonemizedChunk,
-  type PhonemizeResult,
-  type SynthesizeResult,
-  type WordSpan,
-} from './protocol.js';
+import type { LoadResult, ModelFiles, PhonemizedChunk, PhonemizeResult } from './protocol.js';
 import { Scheduler } from './scheduler.js';
 import { SpeedEstimator } from './speed-estimator.js';
-import { chunkKey, SynthesisCache, type CacheStats } from './synthesis-cache.js';
+import { SynthesisCache, type CacheStats } from './synthesis-cache.js';
+import { summarizeSynthesis } from './synthesis-summary.js';
+import { resolveRequestVoice } from './voice-resolution.js';
 
-export interface ResolvedModel {
-  files: ModelFiles;
-  /** Seconds this call spent downloading/resolving (0 when already resolved). */
-  loadS: number;
-}
-
-/** One finished chunk job, for metrics. */
-export interface ChunkReport {
-  readonly kind: ChunkSchedule['kind'];
-  readonly opensTurn: boolean;
-  /** From queued to started on a worker. */
-  readonly queueMs: number;
-  /** Finished after its deadline by this much (≤ 0: on time). */
-  readonly lateMs: number;
-  /** Why its word timings failed (it went out without words); absent when they did not. */
-  readonly wordsError?: string;
-}
+export type { ChunkReport, ResolvedModel };
 
 export interface PoolEngineOptions {
   pool: WorkerPool;
@@ -73,46 +56,31 @@ export interface PoolEngineOptions {
   lexicon?: Lexicon;
 }
 
-/** A request with its voice resolved against the model (what the worker and the cache get). */
-type ResolvedRequest = SynthesisRequest & { readonly resolvedVoice: ResolvedVoice };
-
 export const DEFAULT_ONESHOT_SLACK_MS = 2000;
-
-interface ChunkOutcome {
-  /** Samples the chunk made (its audio went to the sink). */
-  samples: number;
-  words: readonly WordSpan[];
-  loadMs: number;
-  frontendMs: number;
-  inferenceMs: number;
-  queueMs: number;
-  /** From the synthesis cache (or a flight another asker started). */
-  cached: boolean;
-}
-
-/** How one chunk of a request is scheduled. */
-interface ChunkJob {
-  schedule: ChunkSchedule;
-  group: string;
-  signal: AbortSignal;
-  deadlineMs: () => number;
-  first: boolean;
-}
 
 export class PoolEngine implements Engine {
   readonly scheduler: Scheduler;
-  private readonly loadTimes = new Map<string, number>();
   private readonly speed = new SpeedEstimator();
   private readonly cache: SynthesisCache;
-  private readonly dropped = new AbortController();
+  private readonly models: ModelLoads;
+  private readonly workers: ChunkWorkers;
 
   constructor(private readonly options: PoolEngineOptions) {
+    this.models = new ModelLoads(options.resolveModel);
     this.cache = new SynthesisCache(options.cacheBytes ?? 0);
     this.scheduler = new Scheduler({
       workers: options.pool.size,
       maxQueued: options.maxQueued,
       policy: options.policy,
     });
+    const { pool, threadsPerWorker, onChunk } = options;
+    this.workers = {
+      scheduler: this.scheduler,
+      pool,
+      speed: this.speed,
+      threadsPerWorker,
+      onChunk,
+    };
   }
 
   now(): number {
@@ -138,11 +106,11 @@ export class PoolEngine implements Engine {
 
   /** Seconds the first successful load of each model took (download + session creation). */
   modelLoadTimes(): Record<string, number> {
-    return Object.fromEntries(this.loadTimes);
+    return this.models.times();
   }
 
   loadedModels(): string[] {
-    return [...this.loadTimes.keys()];
+    return this.models.loaded();
   }
 
   cacheStats(): CacheStats {
@@ -158,31 +126,14 @@ export class PoolEngine implements Engine {
 
   async synthesizeEach(request: SynthesisRequest, onChunk: ChunkSink): Promise<SynthesisSummary> {
     const t0 = performance.now();
-    const resolved = await this.resolve(request.modelId);
+    const resolved = await this.models.resolve(request.modelId);
     request.signal?.throwIfAborted();
     const chunks = planRequest(request.text, request.normalize ?? true, this.options.lexicon);
     const withVoice = { ...request, resolvedVoice: this.resolveVoice(request, resolved.files) };
     const outcomes = await this.runChunks(withVoice, resolved.files, chunks, onChunk);
-    const sum = (f: (o: ChunkOutcome) => number) => outcomes.reduce((s, o) => s + f(o), 0);
-    const loadS = resolved.loadS + sum((o) => o.loadMs) / 1000;
-    this.noteLoad(request.modelId, loadS, loadS);
-    const summary: SynthesisSummary = {
-      cached: outcomes.every((o) => o.cached),
-      sampleRateHz: SAMPLE_RATE_HZ,
-      durationS: sum((o) => o.samples) / SAMPLE_RATE_HZ,
-      chunks: chunks.map((text, i) => ({
-        text,
-        samples: outcomes[i]!.samples,
-        words: outcomes[i]!.words,
-      })),
-      timings: {
-        loadS,
-        generationS: sum((o) => o.frontendMs + o.inferenceMs) / 1000,
-        frontendS: sum((o) => o.frontendMs) / 1000,
-        inferenceS: sum((o) => o.inferenceMs) / 1000,
-        queueS: Math.min((performance.now() - t0) / 1000, (outcomes[0]?.queueMs ?? 0) / 1000),
-      },
-    };
+    const loadS = resolved.loadS + outcomes.reduce((s, o) => s + o.loadMs, 0) / 1000;
+    this.models.noteLoad(request.modelId, loadS, loadS);
+    const summary = summarizeSynthesis(chunks, outcomes, loadS, performance.now() - t0);
     this.options.onSynthesis?.(request, summary);
     return summary;
   }
@@ -192,22 +143,12 @@ export class PoolEngine implements Engine {
     request: Pick<SynthesisRequest, 'voice' | 'speed'>,
     files: ModelFiles,
   ): ResolvedVoice {
-    try {
-      return resolveBlend(
-        request.voice,
-        files.voiceAliases,
-        files.speedPriors,
-        request.speed,
-        this.options.savedVoice,
-      );
-    } catch (err) {
-      throw new BadRequestError((err as Error).message, 'invalid_voice');
-    }
+    return resolveRequestVoice(request, files, this.options.savedVoice);
   }
 
   async ensureModel(modelId: string): Promise<number> {
     const t0 = performance.now();
-    const resolved = await this.resolve(modelId);
+    const resolved = await this.models.resolve(modelId);
     const task = {
       kind: 'load' as const,
       model: resolved.files,
@@ -224,23 +165,15 @@ export class PoolEngine implements Engine {
       (worker) => this.options.pool.run<LoadResult>(worker, task),
     );
     if (!result.ok)
-      throw errorFromCode(
-        result.code,
-        this.describeLoadFailure(modelId, result.detail, result.code),
-      );
+      throw errorFromCode(result.code, describeLoadFailure(modelId, result.detail, result.code));
     const paid = result.loadMs / 1000 + resolved.loadS;
-    this.noteLoad(modelId, (performance.now() - t0) / 1000, paid);
+    this.models.noteLoad(modelId, (performance.now() - t0) / 1000, paid);
     return paid;
   }
 
   /** The front-end alone on a worker: the chunks, phonemes and input_ids the model would get. */
   async phonemize(request: PhonemizeRequest): Promise<readonly PhonemizedChunk[]> {
-    // Planned here, like a synthesis (markup checked, lexicon applied); pause tags are no model input.
-    const chunks = planRequest(request.text, request.normalize, this.options.lexicon);
-    const task = {
-      kind: 'phonemize' as const,
-      chunks: chunks.filter((c) => pauseSamples(c) === undefined),
-    };
+    const task = phonemizeTask(request, this.options.lexicon);
     const result = await this.scheduler.submit(
       {
         kind: 'oneshot',
@@ -265,20 +198,7 @@ export class PoolEngine implements Engine {
    */
   dropQueued(): void {
     this.scheduler.dropQueued();
-    this.dropped.abort();
-  }
-
-  private resolve(modelId: string): Promise<ResolvedModel> {
-    const gone = this.dropped.signal;
-    if (gone.aborted) return Promise.reject(new ShuttingDownError());
-    return new Promise((resolve, reject) => {
-      const stop = () => reject(new ShuttingDownError());
-      gone.addEventListener('abort', stop, { once: true });
-      this.options
-        .resolveModel(modelId)
-        .then(resolve, reject)
-        .finally(() => gone.removeEventListener('abort', stop));
-    });
+    this.models.drop();
   }
 
   /** Refuses new work, lets queued and running chunks finish, then stops the threads. */
@@ -312,170 +232,35 @@ export class PoolEngine implements Engine {
     }
     const window = Math.min(chunks.length, this.scheduler.size);
     const outcomes: ChunkOutcome[] = new Array<ChunkOutcome>(chunks.length);
-    const held = new Map<number, { audio: Float32Array; words: readonly WordSpan[] }>();
-    let delivered = 0;
-    let wake: () => void = () => {};
-    let progress = new Promise<void>((r) => (wake = r));
-    const settle = (i: number, made: { audio: Float32Array; words: readonly WordSpan[] }) => {
-      held.set(i, made);
-      for (let next = held.get(delivered); next; next = held.get(delivered)) {
-        held.delete(delivered);
-        deliver(next.audio, delivered++, next.words);
-      }
-      wake();
-      progress = new Promise<void>((r) => (wake = r));
-    };
-    let next = 0;
-    const feed = async () => {
-      while (next < chunks.length) {
-        if (next >= delivered + 2 * window) {
-          await progress;
-          continue;
-        }
-        const i = next++;
-        const deadlineMs = () => schedule.neededAtMs() + offsetsS[i]! * 1000;
-        const outcome = await this.runChunk(request, files, chunks[i]!, {
-          schedule,
-          group,
-          signal,
-          deadlineMs,
-          first: i === 0,
-        });
-        // The outcome keeps the audio's length, never the audio: once delivered it is the sink's.
-        const { audio, ...rest } = outcome;
-        outcomes[i] = { ...rest, samples: audio.length };
-        // Aborted meanwhile (a cache hit answers at once): nothing more is delivered.
-        signal.throwIfAborted();
-        settle(i, outcome);
-      }
+    const run = async (i: number): Promise<MadeChunk> => {
+      const deadlineMs = () => schedule.neededAtMs() + offsetsS[i]! * 1000;
+      const job = { schedule, group, signal, deadlineMs, first: i === 0 };
+      const made = await chunkFromCache(this.cache, request, files, chunks[i]!, job, (due) =>
+        runChunkOnWorker(this.workers, request, files, chunks[i]!, { ...job, deadlineMs: due }),
+      );
+      // The outcome keeps the audio's length, never the audio: once delivered it is the sink's.
+      const { audio, ...rest } = made;
+      outcomes[i] = { ...rest, samples: audio.length };
+      // Aborted meanwhile (a cache hit answers at once): nothing more is delivered.
+      signal.throwIfAborted();
+      return made;
     };
     try {
-      await Promise.all(Array.from({ length: window }, feed));
+      await runOrdered(
+        chunks.length,
+        { concurrency: window, maxAhead: 2 * window },
+        run,
+        (made, i) => deliver(made.audio, i, made.words),
+      );
     } catch (err) {
       abort.abort(err);
       throw err;
-    } finally {
-      held.clear();
     }
     return outcomes;
-  }
-
-  private async runChunk(
-    request: ResolvedRequest,
-    files: ModelFiles,
-    text: string,
-    job: ChunkJob,
-  ): Promise<Omit<ChunkOutcome, 'samples'> & { audio: Float32Array }> {
-    // A pause tag is silence, made here: no worker, no cache; ready at once, as a cache hit is.
-    const silence = silenceFor(text);
-    if (silence) {
-      const free = { loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0, cached: true };
-      return { audio: silence, words: [], ...free };
-    }
-    // A cached chunk (or one already being made for someone else) never waits for a worker.
-    const key = this.cache.enabled
-      ? chunkKey({ files, voice: request.resolvedVoice, text })
-      : undefined;
-    let outcome = { loadMs: 0, frontendMs: 0, inferenceMs: 0, queueMs: 0 };
-    const { audio, words, hit } = await this.cache.get(
-      key,
-      async (deadlineMs) => {
-        // Due by the earliest deadline of everyone waiting for this chunk, not the first asker's.
-        const made = await this.runOnWorker(request, files, text, { ...job, deadlineMs });
-        outcome = made;
-        return made;
-      },
-      job.deadlineMs,
-      job.signal,
-    );
-    return { ...outcome, audio, words, cached: hit };
-  }
-
-  private async runOnWorker(
-    request: ResolvedRequest,
-    files: ModelFiles,
-    text: string,
-    job: ChunkJob,
-  ): Promise<Omit<ChunkOutcome, 'samples' | 'cached'> & { audio: Float32Array }> {
-    const opensTurn = job.first && job.schedule.opensTurn === true;
-    const task = {
-      kind: 'chunk' as const,
-      model: files,
-      threads: this.options.threadsPerWorker,
-      text,
-      voice: request.resolvedVoice,
-    };
-    const queuedAt = this.now();
-    let startedAt = queuedAt;
-    const spec = {
-      kind: job.schedule.kind,
-      deadlineMs: job.deadlineMs,
-      estCostMs: this.speed.costMs(request.modelId, text.length),
-      modelKey: request.modelId,
-      group: job.group,
-      opensTurn,
-      signal: job.signal,
-    };
-    const result = await this.scheduler.submit(spec, (worker) => {
-      startedAt = this.now();
-      if (job.first) this.tellDispatch(job, worker);
-      return this.options.pool.run<SynthesizeResult>(worker, task);
-    });
-    if (!result.ok) {
-      throw errorFromCode(
-        result.code,
-        this.describeLoadFailure(request.modelId, result.detail, result.code),
-      );
-    }
-    const finishedAt = this.now();
-    const workerMs = result.frontendMs + result.inferenceMs;
-    this.speed.observe(request.modelId, {
-      chars: text.length,
-      audioS: result.samples.length / SAMPLE_RATE_HZ,
-      workerMs,
-    });
-    const queueMs = startedAt - queuedAt;
-    const lateMs = finishedAt - job.deadlineMs();
-    const { wordsError } = result;
-    const failed = wordsError === undefined ? {} : { wordsError };
-    this.report({ kind: spec.kind, opensTurn, queueMs, lateMs, ...failed });
-    return {
-      audio: result.samples,
-      words: result.words,
-      loadMs: result.loadMs,
-      frontendMs: result.frontendMs,
-      inferenceMs: result.inferenceMs,
-      queueMs,
-    };
-  }
-
-  private tellDispatch(job: ChunkJob, worker: number): void {
-    try {
-      job.schedule.onDispatch?.(worker, job.deadlineMs());
-    } catch {
-      // A tracing hook must never break synthesis.
-    }
-  }
-
-  private report(report: ChunkReport): void {
-    try {
-      this.options.onChunk?.(report);
-    } catch {
-      // A metrics hook must never break synthesis.
-    }
   }
 
   private oneshotSchedule(): ChunkSchedule {
     const neededAt = this.now() + (this.options.oneshotSlackMs ?? DEFAULT_ONESHOT_SLACK_MS);
     return { kind: 'oneshot', neededAtMs: () => neededAt };
-  }
-
-  private describeLoadFailure(modelId: string, detail: string, code: string): string {
-    return code === 'model_load_failed' ? `Failed to load model '${modelId}': ${detail}` : detail;
-  }
-
-  private noteLoad(modelId: string, wallS: number, paidS: number): void {
-    if (paidS > 0 && !this.loadTimes.has(modelId))
-      this.loadTimes.set(modelId, Number(wallS.toFixed(3)));
   }
 }

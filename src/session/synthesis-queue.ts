@@ -4,10 +4,10 @@
 import type { JobKind, SessionEngine, Synthesis } from '../engine/engine.js';
 import type { ChunkTrace } from './chunk-trace.js';
 import type { PlaybackClock } from './playback-clock.js';
+import { reportSettled, type QueuedSentence } from './queued-sentence.js';
 import {
   audioEventOf,
   errorEventOf,
-  type ChunkEvent,
   type SessionChunkInfo,
   type TtsSessionEvent,
 } from './session-events.js';
@@ -29,25 +29,7 @@ export interface SynthesisQueueOptions {
   trace?: ChunkTrace | undefined;
 }
 
-interface Job {
-  readonly kind: 'chunk';
-  readonly seq: number;
-  readonly text: string;
-  readonly voice: string;
-  readonly speed: number;
-  state: 'queued' | 'running' | 'done';
-  discarded: boolean;
-  /** Engine-clock ms at which the sentence was complete (a listener may be waiting since). */
-  readonly readyAtMs: number;
-  /** The first sentence of a turn. */
-  readonly opensTurn: boolean;
-  /** Whether it came from the synthesis cache (known once it settled). */
-  readonly hit: { cached: boolean };
-  /** The second sentence of a turn: its opener's `hit`. */
-  readonly afterOpener: { readonly cached: boolean } | undefined;
-  event?: ChunkEvent;
-  readonly controller: AbortController;
-}
+type Job = QueuedSentence;
 type Item = Job | { readonly kind: 'flushed' };
 
 export class SynthesisQueue {
@@ -276,7 +258,8 @@ export class SynthesisQueue {
     err: unknown,
   ): void {
     this.inFlight--;
-    this.report(job, performance.now() - startedAt, synthesis);
+    const timing = { latencyMs: performance.now() - startedAt, nowMs: this.engine.now() };
+    reportSettled(this.options.onChunk, this.options.sessionId, job, timing, synthesis);
     if (!job.discarded) {
       if (synthesis) this.options.trace?.synthesized(job.seq, synthesis);
       job.hit.cached = synthesis?.cached === true;
@@ -287,25 +270,5 @@ export class SynthesisQueue {
     }
     this.pump();
     this.options.onChange();
-  }
-
-  private report(job: Job, latencyMs: number, synthesis: Synthesis | undefined): void {
-    const { onChunk, sessionId } = this.options;
-    if (!onChunk) return;
-    try {
-      onChunk({
-        sessionId,
-        seq: job.seq,
-        chars: job.text.length,
-        outcome: job.discarded ? 'discarded' : synthesis ? 'ok' : 'error',
-        durationS: synthesis?.durationS ?? 0,
-        latencyMs,
-        opensTurn: job.opensTurn,
-        sinceReadyMs: this.engine.now() - job.readyAtMs,
-        timings: synthesis?.timings,
-      });
-    } catch {
-      // A stats hook must never break audio delivery.
-    }
   }
 }
