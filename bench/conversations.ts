@@ -239,7 +239,7 @@ const rows = Object.entries(runs).flatMap(([name, run]) =>
 );
 writeResult({
   name: args.name,
-  question: '9. Voice conversations: real-time capacity by the service target, system by system',
+  question: '6. Voice conversations: real-time capacity by the service target, system by system',
   params: {
     levelSeconds: LEVEL_S,
     levels: LEVELS,

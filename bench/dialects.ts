@@ -151,7 +151,7 @@ const sign = (ms: number) => `${ms >= 0 ? '+' : ''}${round(ms, 1)} ms`;
 writeResult({
   name: 'dialects',
   question:
-    '17. ElevenLabs and Cartesia dialects vs our WebSocket: first audio after the deciding token (30 tokens/s)',
+    '18. ElevenLabs and Cartesia dialects vs our WebSocket: first audio after the deciding token (30 tokens/s)',
   params: {
     tokensPerS: TOKENS_PER_S,
     repeatsPerDoor: REPEATS,

@@ -103,7 +103,7 @@ const pct = (x: number) => `${round(x * 100, 2)}%`;
 writeResult({
   name: 'resample',
   question:
-    '16. Resampling cost per audio second, beside synthesis of the same audio (bench/resample.ts)',
+    '17. Resampling cost per audio second, beside synthesis of the same audio (bench/resample.ts)',
   params: {
     texts: texts.length,
     audioSeconds: round(audioS, 2),

@@ -179,7 +179,7 @@ const targets: Target[] = [
 writeResult({
   name: 'worker-memory',
   question:
-    '16. Worker memory after the longest chunk, per onnxruntime memory option (nano stand-in)',
+    '19. Worker memory after the longest chunk, per onnxruntime memory option (nano stand-in)',
   params: {
     lengths: LENGTHS,
     speedRounds: SPEED_ROUNDS,
