@@ -23,16 +23,19 @@ type Events = AsyncIterator<TtsSessionEvent>;
 
 /**
  * Sends the session's events as SSE until the session completes or the client goes away; `first`
- * is an event already taken from `it` (the one-shot door waits for it before answering).
+ * is an event already taken from `it` (the one-shot door waits for it before answering). `leave`
+ * stops consuming, when the client goes away and when the stream is over (by default it only
+ * returns `it`): the door says what its client's leaving means for the session.
  */
 async function pump(
   stream: SSEStreamingApi,
   it: Events,
   options: { format: AudioFormat; sampleRateHz: number; heartbeatMs: number; words: boolean },
-  first?: TtsSessionEvent,
+  { first, leave }: { first?: TtsSessionEvent; leave?: () => void | Promise<unknown> } = {},
 ): Promise<PumpResult> {
   const { format, heartbeatMs } = options;
-  stream.onAbort(() => void it.return?.());
+  const stop = leave ?? (() => it.return?.());
+  stream.onAbort(() => void stop());
   // A comment line now and then: proxies and browsers drop an SSE stream that stays silent.
   const heartbeat = setInterval(
     () => void stream.write(': heartbeat\n\n').catch(() => undefined),
@@ -56,7 +59,7 @@ async function pump(
     }
   } finally {
     clearInterval(heartbeat);
-    await it.return?.();
+    await stop();
   }
   return result;
 }
@@ -83,118 +86,120 @@ function sseMessage(ev: WireEvent, words: boolean): { event: string; data: strin
   }
 }
 
-export function streamSseRoutes(
-  deps: Pick<
-    AppDeps,
-    'catalog' | 'cluster' | 'config' | 'engine' | 'openSession' | 'schemas' | 'sessions'
-  >,
-): Hono {
-  const { schemas, openSession, engine } = deps;
+type SseDeps = Pick<
+  AppDeps,
+  'catalog' | 'cluster' | 'config' | 'engine' | 'openSession' | 'schemas' | 'sessions'
+>;
+
+export function streamSseRoutes(deps: SseDeps): Hono {
   const app = new Hono();
-
-  app.get('/stream/events', async (c: Context) => {
-    const q = parseWith(schemas.streamEventsQuery, queryObject(c));
-    if (deps.cluster) {
-      // The session lives in Redis; its audio may be made on any replica (cluster/event-relay.ts).
-      const sub = await deps.cluster.subscribe(q.session_id, callerKeyId(c), c.req.raw.signal);
-      return streamSSE(c, async (stream) => {
-        const options = {
-          format: q.format,
-          sampleRateHz: q.sample_rate,
-          heartbeatMs: deps.config.sseHeartbeatMs,
-          words: q.timestamps === 'word',
-        };
-        await pump(stream, sub.events, options);
-        // A replica that stops closes the stream without `ended`: the session goes on elsewhere.
-        if (!stream.aborted && sub.sessionEnded())
-          await stream.writeSSE({ event: 'ended', data: JSON.stringify({ session_id: sub.id }) });
-      });
-    }
-    const session = deps.sessions.get(q.session_id, callerKeyId(c));
-    if (session.hasConsumer) {
-      throw new GatewayError(
-        409,
-        'bad_request',
-        `Session '${echo(q.session_id)}' already has a subscriber.`,
-      );
-    }
-    // A listener is attached: the session counts against real-time capacity while it is.
-    const release = session.holdRealtime();
-    return streamSSE(c, async (stream) => {
-      try {
-        const options = {
-          format: q.format,
-          sampleRateHz: q.sample_rate,
-          heartbeatMs: deps.config.sseHeartbeatMs,
-          words: q.timestamps === 'word',
-        };
-        await pump(stream, session[Symbol.asyncIterator](), options);
-        if (!stream.aborted)
-          await stream.writeSSE({
-            event: 'ended',
-            data: JSON.stringify({ session_id: session.id }),
-          });
-      } finally {
-        release();
-      }
-    });
-  });
-
-  app.post('/generate/stream', async (c: Context) => {
-    const body = parseWith(schemas.generateStream, await readJson(c));
-    // Load failures become an ordinary HTTP error before the first byte of the stream.
-    if (!deps.catalog.loadedModels().includes(body.model)) await engine.ensureModel(body.model);
-    const session = openSession(
-      {
-        modelId: body.model,
-        voice: body.voice,
-        speed: body.speed,
-        firstChunk: body.first_chunk,
-        maxBufferedChars: deps.config.maxTextChars,
-      },
-      'sse',
-    );
-    const t0 = performance.now();
-    const it = session[Symbol.asyncIterator]();
-    let first: TtsSessionEvent | undefined;
-    try {
-      session.pushText(body.text);
-      session.end();
-      // Waiting for the first chunk costs no latency and lets its failure (a full queue: 429 with
-      // Retry-After, a model that cannot load) be the HTTP status instead of an in-band event.
-      const next = await it.next();
-      first = next.done ? undefined : next.value;
-      if (first?.type === 'error') throw errorOf(first);
-    } catch (err) {
-      await it.return?.();
-      session.close();
-      throw err;
-    }
-    return streamSSE(c, async (stream) => {
-      try {
-        const options = {
-          format: body.format,
-          sampleRateHz: body.sample_rate,
-          heartbeatMs: deps.config.sseHeartbeatMs,
-          words: body.timestamps === 'word',
-        };
-        const result = await pump(stream, it, options, first);
-        if (!stream.aborted) {
-          await stream.writeSSE({
-            event: 'done',
-            data: JSON.stringify({
-              chunks: result.chunks,
-              duration: round(result.durationS, 3),
-              generation_time: round(result.generationS, 3),
-              total_time: round((performance.now() - t0) / 1000, 3),
-            }),
-          });
-        }
-      } finally {
-        session.close();
-      }
-    });
-  });
-
+  app.get('/stream/events', (c: Context) => subscribe(deps, c));
+  app.post('/generate/stream', (c: Context) => generateStream(deps, c));
   return app;
+}
+
+/** GET /api/stream/events: a subscriber to a REST streaming session, until it ends or the client goes. */
+async function subscribe(deps: SseDeps, c: Context): Promise<Response> {
+  const q = parseWith(deps.schemas.streamEventsQuery, queryObject(c));
+  const options = {
+    format: q.format,
+    sampleRateHz: q.sample_rate,
+    heartbeatMs: deps.config.sseHeartbeatMs,
+    words: q.timestamps === 'word',
+  };
+  if (deps.cluster) {
+    // The session lives in Redis; its audio may be made on any replica (cluster/event-relay.ts).
+    const sub = await deps.cluster.subscribe(q.session_id, callerKeyId(c), c.req.raw.signal);
+    return streamSSE(c, async (stream) => {
+      await pump(stream, sub.events, options);
+      // A replica that stops closes the stream without `ended`: the session goes on elsewhere.
+      if (!stream.aborted && sub.sessionEnded())
+        await stream.writeSSE({ event: 'ended', data: JSON.stringify({ session_id: sub.id }) });
+    });
+  }
+  const session = deps.sessions.get(q.session_id, callerKeyId(c));
+  if (session.hasConsumer) {
+    throw new GatewayError(
+      409,
+      'bad_request',
+      `Session '${echo(q.session_id)}' already has a subscriber.`,
+    );
+  }
+  // A listener is attached: the session counts against real-time capacity while it is.
+  const release = session.holdRealtime();
+  return streamSSE(c, async (stream) => {
+    const events = session.events();
+    // The subscriber left before the session's end: nobody wants the pending audio. The text
+    // still being written is the REST client's, and stays (dropUndelivered, not cancel).
+    const leave = () => {
+      const leftEarly = events.active;
+      void events.return();
+      if (leftEarly) session.dropUndelivered();
+    };
+    try {
+      await pump(stream, events, options, { leave });
+      if (!stream.aborted)
+        await stream.writeSSE({ event: 'ended', data: JSON.stringify({ session_id: session.id }) });
+    } finally {
+      release();
+    }
+  });
+}
+
+/** POST /api/generate/stream: one text, each chunk's audio sent as soon as it exists. */
+async function generateStream(deps: SseDeps, c: Context): Promise<Response> {
+  const body = parseWith(deps.schemas.generateStream, await readJson(c));
+  // Load failures become an ordinary HTTP error before the first byte of the stream.
+  if (!deps.catalog.loadedModels().includes(body.model)) await deps.engine.ensureModel(body.model);
+  const session = deps.openSession(
+    {
+      modelId: body.model,
+      voice: body.voice,
+      speed: body.speed,
+      firstChunk: body.first_chunk,
+      maxBufferedChars: deps.config.maxTextChars,
+    },
+    'sse',
+  );
+  const t0 = performance.now();
+  const it = session.events();
+  let first: TtsSessionEvent | undefined;
+  try {
+    session.pushText(body.text);
+    session.end();
+    // Waiting for the first chunk costs no latency and lets its failure (a full queue: 429 with
+    // Retry-After, a model that cannot load) be the HTTP status instead of an in-band event.
+    const next = await it.next();
+    first = next.done ? undefined : next.value;
+    if (first?.type === 'error') throw errorOf(first);
+  } catch (err) {
+    await it.return();
+    session.close();
+    throw err;
+  }
+  return streamSSE(c, async (stream) => {
+    // The session is this request's alone: it closes when the stream ends, however it ends.
+    try {
+      const options = {
+        format: body.format,
+        sampleRateHz: body.sample_rate,
+        heartbeatMs: deps.config.sseHeartbeatMs,
+        words: body.timestamps === 'word',
+      };
+      const result = await pump(stream, it, options, { first });
+      if (!stream.aborted) {
+        await stream.writeSSE({
+          event: 'done',
+          data: JSON.stringify({
+            chunks: result.chunks,
+            duration: round(result.durationS, 3),
+            generation_time: round(result.generationS, 3),
+            total_time: round((performance.now() - t0) / 1000, 3),
+          }),
+        });
+      }
+    } finally {
+      session.close();
+    }
+  });
 }

@@ -7,18 +7,19 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { upgradeWebSocket, type HttpBindings } from '@hono/node-server';
-import type { WSContext, WSEvents } from 'hono/ws';
-import type { WebSocket } from 'ws';
+import type { WSEvents } from 'hono/ws';
 import type { AppDeps } from './deps.js';
 import { GatewayError } from '../errors.js';
-import type { TtsSessionEvent } from '../session/session-events.js';
 import type { TtsSession } from '../session/tts-session.js';
 import { toBase64 } from './chunk-audio.js';
 import { wireEvents } from './wire-events.js';
 import { checkHandshake, checkOrigin } from './ws-handshake.js';
+import { InHand } from './ws-in-hand.js';
+import { handleMessage } from './ws-messages.js';
+import { drained, sendJson, type Ws } from './ws-send.js';
 import { forwardTrace } from './ws-trace.js';
 import type { WsQuery } from './schemas.js';
-import { describeIssues, queryObject, parseWith } from './validate.js';
+import { queryObject, parseWith } from './validate.js';
 
 type WsDeps = Pick<
   AppDeps,
@@ -33,49 +34,8 @@ type WsDeps = Pick<
   | 'sessions'
 >;
 
-/** Bytes the socket may hold unsent before the session stops pulling audio (backpressure). */
-const HIGH_WATER_BYTES = 512 * 1024;
-
-type Ws = WSContext<WebSocket>;
-
-export function sendJson(ws: Ws, message: Record<string, unknown>): void {
-  if (ws.readyState === 1) ws.send(JSON.stringify(message));
-}
-
-export async function drained(ws: Ws): Promise<void> {
-  while (ws.readyState === 1 && (ws.raw?.bufferedAmount ?? 0) > HIGH_WATER_BYTES) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/**
- * The event the pump has taken from the session and not sent yet (encoding it, or waiting for the
- * socket to drain), with the session's generation when it was taken: a cancel meanwhile drops it.
- */
-interface InHand {
-  event?: { readonly seq?: number; readonly generation: number };
-  /** Its audio is in the encoder: a continuous stream (mp3, Opus, FLAC) needs its bytes sent. */
-  encoding?: boolean;
-  /** `cancelled` replies held until those bytes are out, so they belong to the cancelled turn. */
-  replies?: Array<Record<string, unknown>>;
-}
-
 /** Formats whose chunks are pieces of one encoded stream: none of its bytes may be left out. */
 const continuous = (format: WsQuery['format']) => format !== 'wav' && format !== 'pcm';
-
-/** The session's events, each noted in `inHand` as it is taken. */
-function tracked(session: TtsSession, inHand: InHand): AsyncIterator<TtsSessionEvent> {
-  const events = session[Symbol.asyncIterator]();
-  return {
-    next: async () => {
-      const next = await events.next();
-      const seq = next.done || next.value.type === 'flushed' ? undefined : next.value.seq;
-      inHand.event = next.done ? undefined : { seq, generation: session.generation };
-      return next;
-    },
-    return: async () => events.return!(),
-  };
-}
 
 /** Sends the session's events until it completes; then `done` and a normal close. */
 async function pumpAudio(
@@ -85,34 +45,25 @@ async function pumpAudio(
   inHand: InHand,
   touch: () => void,
 ): Promise<void> {
-  const current = () => inHand.event?.generation === session.generation;
-  const wire = wireEvents(tracked(session, inHand), q.format, {
+  const send = (reply: Record<string, unknown>) => sendJson(ws, reply);
+  // Leaving drops nothing here: a socket that goes closes its session (onClose).
+  const wire = wireEvents(inHand.track(session.events()), q.format, {
     sampleRateHz: q.sample_rate,
     stopped: () => ws.readyState !== 1,
     ended: () => session.isEnded,
     // Backpressure before encoding: a cancel while the socket drains drops the chunk unencoded.
     beforeEncode: async () => {
       await drained(ws);
-      const fresh = current();
-      if (!fresh) inHand.event = undefined;
-      inHand.encoding = fresh;
-      return fresh;
+      return inHand.startEncoding();
     },
   });
   for await (const ev of wire) {
     touch();
     if (ev.type === 'audio') session.trace?.encoded(ev.header.seq);
-    // Taken before a cancel: that turn is over, and `cancelled` has counted it as not sent. A
-    // continuous stream's chunk cancelled while being encoded goes out all the same, before the
-    // `cancelled` held for it (the listener drops it; the decoder needs it).
-    const stale = inHand.event?.generation !== session.generation;
-    const sendStale = ev.type === 'audio' && inHand.encoding === true && continuous(q.format);
-    inHand.encoding = false;
-    if (ev.type !== 'audio_end' && stale && !sendStale) {
-      sendHeld(ws, inHand);
+    if (!inHand.settle(ev.type)) {
+      inHand.sendHeld(send);
       continue;
     }
-    inHand.event = undefined;
     if (ev.type === 'audio') {
       const words = q.timestamps === 'word' ? { words: ev.source.words } : {};
       sendAudio(ws, q, { type: 'audio', ...ev.header, ...words }, ev.bytes);
@@ -122,17 +73,12 @@ async function pumpAudio(
     } else {
       sendJson(ws, ev);
     }
-    sendHeld(ws, inHand);
+    inHand.sendHeld(send);
   }
-  sendHeld(ws, inHand);
+  inHand.sendHeld(send);
   if (ws.readyState !== 1 || !session.isEnded) return;
   sendJson(ws, { type: 'done' });
   ws.close(1000, 'done');
-}
-
-/** The `cancelled` replies held while a chunk was being encoded. */
-function sendHeld(ws: Ws, inHand: InHand): void {
-  for (const reply of inHand.replies?.splice(0) ?? []) sendJson(ws, reply);
 }
 
 /** A JSON header with the byte count, then the bytes: a binary frame, or base64 in the header. */
@@ -203,7 +149,7 @@ function socketHandlers(deps: WsDeps, q: WsQuery, session: TtsSession): WSEvents
   const touch = () => (lastActiveMs = Date.now());
   let idleTimer: ReturnType<typeof setInterval> | undefined;
   /** What the pump holds unsent, for a cancel to leave out of what was heard. */
-  const inHand: InHand = {};
+  const inHand = new InHand(() => session.generation, continuous(q.format));
   return {
     onOpen: (_evt, socket) => {
       const ws = socket as Ws;
@@ -298,88 +244,4 @@ function start(
       ws.close(1011, 'model failed to load');
     },
   );
-}
-
-/**
- * `cancelled`, as before unless asked for more: with `played_s` (or with timestamps on) it says
- * which part of the turn was heard and which was not.
- */
-function cancel(
-  ws: Ws,
-  session: TtsSession,
-  q: WsQuery,
-  inHand: InHand,
-  playedS: number | undefined,
-): void {
-  const split = session.cancel(playedS, inHand.event?.seq);
-  const { spokenText, unspokenText } = split;
-  const reply =
-    playedS === undefined && q.timestamps !== 'word'
-      ? { type: 'cancelled' }
-      : { type: 'cancelled', spoken_text: spokenText, unspoken_text: unspokenText };
-  // A chunk of a continuous stream in the encoder goes out first (pumpAudio), then this.
-  if (inHand.encoding === true && continuous(q.format)) (inHand.replies ??= []).push(reply);
-  else sendJson(ws, reply);
-}
-
-function handleMessage(
-  deps: WsDeps,
-  ws: Ws,
-  session: TtsSession,
-  q: WsQuery,
-  { inHand, data }: { inHand: InHand; data: unknown },
-): void {
-  if (typeof data !== 'string') {
-    sendJson(ws, {
-      type: 'error',
-      detail: 'Binary frames are not accepted: send commands as JSON text frames.',
-    });
-    return;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    sendJson(ws, { type: 'error', detail: 'Malformed JSON message.' });
-    return;
-  }
-  const parsed = deps.schemas.wsMessage.safeParse(json);
-  if (!parsed.success) {
-    sendJson(ws, { type: 'error', detail: `Invalid message: ${describeIssues(parsed.error)}` });
-    return;
-  }
-  const msg = parsed.data;
-  try {
-    if (msg.type !== 'cancel' && session.isEnded) {
-      sendJson(ws, { type: 'error', detail: 'The session has ended; open a new connection.' });
-      return;
-    }
-    switch (msg.type) {
-      case 'text':
-        session.pushText(msg.text);
-        break;
-      case 'flush':
-        session.flush();
-        break;
-      case 'cancel':
-        cancel(ws, session, q, inHand, msg.played_s);
-        break;
-      case 'end':
-        session.end();
-        break;
-      case 'config':
-        session.configure({ voice: msg.voice, speed: msg.speed });
-        sendJson(ws, { type: 'configured', ...session.settings });
-        break;
-      case 'playback':
-        // Optional: how much of this turn the listener has played; later deadlines follow it.
-        session.reportPlayed(msg.played_s);
-        break;
-    }
-  } catch (err) {
-    const detail = err instanceof GatewayError ? err.message : 'internal error';
-    if (!(err instanceof GatewayError))
-      deps.log?.('error', 'websocket message failed', { error: String(err) });
-    sendJson(ws, { type: 'error', detail });
-  }
 }

@@ -5,11 +5,21 @@ import type { SessionEngine } from '../engine/engine.js';
 import type { TurnSplit } from './barge-in.js';
 import { chunkingRules } from './chunk-policy.js';
 import { ChunkTrace } from './chunk-trace.js';
+import { chunkView } from './chunk-view.js';
 import { Mutex } from './mutex.js';
+import { OpeningWait } from './opening-wait.js';
 import { PlaybackClock } from './playback-clock.js';
 import { Segmenter } from './segmenter.js';
 import {
-  deliveredOf,
+  collectEvents,
+  consumeEvents,
+  dropOnLeave,
+  ConsumerSlot,
+  Wakeup,
+  type EventSource,
+  type SessionConsumer,
+} from './session-consumer.js';
+import {
   SessionBufferFullError,
   SessionEndedError,
   type ChunkEvent,
@@ -17,7 +27,7 @@ import {
 } from './session-events.js';
 import { SynthesisQueue } from './synthesis-queue.js';
 import { TurnGate, type TurnNotice } from './turn-admission.js';
-import { TurnRecord, type Delivered } from './turn-record.js';
+import { TurnBook } from './turn-book.js';
 import {
   checkSpeed,
   resolveTtsSessionOptions,
@@ -25,18 +35,14 @@ import {
   type TtsSessionOptions,
 } from './tts-session-options.js';
 
-export {
-  DEFAULT_TTS_SESSION_OPTIONS,
-  resolveTtsSessionOptions,
-  type TtsSessionOptions,
-} from './tts-session-options.js';
+export type { TtsSessionOptions } from './tts-session-options.js';
 
 /**
- * Consume it with `for await (const ev of session)` or, for request/response doors, with
- * `collect(pushText(...))` — one consumer at a time (a second one throws; check `hasConsumer`).
- * Leaving the loop early (`break`) drops pending work (dropUndelivered()); the unfinished sentence
- * stays for whoever goes on writing. Engine failures arrive as
- * `error` events for their sentence; the session stays usable.
+ * Consume it with `events()` (doors: leaving drops nothing, the door says what its leaving means),
+ * `for await (const ev of session)` (a `break` drops pending work: dropUndelivered()), or, for
+ * request/response doors, `collect(pushText(...))` — one consumer at a time (a second one throws;
+ * check `hasConsumer`). Engine failures arrive as `error` events for their sentence; the session
+ * stays usable.
  */
 export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   readonly id = randomUUID();
@@ -48,31 +54,22 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   private speed: number;
   private ended = false;
   private closed = false;
-  private consumer = false;
+  private readonly consumer = new ConsumerSlot();
   private cancelEpoch = 0;
-  private waiters: Array<() => void> = [];
+  private readonly wakeup = new Wakeup();
+  /** What collect() and events() read. */
+  private readonly source: EventSource;
 
   private readonly clock: PlaybackClock;
   /** The chunk-lifecycle trace (undefined unless the `trace` option is on). */
   readonly trace: ChunkTrace | undefined;
-  /** Audio handed to the consumer since the last `flushed` (what a barge-in cuts). */
-  private turn = new TurnRecord();
-  /**
-   * A `flushed` went out: the turn's audio is all delivered but usually still playing, so a
-   * cancel until the next turn's first audio still cuts it.
-   */
-  private turnFlushed = false;
-  /** The turn's slot under turn-level admission (none without it). */
-  private readonly gate: TurnGate;
+  /** The current turn: what the listener was handed of it (what a barge-in cuts), its slot. */
+  private readonly turn: TurnBook;
   /** Told when a turn waits for a slot and when it starts (the WebSocket door sends these). */
   onTurnNotice: ((notice: TurnNotice) => void) | undefined;
-  /** merge: the wait for the text after a held short opening. */
-  private openingTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly opening: OpeningWait;
 
-  constructor(
-    private readonly engine: SessionEngine,
-    options: TtsSessionOptions,
-  ) {
+  constructor(engine: SessionEngine, options: TtsSessionOptions) {
     this.options = resolveTtsSessionOptions(options);
     this.voice = this.options.voice;
     this.speed = this.options.speed;
@@ -80,11 +77,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const oneshot = this.options.schedule === 'oneshot';
     this.clock = new PlaybackClock(now, oneshot ? now() + this.options.oneshotSlackMs : undefined);
     this.trace = this.options.trace ? new ChunkTrace(now) : undefined;
-    const view = {
-      aheadS: (cut: readonly string[]) => this.aheadWith(cut),
-      costS: (text: string) => this.costOf(text),
-      queueS: (inS: number) => engine.queueAheadS(now() + inS * 1000),
-    };
+    const view = chunkView(engine, this.options.modelId, () => this.queue.aheadS());
     this.segmenter = new Segmenter({
       firstChunk: this.options.firstChunk,
       ...chunkingRules(view, this.options),
@@ -93,38 +86,36 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     this.queue = new SynthesisQueue(engine, {
       sessionId: this.id,
       ...{ modelId, normalize, maxInFlight, maxBufferedChunks, onChunk, onDeliver },
-      onChange: () => this.notify(),
+      onChange: () => this.wakeup.notify(),
       clock: this.clock,
       scheduleKind: this.options.schedule,
       trace: this.trace,
     });
-    this.gate = new TurnGate(this.options.admitTurn, {
+    const gate = new TurnGate(this.options.admitTurn, {
       hold: (held) => this.queue.setHeld(held),
       notice: (notice) => this.onTurnNotice?.(notice),
       now,
     });
+    this.turn = new TurnBook(gate, this.clock);
+    this.opening = new OpeningWait(this.options.shortOpeningWaitMs);
+    this.source = {
+      id: this.id,
+      generation: () => this.cancelEpoch,
+      flushedNext: () => this.queue.flushedNext,
+      take: () => this.take(),
+      over: () => this.closed || (this.ended && this.queue.isEmpty),
+      wakeup: this.wakeup,
+    };
   }
 
-  /** Queues chunks; the first of a turn takes a turn slot first (or waits in line for one). */
   private enqueue(texts: readonly string[]): number[] {
-    if (texts.length > 0) this.gate.opening();
+    this.turn.queued(texts);
     return this.queue.enqueue(texts, this.settings);
   }
 
   /** The listener reports how many seconds of this turn's audio it has played. */
   reportPlayed(playedS: number): void {
     if (Number.isFinite(playedS) && playedS >= 0) this.clock.reportPlayed(playedS);
-  }
-
-  private costOf(text: string): number {
-    return this.engine.estimateCostS(this.options.modelId, text);
-  }
-
-  /** aheadS, counting chunks the segmenter has just cut and not yet handed over. */
-  private aheadWith(cut: readonly string[]): number {
-    let s = this.queue.aheadS();
-    for (const text of cut) s += this.engine.estimateAudioS(this.options.modelId, text);
-    return s;
   }
 
   /** Seconds of audio ahead of the listener (delivered and unplayed, plus undelivered sentences). */
@@ -138,7 +129,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   }
 
   get hasConsumer(): boolean {
-    return this.consumer;
+    return this.consumer.taken;
   }
 
   /**
@@ -171,25 +162,18 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
 
   /** merge: a short opening held back goes out alone if nothing follows it within the wait. */
   private awaitOpening(): void {
-    if (!this.segmenter.holdingOpening || this.openingTimer) return;
+    if (!this.segmenter.holdingOpening) return;
     const epoch = this.cancelEpoch;
-    this.openingTimer = setTimeout(() => {
-      this.openingTimer = undefined;
+    this.opening.start(() => {
       if (this.isEnded || epoch !== this.cancelEpoch) return;
       this.enqueue(this.segmenter.releaseOpening());
-    }, this.options.shortOpeningWaitMs);
-    this.openingTimer.unref();
-  }
-
-  private stopAwaitingOpening(): void {
-    clearTimeout(this.openingTimer);
-    this.openingTimer = undefined;
+    });
   }
 
   /** Synthesizes everything buffered; a `flushed` event follows its audio. Starts a new turn. */
   flush(): number[] {
     this.assertOpen();
-    this.stopAwaitingOpening();
+    this.opening.stop();
     const seqs = this.enqueue(this.segmenter.flush());
     this.queue.markFlushed();
     return seqs;
@@ -200,7 +184,7 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     if (this.isEnded) return [];
     const seqs = this.flush();
     this.ended = true;
-    this.notify();
+    this.wakeup.notify();
     return seqs;
   }
 
@@ -211,13 +195,8 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
    * `unsentSeq`: a chunk the door took but has not sent (it drops it): not heard, not delivered.
    */
   cancel(playedS?: number, unsentSeq?: number): TurnSplit {
-    const unsent = unsentSeq === undefined ? [] : this.turn.withdraw(unsentSeq);
-    const pending = [
-      ...unsent,
-      ...this.queue.undeliveredTexts(),
-      this.segmenter.bufferedText.trim(),
-    ];
-    const split = this.turn.split(pending, playedS);
+    const pending = [...this.queue.undeliveredTexts(), this.segmenter.bufferedText.trim()];
+    const split = this.turn.split(pending, playedS, unsentSeq);
     this.segmenter.reset();
     this.dropUndelivered();
     return split;
@@ -227,16 +206,14 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
    * Drops every chunk not yet delivered (queued, running or held) and ends the turn, but keeps the
    * text still being written: what a consumer that leaves was alone in waiting for. A REST client
    * whose SSE subscriber went away goes on writing its sentence; cancel() drops that text too.
+   * The door whose consumer left calls it (a consumer's leaving drops nothing by itself).
    */
   dropUndelivered(): void {
-    this.turn = new TurnRecord();
-    this.turnFlushed = false;
-    // The dropped turn is over: playback reports count the next turn's audio from zero.
-    this.clock.endTurn();
-    this.stopAwaitingOpening();
+    this.turn.drop();
+    this.opening.stop();
     this.cancelEpoch++;
     this.queue.clear();
-    this.gate.release();
+    this.turn.release();
   }
 
   /** Counts cancels and closes: an event taken before it changed belongs to a dropped turn. */
@@ -254,13 +231,13 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
   /** Drops all work; a waiting consumer completes. Idempotent. */
   close(): void {
     if (this.closed) return;
-    this.stopAwaitingOpening();
+    this.opening.stop();
     this.segmenter.reset();
     this.cancelEpoch++;
     this.closed = true;
     this.queue.stop();
-    this.gate.release();
-    this.notify();
+    this.turn.release();
+    this.wakeup.notify();
     try {
       this.options.onClose?.();
     } catch {
@@ -287,102 +264,33 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
    * cancel, close or abort of `signal`. Each event is kept as `keep` makes it, as it arrives (the
    * REST door keeps PCM16 WAV bytes, so no float audio waits for the last chunk).
    */
-  async collect<T = ChunkEvent>(
+  collect<T = ChunkEvent>(
     seqs: readonly number[],
     signal?: AbortSignal,
     keep: (ev: ChunkEvent) => T = (ev) => ev as T,
   ): Promise<T[]> {
-    if (seqs.length === 0) return [];
-    this.claimConsumer();
-    const wanted = new Set(seqs);
-    const got: T[] = [];
-    const epoch = this.cancelEpoch;
-    const onAbort = () => this.notify();
-    signal?.addEventListener('abort', onAbort);
-    try {
-      while (wanted.size > 0) {
-        const ev = await this.nextEvent(
-          () => this.cancelEpoch !== epoch || signal?.aborted === true,
-        );
-        if (ev === undefined) break;
-        if (ev.type !== 'flushed' && wanted.delete(ev.seq)) got.push(keep(ev));
-      }
-      // The turn's end right behind its last chunk is taken too: it gives back the turn's slot.
-      while (wanted.size === 0 && this.queue.flushedNext) await this.nextEvent(() => false);
-      return got;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      this.consumer = false;
-    }
+    return collectEvents(this.source, this.consumer, { seqs, signal, keep });
   }
 
+  /** The events, for one consumer; leaving (return()) frees the session and drops nothing. */
+  events(): SessionConsumer {
+    return consumeEvents(this.source, this.consumer);
+  }
+
+  /** `for await`: a loop left early (`break`) drops the pending audio (dropUndelivered()). */
   [Symbol.asyncIterator](): AsyncIterator<TtsSessionEvent> {
-    this.claimConsumer();
-    let finished = false;
-    const finish = (): IteratorReturnResult<undefined> => {
-      finished = true;
-      this.consumer = false;
-      return { done: true, value: undefined };
-    };
-    return {
-      next: async () => {
-        if (finished) return { done: true, value: undefined };
-        const ev = await this.nextEvent(() => finished);
-        if (finished) return { done: true, value: undefined };
-        return ev === undefined ? finish() : { done: false, value: ev };
-      },
-      return: async () => {
-        // The consumer left early (break, socket closed): nobody wants the pending audio. The
-        // text still being written is the producer's (a REST client's), and stays.
-        if (!finished) {
-          finish();
-          this.dropUndelivered();
-        }
-        return { done: true, value: undefined };
-      },
-    };
-  }
-
-  private claimConsumer(): void {
-    if (this.consumer) throw new Error(`session ${this.id} already has a consumer`);
-    this.consumer = true;
+    return dropOnLeave(this.events(), () => this.dropUndelivered());
   }
 
   private assertOpen(): void {
     if (this.isEnded) throw new SessionEndedError();
   }
 
-  /** The next deliverable event, or undefined when the stream is over or `stop()` says so. */
-  private async nextEvent(stop: () => boolean): Promise<TtsSessionEvent | undefined> {
-    for (;;) {
-      if (stop()) return undefined;
-      const ev = this.queue.take();
-      if (ev?.type === 'flushed') this.turnFlushed = true;
-      if (ev?.type === 'audio') this.noteDelivered(ev.seq, deliveredOf(ev));
-      // A failed sentence stays in its place in the turn: no audio, nothing heard of it.
-      if (ev?.type === 'error') {
-        const audio = { text: ev.text, durationS: 0, words: [] };
-        this.noteDelivered(ev.seq, { audio, wordCount: 0 });
-      }
-      // The turn's audio is all out and no new one has begun: its slot goes to the next turn.
-      if (ev?.type === 'flushed' && this.queue.betweenTurns && this.segmenter.bufferedText === '')
-        this.gate.release();
-      if (ev !== undefined) return ev;
-      if (this.closed || (this.ended && this.queue.isEmpty)) return undefined;
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-  }
-
-  /** Keeps what a barge-in needs of delivered audio: text, duration, words (never the samples). */
-  private noteDelivered(seq: number, delivered: Delivered): void {
-    if (this.turnFlushed) this.turn = new TurnRecord();
-    this.turnFlushed = false;
-    this.turn.add(seq, delivered);
-  }
-
-  private notify(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
+  /** The next deliverable event, noted in the turn's record as it leaves. */
+  private take(): TtsSessionEvent | undefined {
+    const ev = this.queue.take();
+    const between = () => this.queue.betweenTurns && this.segmenter.bufferedText === '';
+    if (ev !== undefined) this.turn.delivered(ev, between);
+    return ev;
   }
 }

@@ -5,7 +5,7 @@ import type { WSContext } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import { GatewayError } from '../../errors.js';
 import type { AppDeps, SessionDoor } from '../deps.js';
-import { drained, sendJson } from '../stream-ws.js';
+import { drained, sendJson } from '../ws-send.js';
 import { DialectContext, type ContextSink } from './dialect-context.js';
 import { dialectEncoder, type DialectTarget } from './dialect-formats.js';
 
