@@ -97,7 +97,11 @@ export async function closeParts({ pool, sessions, deps, redis }: GatewayParts):
 }
 
 /** Saved voices: in Redis when clustered (every replica sees them), else a file in the cache dir. */
-function savedVoiceStore(config: Config, redis: RedisLink | undefined, log: Logger) {
+function savedVoiceStore(
+  config: Config,
+  redis: RedisLink | undefined,
+  log: Logger,
+): SavedVoiceStore {
   return redis
     ? new RedisVoiceStore(redis, (err) =>
         log.warn('saved voices: redis error', { error: err.message }),
