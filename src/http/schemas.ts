@@ -137,11 +137,7 @@ export function createSchemas(options: SchemaOptions) {
     }),
   );
   const wsMessage = wsMessageSchema(options);
-  const readyQuery = z.object({
-    redis: z
-      .enum(['required', 'optional'], { error: "must be 'required' or 'optional'" })
-      .default('required'),
-  });
+  const readyQuery = readyQuerySchema();
   return {
     generate,
     generateStream,
@@ -153,6 +149,15 @@ export function createSchemas(options: SchemaOptions) {
     wsQuery,
     wsMessage,
   };
+}
+
+/** GET /api/ready's query: whether an unreachable Redis makes the replica unready. */
+export function readyQuerySchema() {
+  return z.object({
+    redis: z
+      .enum(['required', 'optional'], { error: "must be 'required' or 'optional'" })
+      .default('required'),
+  });
 }
 
 /** What a client sends over the stream WebSocket: text, flush, cancel, end, config, playback. */
