@@ -48,18 +48,17 @@ function opusTags(): Uint8Array {
   return tags;
 }
 
-export function createOpusStreamEncoder(options: StreamEncoderOptions): StreamEncoder {
-  const { sampleRateHz } = options;
+/** A libopus encoder for mono speech at the rate and bitrate asked (both checked first). */
+function openLibopus(sampleRateHz: number, bitrateKbps = DEFAULT_OPUS_BITRATE_KBPS): OpusEncoder {
   if (!OPUS_SAMPLE_RATES_HZ.includes(sampleRateHz)) {
     throw new RangeError(
       `opus needs one of ${OPUS_SAMPLE_RATES_HZ.join(', ')} Hz, not ${sampleRateHz}`,
     );
   }
-  const bitrateKbps = options.bitrateKbps ?? DEFAULT_OPUS_BITRATE_KBPS;
   if (!Number.isInteger(bitrateKbps) || bitrateKbps < 6 || bitrateKbps > 510) {
     throw new RangeError('opus bitrate must be an integer from 6 to 510 kbps');
   }
-  let opus: OpusEncoder | undefined = new OpusEncoder({
+  const opus = new OpusEncoder({
     channels: 1,
     sample_rate: sampleRateHz,
     application: 'audio',
@@ -67,6 +66,12 @@ export function createOpusStreamEncoder(options: StreamEncoderOptions): StreamEn
   opus.ctl(OPUS_SET_BITRATE, bitrateKbps * 1000);
   opus.ctl(OPUS_SET_SIGNAL, OPUS_SIGNAL_VOICE);
   opus.ctl(OPUS_SET_COMPLEXITY, OPUS_COMPLEXITY);
+  return opus;
+}
+
+export function createOpusStreamEncoder(options: StreamEncoderOptions): StreamEncoder {
+  const { sampleRateHz } = options;
+  let opus: OpusEncoder | undefined = openLibopus(sampleRateHz, options.bitrateKbps);
   // The encoder's lookahead (6.5 ms at every rate) is what decoders must skip: RFC 7845 pre-skip.
   const preSkipSamples = opus.ctl(OPUS_GET_LOOKAHEAD);
   const frameSamples = (sampleRateHz * FRAME_MS) / 1000;

@@ -53,6 +53,35 @@ function checkRate(rateHz: number, what: string): void {
   }
 }
 
+/** Runs `samples` through speex state `st`; returns every output sample it gave back. */
+function speexConvert(st: number, samples: Float32Array, blockOutput: number): Float32Array {
+  const blocks = Math.ceil(samples.length / BLOCK_SAMPLES);
+  const out = new Float32Array(Math.max(1, blocks) * blockOutput);
+  let written = 0;
+  for (let offset = 0; offset < samples.length;) {
+    const n = Math.min(BLOCK_SAMPLES, samples.length - offset);
+    const s = scratchFor(blockOutput);
+    speex.HEAPF32.set(samples.subarray(offset, offset + n), s.input >> 2);
+    speex.HEAPU32[s.lengths >> 2] = n;
+    speex.HEAPU32[(s.lengths >> 2) + 1] = blockOutput;
+    const status = speex._speex_resampler_process_float(
+      st,
+      0,
+      s.input,
+      s.lengths,
+      s.output,
+      s.lengths + 4,
+    );
+    const used = speex.HEAPU32[s.lengths >> 2]!;
+    const made = speex.HEAPU32[(s.lengths >> 2) + 1]!;
+    if (status !== 0 || used === 0) throw new Error(`speex resampler failed (error ${status})`);
+    out.set(speex.HEAPF32.subarray(s.output >> 2, (s.output >> 2) + made), written);
+    written += made;
+    offset += used;
+  }
+  return out.subarray(0, written);
+}
+
 export function createResampler(inputRateHz: number, outputRateHz: number): Resampler {
   checkRate(inputRateHz, 'input');
   checkRate(outputRateHz, 'output');
@@ -68,34 +97,7 @@ export function createResampler(inputRateHz: number, outputRateHz: number): Resa
   let inputSamples = 0;
   let outputSamples = 0;
 
-  /** Runs `samples` through speex; returns every output sample it gave back. */
-  const convert = (st: number, samples: Float32Array): Float32Array => {
-    const blocks = Math.ceil(samples.length / BLOCK_SAMPLES);
-    const out = new Float32Array(Math.max(1, blocks) * blockOutput);
-    let written = 0;
-    for (let offset = 0; offset < samples.length;) {
-      const n = Math.min(BLOCK_SAMPLES, samples.length - offset);
-      const s = scratchFor(blockOutput);
-      speex.HEAPF32.set(samples.subarray(offset, offset + n), s.input >> 2);
-      speex.HEAPU32[s.lengths >> 2] = n;
-      speex.HEAPU32[(s.lengths >> 2) + 1] = blockOutput;
-      const status = speex._speex_resampler_process_float(
-        st,
-        0,
-        s.input,
-        s.lengths,
-        s.output,
-        s.lengths + 4,
-      );
-      const used = speex.HEAPU32[s.lengths >> 2]!;
-      const made = speex.HEAPU32[(s.lengths >> 2) + 1]!;
-      if (status !== 0 || used === 0) throw new Error(`speex resampler failed (error ${status})`);
-      out.set(speex.HEAPF32.subarray(s.output >> 2, (s.output >> 2) + made), written);
-      written += made;
-      offset += used;
-    }
-    return out.subarray(0, written);
-  };
+  const convert = (st: number, samples: Float32Array) => speexConvert(st, samples, blockOutput);
   /** Exactly as many samples as the input so far spans at the output rate. */
   const targetSamples = (): number => Math.ceil((inputSamples * outputRateHz) / inputRateHz);
   const take = (converted: Float32Array): Float32Array => {

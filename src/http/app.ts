@@ -1,13 +1,11 @@
 // createApp(deps): the Hono application — where every request enters. Request ids and metrics,
-// CORS, body limits, API keys, then the routers of every door, and the one error hook
-// (errors.ts) that turns any failure into its door's error envelope with the right status.
+// CORS, body limits, API keys (app-middleware.ts), then the routers of every door, and the one
+// error hook (errors.ts) that turns any failure into its door's error envelope with the right status.
 import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
-import { echo, PayloadTooLargeError, ShuttingDownError } from '../errors.js';
+import { echo, ShuttingDownError } from '../errors.js';
 import { apiRoutes } from './api.js';
-import { createAuth } from './auth.js';
+import { useRequestEdges } from './app-middleware.js';
 import { cartesiaHttpRoutes } from './dialects/cartesia-http.js';
 import { cartesiaWsRoutes } from './dialects/cartesia-ws.js';
 import { elevenLabsHttpRoutes } from './dialects/elevenlabs-http.js';
@@ -17,73 +15,38 @@ import { phonemizeRoutes } from './phonemize.js';
 import type { AppDeps } from './deps.js';
 import { renderError, writeRawResponse } from './errors.js';
 import { openaiRoutes } from './openai.js';
-import { OPENAPI_PUBLIC_PATHS, openapiRoutes } from './openapi/router.js';
-import { PLAYGROUND_PUBLIC_PATHS, playgroundRoutes } from './playground.js';
-import { requestContext } from './request-context.js';
+import { openapiRoutes } from './openapi/router.js';
+import { playgroundRoutes } from './playground.js';
 import { streamRestClusterRoutes } from './stream-rest-cluster.js';
 import { streamRestRoutes } from './stream-rest.js';
 import { streamSseRoutes } from './stream-sse.js';
 import { streamWsRoutes } from './stream-ws.js';
 
 export function createApp(deps: AppDeps): Hono {
-  const { config } = deps;
   const app = new Hono();
-  app.use('*', requestContext({ metrics: deps.metrics, log: deps.log }));
-  if (deps.cluster) {
-    // Which replica answered: for operators, and for the tests that prove a call crossed over.
-    const replica = config.replicaId;
-    app.use('*', async (c, next) => {
-      c.header('x-kittentts-replica', replica);
-      await next();
-    });
-  }
-  const allowAll = config.corsOrigins.includes('*');
-  app.use(
-    '*',
-    cors({
-      origin: allowAll ? '*' : [...config.corsOrigins],
-      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-      allowHeaders: [
-        'Content-Type',
-        'Authorization',
-        'x-api-key',
-        'xi-api-key',
-        'Cartesia-Version',
-      ],
-      exposeHeaders: [
-        'x-request-id',
-        'Retry-After',
-        ...(deps.cluster ? ['x-kittentts-replica'] : []),
-      ],
-      credentials: false,
-      maxAge: 600,
-    }),
-  );
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: config.maxBodyBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(
-          `The request body is larger than ${config.maxBodyBytes} bytes.`,
-        );
-      },
-    }),
-  );
+  useRequestEdges(app, deps);
+  routeDoors(app, deps);
+  app.notFound((c) => c.json({ detail: `Not found: ${c.req.method} ${echo(c.req.path)}` }, 404));
+  app.onError(async (err, c) => {
+    const res = renderError(err, c, deps.log);
+    // A refused WebSocket upgrade: @hono/node-server would answer with an empty body, but clients
+    // deserve the {detail}, so the answer is written to the raw socket here.
+    const incoming = (c.env as { incoming?: IncomingMessage; outgoing?: unknown } | undefined)
+      ?.incoming;
+    if (
+      incoming &&
+      (c.env as { outgoing?: unknown }).outgoing === undefined &&
+      c.req.header('upgrade')
+    ) {
+      await writeRawResponse(incoming.socket, res.clone());
+    }
+    return res;
+  });
+  return app;
+}
 
-  // The page shell and the API description carry no data; everything they call needs the key.
-  const publicPaths = [
-    ...PLAYGROUND_PUBLIC_PATHS,
-    ...OPENAPI_PUBLIC_PATHS,
-    '/api/health',
-    '/api/ready',
-    ...(config.metricsPublic ? ['/metrics'] : []),
-  ];
-  // ElevenLabs clients may send their key in the first WebSocket message instead of a header.
-  const deferredPaths = (p: string) =>
-    /^\/v1\/text-to-speech\/[^/]+\/(multi-)?stream-input$/.test(p);
-  app.use('*', createAuth({ apiKeys: config.apiKeys, publicPaths, deferredPaths }).middleware);
-
+/** The routers of every door, at their prefixes. */
+function routeDoors(app: Hono, deps: AppDeps): void {
   app.get('/metrics', async (c) =>
     c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }),
   );
@@ -104,24 +67,6 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/tts', cartesiaHttpRoutes(deps));
   app.route('/', openapiRoutes(deps));
   app.route('/', playgroundRoutes());
-
-  app.notFound((c) => c.json({ detail: `Not found: ${c.req.method} ${echo(c.req.path)}` }, 404));
-  app.onError(async (err, c) => {
-    const res = renderError(err, c, deps.log);
-    // A refused WebSocket upgrade: @hono/node-server would answer with an empty body, but clients
-    // deserve the {detail}, so the answer is written to the raw socket here.
-    const incoming = (c.env as { incoming?: IncomingMessage; outgoing?: unknown } | undefined)
-      ?.incoming;
-    if (
-      incoming &&
-      (c.env as { outgoing?: unknown }).outgoing === undefined &&
-      c.req.header('upgrade')
-    ) {
-      await writeRawResponse(incoming.socket, res.clone());
-    }
-    return res;
-  });
-  return app;
 }
 
 /** While draining, every new request (WebSocket upgrades included) gets 503 in its door's shape. */

@@ -84,7 +84,6 @@ export function createSchemas(options: SchemaOptions) {
     model,
     timestamps: z.boolean({ error: 'must be true or false' }).default(false),
   });
-  const playedS = z.number({ error: 'must be a number of seconds' }).finite().min(0, 'must be ≥ 0');
   const streamStartQuery = z.object({
     voice,
     speed: speedSchema(true).default(1.0),
@@ -137,7 +136,34 @@ export function createSchemas(options: SchemaOptions) {
       api_key: z.string().optional(),
     }),
   );
-  const wsMessage = z.discriminatedUnion(
+  const wsMessage = wsMessageSchema(options);
+  const readyQuery = readyQuerySchema();
+  return {
+    generate,
+    generateStream,
+    readyQuery,
+    streamStartQuery,
+    streamChunkQuery,
+    streamChunkBody,
+    streamEventsQuery,
+    wsQuery,
+    wsMessage,
+  };
+}
+
+/** GET /api/ready's query: whether an unreachable Redis makes the replica unready. */
+export function readyQuerySchema() {
+  return z.object({
+    redis: z
+      .enum(['required', 'optional'], { error: "must be 'required' or 'optional'" })
+      .default('required'),
+  });
+}
+
+/** What a client sends over the stream WebSocket: text, flush, cancel, end, config, playback. */
+export function wsMessageSchema(options: SchemaOptions) {
+  const playedS = z.number({ error: 'must be a number of seconds' }).finite().min(0, 'must be ≥ 0');
+  return z.discriminatedUnion(
     'type',
     [
       z.strictObject({
@@ -159,22 +185,6 @@ export function createSchemas(options: SchemaOptions) {
     ],
     { error: "type: must be one of 'text', 'flush', 'cancel', 'end', 'config', 'playback'" },
   );
-  const readyQuery = z.object({
-    redis: z
-      .enum(['required', 'optional'], { error: "must be 'required' or 'optional'" })
-      .default('required'),
-  });
-  return {
-    generate,
-    generateStream,
-    readyQuery,
-    streamStartQuery,
-    streamChunkQuery,
-    streamChunkBody,
-    streamEventsQuery,
-    wsQuery,
-    wsMessage,
-  };
 }
 
 export function formatSchema() {

@@ -71,35 +71,12 @@ export class Metrics {
       labelNames: ['model'],
       registers,
     });
-    this.scheduledChunks = new Counter({
-      name: 'kittentts_chunks_total',
-      help: 'Model chunks run by the scheduler, by kind (realtime, oneshot).',
-      labelNames: ['kind'],
-      registers,
-    });
-    this.lateChunks = new Counter({
-      name: 'kittentts_late_chunks_total',
-      help: "Chunks that finished after their playback deadline (a turn's first chunk is not counted: its deadline is its own arrival).",
-      labelNames: ['kind'],
-      registers,
-    });
-    this.queuedTurns = new Counter({
-      name: 'kittentts_queued_turns_total',
-      help: 'Real-time turns that waited in line for a turn slot (turn admission) instead of starting at once.',
-      registers,
-    });
-    this.wordTimingFailures = new Counter({
-      name: 'kittentts_word_timing_failures_total',
-      help: 'Chunks whose word timings failed: their audio went out without words.',
-      registers,
-    });
-    this.queueDelaySeconds = new Histogram({
-      name: 'kittentts_queue_delay_seconds',
-      help: 'From a chunk being queued to a worker starting it.',
-      labelNames: ['kind'],
-      buckets: LATENCY_BUCKETS_S,
-      registers,
-    });
+    const chunks = chunkMetrics(registers);
+    this.scheduledChunks = chunks.scheduledChunks;
+    this.lateChunks = chunks.lateChunks;
+    this.queuedTurns = chunks.queuedTurns;
+    this.wordTimingFailures = chunks.wordTimingFailures;
+    this.queueDelaySeconds = chunks.queueDelaySeconds;
     this.sessionAheadSeconds = new Histogram({
       name: 'kittentts_session_ahead_seconds',
       help: 'Audio a streaming listener still had queued when its next chunk arrived (0: it was waiting).',
@@ -107,22 +84,10 @@ export class Metrics {
       buckets: [0, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 60],
       registers,
     });
-    this.websockets = new Gauge({
-      name: 'kittentts_websocket_connections',
-      help: 'Open WebSocket connections.',
-      registers,
-    });
-    this.wyomingConnections = new Gauge({
-      name: 'kittentts_wyoming_connections',
-      help: 'Open Wyoming (Home Assistant) connections.',
-      registers,
-    });
-    this.wyomingEvents = new Counter({
-      name: 'kittentts_wyoming_events_total',
-      help: 'Wyoming events handled, by type (connect: a new connection; malformed: an unreadable or oversized event; unknown: a type this server does not answer) and outcome (ok; error: answered with an error event, a refusal included).',
-      labelNames: ['type', 'outcome'],
-      registers,
-    });
+    const doors = doorMetrics(registers);
+    this.websockets = doors.websockets;
+    this.wyomingConnections = doors.wyomingConnections;
+    this.wyomingEvents = doors.wyomingEvents;
     registerSourceGauges(sources, registers);
     if (sources.cache) registerCacheMetrics(sources.cache, registers);
   }
@@ -148,6 +113,63 @@ export class Metrics {
   get contentType(): string {
     return this.registry.contentType;
   }
+}
+
+/** The scheduler's view of each chunk: how many ran, late, queued turns, queue delay, failed words. */
+function chunkMetrics(registers: Registry[]) {
+  return {
+    scheduledChunks: new Counter({
+      name: 'kittentts_chunks_total',
+      help: 'Model chunks run by the scheduler, by kind (realtime, oneshot).',
+      labelNames: ['kind'],
+      registers,
+    }),
+    lateChunks: new Counter({
+      name: 'kittentts_late_chunks_total',
+      help: "Chunks that finished after their playback deadline (a turn's first chunk is not counted: its deadline is its own arrival).",
+      labelNames: ['kind'],
+      registers,
+    }),
+    queuedTurns: new Counter({
+      name: 'kittentts_queued_turns_total',
+      help: 'Real-time turns that waited in line for a turn slot (turn admission) instead of starting at once.',
+      registers,
+    }),
+    wordTimingFailures: new Counter({
+      name: 'kittentts_word_timing_failures_total',
+      help: 'Chunks whose word timings failed: their audio went out without words.',
+      registers,
+    }),
+    queueDelaySeconds: new Histogram({
+      name: 'kittentts_queue_delay_seconds',
+      help: 'From a chunk being queued to a worker starting it.',
+      labelNames: ['kind'],
+      buckets: LATENCY_BUCKETS_S,
+      registers,
+    }),
+  };
+}
+
+/** Open connections at the WebSocket and Wyoming doors, and the Wyoming events handled. */
+function doorMetrics(registers: Registry[]) {
+  return {
+    websockets: new Gauge({
+      name: 'kittentts_websocket_connections',
+      help: 'Open WebSocket connections.',
+      registers,
+    }),
+    wyomingConnections: new Gauge({
+      name: 'kittentts_wyoming_connections',
+      help: 'Open Wyoming (Home Assistant) connections.',
+      registers,
+    }),
+    wyomingEvents: new Counter({
+      name: 'kittentts_wyoming_events_total',
+      help: 'Wyoming events handled, by type (connect: a new connection; malformed: an unreadable or oversized event; unknown: a type this server does not answer) and outcome (ok; error: answered with an error event, a refusal included).',
+      labelNames: ['type', 'outcome'],
+      registers,
+    }),
+  };
 }
 
 /** The synthesis cache's own counts, read from it at each scrape. */

@@ -1,3 +1,4 @@
+// Kept over async-mutex: the one thing used (FIFO runExclusive, a failure frees the next) in 15 lines.
 // A promise-chain mutex: callers run one at a time in arrival order (the REST chunk door uses it so
 // concurrent calls on one session push text and collect audio without interleaving).
 

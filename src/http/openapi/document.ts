@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { VOICES, VOICE_KEYS } from '../../kitten/voices.js';
 import { GATEWAY_VERSION } from '../../ops/version.js';
-import { DOCS_PROTOCOLS, FIELD_DOCS, ROUTE_DOCS, type RouteDoc } from './paths.js';
+import { DOCS_PROTOCOLS, FIELD_DOCS } from './field-docs.js';
+import { ROUTE_DOCS, type RouteDoc } from './paths.js';
 import { VOICE_ROUTE_DOCS, VOICE_SCHEMAS } from './voices-docs.js';
 import * as res from './responses.js';
 

@@ -1,3 +1,4 @@
+// Lock kept over proper-lockfile: it spots a dead holder only by a stale mtime (≥ 2 s), ours by its PID at once.
 // The on-disk Hugging Face hub cache layout (models--org--name/{blobs,snapshots/<commit>,refs}),
 // shared with Python huggingface_hub, plus the cross-process lock that guards a repo's downloads.
 import { randomBytes, type Hash } from 'node:crypto';

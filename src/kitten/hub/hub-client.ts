@@ -1,3 +1,4 @@
+// Kept over @huggingface/hub's downloadFileToCacheDir: no resume, no hash check, no offline mode, paths-info call first.
 // The HTTP side of the Hugging Face hub: a file's metadata via HEAD (the hub's headers), its blob via
 // GET with resume, streamed into the cache and checked. Every failure is a HubError that says what
 // to do about it. hub.ts decides what to fetch; this file only talks to the hub.
