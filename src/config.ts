@@ -3,7 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { readCpuMax, usableCores } from './cpu-limit.js';
+import { readCpuMax, usableCores } from './ops/cpu-limit.js';
 
 const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def);

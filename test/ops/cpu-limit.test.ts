@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { cpuLimitOf, usableCores } from '../src/cpu-limit.js';
+import { loadConfig } from '../../src/config.js';
+import { cpuLimitOf, usableCores } from '../../src/ops/cpu-limit.js';
 
 describe('the cgroup CPU limit', () => {
   it('reads a quota over its period as whole CPUs, at least one', () => {
