@@ -8,7 +8,6 @@
 //   an idle worker), underruns, longest stall, rebuffering ratio, and the gateway trace's lateness
 //   decomposition (why each late chunk was late: docs/realtime.md).
 // `tsx bench/conversations.ts [--seconds 60] [--levels 1,2,…] [--systems load,…] [--name N]`
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { closedLoop, probe, waitIdle } from './lib/load.js';
@@ -30,6 +29,7 @@ import { ensureNano, MODEL_ID, VOICE } from './lib/standin-model.js';
 import { conversationSystems, type System } from './lib/conversation-systems.js';
 import { rng, round } from './lib/stats.js';
 import { postJson } from '../test/helpers/http.js';
+import { REPLIES } from './lib/replies.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,10 +47,6 @@ const STAGGER_MS = 3000;
 const MIN_TURNS = 6;
 const cores = os.availableParallelism();
 const SYSTEMS = conversationSystems(cores);
-const REPLIES = readFileSync(new URL('./lib/replies.txt', import.meta.url), 'utf8')
-  .split('\n')
-  .map((l) => l.trim())
-  .filter(Boolean);
 
 async function runLevel(
   server: ServerProcess,

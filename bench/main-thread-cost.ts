@@ -4,7 +4,6 @@
 // main thread, more workers add nothing (bench/README "Sizing replicas" projects it with
 // sched-sim). Linux only (/proc).
 // `tsx bench/main-thread-cost.ts [--conversations 4] [--seconds 30]`
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { runConversation } from './lib/conversation.js';
@@ -14,6 +13,7 @@ import { startServerProcess } from './lib/server-process.js';
 import { ensureNano, gatewayEnv } from './lib/standin-model.js';
 import { rng, round } from './lib/stats.js';
 import { threadCpu } from './lib/thread-cpu.js';
+import { REPLIES } from './lib/replies.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,10 +23,6 @@ const { values: args } = parseArgs({
 });
 const C = Number(args.conversations);
 const SECONDS = Number(args.seconds);
-const REPLIES = readFileSync(new URL('./lib/replies.txt', import.meta.url), 'utf8')
-  .split('\n')
-  .map((l) => l.trim())
-  .filter(Boolean);
 
 await ensureNano();
 const loadStart = os.loadavg();

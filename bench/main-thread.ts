@@ -4,7 +4,6 @@
 // /api/health p99 while it runs. Target: lag p99 ≤ 20 ms. Encoders run a quarter second of audio
 // at a time with the event loop free in between (src/http/chunk-audio.ts).
 // `tsx bench/main-thread.ts [--conversations N] [--seconds N]`
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runConversation } from './lib/conversation.js';
 import { probe, waitIdle } from './lib/load.js';
@@ -12,6 +11,7 @@ import { table, writeResult, type Target } from './lib/results.js';
 import { startServerProcess } from './lib/server-process.js';
 import { ensureNano, gatewayEnv } from './lib/standin-model.js';
 import { percentile, round } from './lib/stats.js';
+import { REPLIES } from './lib/replies.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -21,10 +21,6 @@ const { values: args } = parseArgs({
 });
 const C = Number(args.conversations);
 const SECONDS = Number(args.seconds);
-const REPLIES = readFileSync(new URL('./lib/replies.txt', import.meta.url), 'utf8')
-  .split('\n')
-  .map((l) => l.trim())
-  .filter(Boolean);
 
 await ensureNano();
 const server = await startServerProcess({ kind: 'gateway', env: gatewayEnv({ workers: 2 }) });
