@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sentences, startTestGateway, TINY_DIR } from '../helpers/gateway.js';
+import { startGatewayProcess } from '../helpers/gateway-process.js';
 import { postJson } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
 import { wsClient } from '../helpers/ws-client.js';
@@ -123,25 +123,12 @@ describe('graceful shutdown', () => {
   });
 
   it('exits 0 on SIGTERM after finishing a synthesis in flight', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/main.ts')], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        HF_HUB_OFFLINE: '1',
-        KITTENTTS_CACHE_DIR: path.resolve('.standin', 'cache-shutdown'),
-        KITTENTTS_MODEL_DIRS: `kitten-tts-nano=${TINY_DIR}`,
-        KITTENTTS_WORKERS: '1',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+    const { child, url, exited, stderr } = await startGatewayProcess({
+      HF_HUB_OFFLINE: '1',
+      KITTENTTS_CACHE_DIR: path.resolve('.standin', 'cache-shutdown'),
+      KITTENTTS_MODEL_DIRS: `kitten-tts-nano=${TINY_DIR}`,
+      KITTENTTS_WORKERS: '1',
     });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (s: string) => (stderr += s));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    await waitFor(() => /listening on (http:\S+)/.test(stderr), 40_000, 'listening line');
-    const url = /listening on (http:\S+)/.exec(stderr)![1]!;
     expect((await postJson(`${url}/api/generate`, { text: 'Warm up.' })).status).toBe(200);
     const inFlight = postJson(`${url}/api/generate`, { text: sentences(20) });
     await new Promise((r) => setTimeout(r, 300));
@@ -151,6 +138,6 @@ describe('graceful shutdown', () => {
     expect(((await res.json()) as { duration: number }).duration).toBeGreaterThan(5);
     expect(await exited).toBe(0);
     // A worker killed inside onnxruntime aborts the process with this line and code 134.
-    expect(stderr).not.toMatch(/terminate called/);
+    expect(stderr()).not.toMatch(/terminate called/);
   });
 });

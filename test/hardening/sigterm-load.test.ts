@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { downloadModel } from '../../src/kitten/hub/hub.js';
 import { folderFiles, gitSha1, sha256, startFakeHub, type FakeHub } from '../helpers/fake-hub.js';
 import { parseWav, sentences, TINY_DIR } from '../helpers/gateway.js';
+import { startGatewayProcess } from '../helpers/gateway-process.js';
 import { postJson } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -39,26 +39,13 @@ describe('SIGTERM under load', () => {
   it('finishes or cleanly refuses every one-shot, exits 0, and leaves nothing half-written', async () => {
     hub = await startFakeHub({ [MICRO]: FILES }, COMMIT);
     hub.stall = ONNX; // micro's download is in flight when the signal comes
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/main.ts')], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        HF_ENDPOINT: hub.base,
-        KITTENTTS_CACHE_DIR: cacheDir,
-        KITTENTTS_MODEL_DIRS: `kitten-tts-nano=${TINY_DIR}`,
-        KITTENTTS_WORKERS: '1',
-        KITTENTTS_SHUTDOWN_TIMEOUT_S: '2',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+    const { child, url, exited, stderr } = await startGatewayProcess({
+      HF_ENDPOINT: hub.base,
+      KITTENTTS_CACHE_DIR: cacheDir,
+      KITTENTTS_MODEL_DIRS: `kitten-tts-nano=${TINY_DIR}`,
+      KITTENTTS_WORKERS: '1',
+      KITTENTTS_SHUTDOWN_TIMEOUT_S: '2',
     });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (s: string) => (stderr += s));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    await waitFor(() => /listening on (http:\S+)/.test(stderr), 40_000, 'listening line');
-    const url = /listening on (http:\S+)/.exec(stderr)![1]!;
     expect((await postJson(`${url}/api/generate`, { text: 'Warm up.' })).status).toBe(200);
 
     const wav = (body: Uint8Array) => {
@@ -106,7 +93,7 @@ describe('SIGTERM under load', () => {
     expect(events).toMatch(/event: (done|error)\n.*\n\n$/);
     expect(outcomes.at(-1)).toBe('refused');
     expect(await exited).toBe(0);
-    expect(stderr).not.toMatch(/terminate called/);
+    expect(stderr()).not.toMatch(/terminate called/);
 
     // On disk: no snapshot or ref for micro, only verified blobs under final names; the
     // model's partial file holds a prefix of the real bytes, which the next download resumes.
