@@ -33,8 +33,6 @@ import { SynthesisCache, type CacheStats } from './synthesis-cache.js';
 import { summarizeSynthesis } from './synthesis-summary.js';
 import { resolveRequestVoice } from './voice-resolution.js';
 
-export type { ChunkReport, ResolvedModel };
-
 export interface PoolEngineOptions {
   pool: WorkerPool;
   /** Model id → local files; must share one download between concurrent callers. */

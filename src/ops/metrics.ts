@@ -1,7 +1,7 @@
 // Prometheus metrics (prom-client), one registry per gateway so several gateways in one process
 // (tests, benchmarks) never share counters. The only importer of prom-client.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ChunkReport } from '../engine/pool-engine.js';
+import type { ChunkReport } from '../engine/chunk-job.js';
 import type { CacheStats } from '../engine/synthesis-cache.js';
 
 export interface MetricsSources {

@@ -11,11 +11,8 @@ import {
   ShuttingDownError,
 } from '../../src/errors.js';
 import type { ChunkSchedule, SynthesisRequest } from '../../src/engine/engine.js';
-import {
-  PoolEngine,
-  type ChunkReport,
-  type PoolEngineOptions,
-} from '../../src/engine/pool-engine.js';
+import type { ChunkReport } from '../../src/engine/chunk-job.js';
+import { PoolEngine, type PoolEngineOptions } from '../../src/engine/pool-engine.js';
 import type { WorkerPool } from '../../src/engine/pool.js';
 import {
   SAMPLE_RATE_HZ,
