@@ -47,6 +47,7 @@ const envSchema = z.object({
   KITTENTTS_ONESHOT_SLACK_MS: int(2000, 0, 600_000),
   KITTENTTS_MAX_ACTIVE_TURNS: int(0, 0),
   KITTENTTS_CHUNK_POLICY: z.enum(['load', 'buffer']).default('load'),
+  KITTENTTS_CHUNK_HOLD_MS: int(400, 0, 60_000),
   KITTENTTS_SHORT_OPENING: z.enum(['alone', 'merge']).default('alone'),
   KITTENTTS_SHORT_OPENING_WAIT_MS: int(300, 0, 10_000),
   KITTENTTS_SYNTH_CACHE_MB: num(64, 0, 1_000_000),
@@ -123,6 +124,8 @@ export interface Config {
   readonly maxActiveTurns: number;
   /** auto chunking: load-aware, or the listener's buffer alone (session/chunk-policy.ts). */
   readonly chunkPolicy: 'load' | 'buffer';
+  /** Load-aware, more live streams than workers: a chunk holding a worker this long ends at its next cut. */
+  readonly chunkHoldMs: number;
   /** A turn's short first sentence: sent alone, or merged with the next clause (bounded wait). */
   readonly shortOpening: 'alone' | 'merge';
   readonly shortOpeningWaitMs: number;
@@ -244,6 +247,7 @@ export function loadConfig(
     oneshotSlackMs: e.KITTENTTS_ONESHOT_SLACK_MS,
     maxActiveTurns: e.KITTENTTS_MAX_ACTIVE_TURNS,
     chunkPolicy: e.KITTENTTS_CHUNK_POLICY,
+    chunkHoldMs: e.KITTENTTS_CHUNK_HOLD_MS,
     shortOpening: e.KITTENTTS_SHORT_OPENING,
     shortOpeningWaitMs: e.KITTENTTS_SHORT_OPENING_WAIT_MS,
     synthCacheBytes: Math.round(e.KITTENTTS_SYNTH_CACHE_MB * 1024 * 1024),

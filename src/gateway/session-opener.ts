@@ -47,6 +47,9 @@ export function sessionOpener(config: Config, engine: PoolEngine, metrics: Metri
       schedule: realtime ? 'realtime' : 'oneshot',
       oneshotSlackMs: config.oneshotSlackMs,
       chunkPolicy: config.chunkPolicy,
+      chunkHoldS: config.chunkHoldMs / 1000,
+      // Every admitted listener may open a turn at any moment (chunk-policy.ts, chunkHoldS).
+      contended: () => admission.liveSessions > config.workers,
       shortOpening: config.shortOpening,
       shortOpeningWaitMs: config.shortOpeningWaitMs,
       // Each turn of an admitted live session takes a turn slot (docs/realtime.md, Turn admission).

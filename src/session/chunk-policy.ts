@@ -8,7 +8,11 @@ import type { SegmenterOptions } from './segmenter.js';
  * - load (default): a chunk ends early while its synthesis, after the work queued ahead of it on
  *   the workers, might not finish before the listener's audio runs out; finer cuts when the buffer
  *   is short or the queue long (clauses; natural breaks from 4 words; then any plain word from 6),
- *   whole sentences when the buffer is ample.
+ *   whole sentences when the buffer is ample. With more live streams than workers, a chunk also
+ *   ends at the first such cut once its synthesis would hold a worker `chunkHoldS` or longer: chunks
+ *   are not preempted, and another turn's first chunk may be waiting for that worker. A turn's
+ *   first chunk ends at its first cut: a clause or natural break from 4 words, a plain word from 5
+ *   (nothing plays yet; one word fewer would often leave the sentence's last word alone).
  * - buffer: the earlier rule, kept for comparison: the listener's buffer alone decides, word cuts
  *   from 6 words, no natural-break cuts.
  */
@@ -27,6 +31,8 @@ export interface ChunkingView {
   costS(text: string): number;
   /** Seconds a chunk due `inS` from now would wait for a worker (the queue ahead of it). */
   queueS(inS: number): number;
+  /** More live real-time listeners than workers (TtsSessionOptions.contended). */
+  contended(): boolean;
 }
 
 export interface ChunkingOptions {
@@ -35,12 +41,16 @@ export interface ChunkingOptions {
   autoCostFactor: number;
   autoMarginS: number;
   shortOpening: ShortOpening;
+  /** Load-aware, contended: worker seconds past which a chunk ends at its next cut (0: never). */
+  chunkHoldS: number;
 }
 
 /** Headroom a plain-word cut keeps for queueing and delivery (seconds). */
 const WORD_CUT_MARGIN_S = 0.5;
-/** Words before a chunk may end at a plain word (and, for a turn's first chunk, at any word). */
+/** Words before a chunk may end at a plain word. */
 const WORD_CUT_WORDS = 6;
+/** Load-aware: words before a turn's first chunk may end at a plain word (nothing plays yet). */
+const OPENING_WORD_CUT_WORDS = 5;
 /** Load-aware: the smallest group of words a natural-break cut leaves. */
 const BREAK_CUT_WORDS = 4;
 
@@ -65,16 +75,21 @@ export function chunkingRules(view: ChunkingView, options: ChunkingOptions): Seg
     const ahead = view.aheadS(cut);
     return ahead < view.queueS(ahead) + costFactor * view.costS(text) + marginS;
   };
-  // Nothing plays yet for the opening chunk: every cut is wanted, so it only needs enough words.
-  const opening = (text: string) => wordCount(text) >= WORD_CUT_WORDS;
+  // Under contention, a chunk long enough to hold a worker for chunkHoldS ends at its next cut.
+  const holdsTooLong = (text: string) =>
+    options.chunkHoldS > 0 && view.costS(text) >= options.chunkHoldS && view.contended();
+  const wanted = (text: string, cut: readonly string[]) =>
+    holdsTooLong(text) || slack(text, cut, factor, margin);
   return {
     holdShortOpening,
-    minWordCutWords: WORD_CUT_WORDS,
+    // A turn's first chunk may end at a plain word from 5 words, later ones from 6 (below).
+    minWordCutWords: OPENING_WORD_CUT_WORDS,
     minBreakCutWords: BREAK_CUT_WORDS,
-    clauseWanted: (text, cut) => slack(text, cut, factor, margin),
-    breakCutWanted: (text, cut, first) =>
-      first ? opening(text) : slack(text, cut, factor, margin),
+    clauseWanted: wanted,
+    breakCutWanted: (text, cut, first) => first || wanted(text, cut),
     wordCutWanted: (text, cut, first) =>
-      first ? opening(text) : slack(text, cut, 1, WORD_CUT_MARGIN_S),
+      first ||
+      (wordCount(text) >= WORD_CUT_WORDS &&
+        (holdsTooLong(text) || slack(text, cut, 1, WORD_CUT_MARGIN_S))),
   };
 }

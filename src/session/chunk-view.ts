@@ -3,11 +3,15 @@
 import type { SessionEngine } from '../engine/engine.js';
 import type { ChunkingView } from './chunk-policy.js';
 
-/** `queuedAheadS`: audio ahead of the listener in the session's queue (delivered and not). */
+/**
+ * `queuedAheadS`: audio ahead of the listener in the session's queue (delivered and not);
+ * `contended`: more live listeners than workers (the session opener knows; tts-session-options.ts).
+ */
 export function chunkView(
   engine: SessionEngine,
   modelId: string,
   queuedAheadS: () => number,
+  contended: () => boolean,
 ): ChunkingView {
   return {
     // Counting chunks the segmenter has just cut and not yet handed over.
@@ -18,5 +22,6 @@ export function chunkView(
     },
     costS: (text) => engine.estimateCostS(modelId, text),
     queueS: (inS) => engine.queueAheadS(engine.now() + inS * 1000),
+    contended,
   };
 }

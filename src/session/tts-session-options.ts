@@ -28,6 +28,17 @@ export interface TtsSessionOptions {
   autoMarginS?: number;
   /** auto chunking: load-aware (default) or the listener's buffer alone (chunk-policy.ts). */
   chunkPolicy?: ChunkPolicy;
+  /**
+   * Load-aware chunking with more live streams than workers: a chunk whose synthesis would hold a
+   * worker this long ends at its next cut (seconds; 0 turns it off). chunk-policy.ts.
+   */
+  chunkHoldS?: number;
+  /**
+   * More live real-time listeners than workers: a turn's first chunk may find every worker busy.
+   * Each is a listener that may open a turn at any moment (between turns included); the session
+   * opener counts them (default: never contended).
+   */
+  contended?: () => boolean;
   /** A turn's short first sentence ("Sure!"): alone (default), or merged with the next clause. */
   shortOpening?: ShortOpening;
   /** merge: the longest wait for the next clause before the opening goes out alone. */
@@ -65,6 +76,8 @@ export const DEFAULT_TTS_SESSION_OPTIONS = Object.freeze({
   autoCostFactor: 2,
   autoMarginS: 1,
   chunkPolicy: 'load' as ChunkPolicy,
+  chunkHoldS: 0.4,
+  contended: (): boolean => false,
   shortOpening: 'alone' as ShortOpening,
   shortOpeningWaitMs: 300,
   maxInFlight: 2,

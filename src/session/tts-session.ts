@@ -77,7 +77,12 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const oneshot = this.options.schedule === 'oneshot';
     this.clock = new PlaybackClock(now, oneshot ? now() + this.options.oneshotSlackMs : undefined);
     this.trace = this.options.trace ? new ChunkTrace(now) : undefined;
-    const view = chunkView(engine, this.options.modelId, () => this.queue.aheadS());
+    const view = chunkView(
+      engine,
+      this.options.modelId,
+      () => this.queue.aheadS(),
+      this.options.contended,
+    );
     this.segmenter = new Segmenter({
       firstChunk: this.options.firstChunk,
       ...chunkingRules(view, this.options),

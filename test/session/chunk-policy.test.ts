@@ -32,17 +32,17 @@ function engineWithAhead(opening: string, aheadS: number, queueS = 0): FakeEngin
   return engine;
 }
 
-const OPENING = 'Well, here we go again, as you know.';
+const OPENING = 'Well, here we are, as you know.';
 /** The estimated audio of the opening's two chunks: what is ahead of the next sentence. */
 const aheadOfOpening = (engine: FakeEngine) =>
-  engine.estimateAudioS('', 'Well, here we go again,') + engine.estimateAudioS('', 'as you know.');
+  engine.estimateAudioS('', 'Well, here we are,') + engine.estimateAudioS('', 'as you know.');
 const LATER = ' Then she said, with a smile, that it was fine.';
 
 describe('load-aware chunking', () => {
   it('keeps a later sentence whole when the buffer is ample and the queue empty', async () => {
     const engine = engineWithAhead(OPENING, 30);
     expect(await cuts(engine, OPENING + LATER)).toEqual([
-      'Well, here we go again,',
+      'Well, here we are,',
       'as you know.',
       'Then she said, with a smile, that it was fine.',
     ]);
@@ -51,7 +51,7 @@ describe('load-aware chunking', () => {
   it('cuts at a clause when the queue ahead of the chunk is longer than the buffer', async () => {
     const engine = engineWithAhead(OPENING, 30, 40);
     expect(await cuts(engine, OPENING + LATER)).toEqual([
-      'Well, here we go again,',
+      'Well, here we are,',
       'as you know.',
       'Then she said, with a smile,',
       'that it was fine.',
@@ -64,7 +64,7 @@ describe('load-aware chunking', () => {
   it('cuts at a clause when the buffer is short, with no queue at all', async () => {
     const engine = engineWithAhead(OPENING, 0.1);
     expect(await cuts(engine, OPENING + LATER)).toEqual([
-      'Well, here we go again,',
+      'Well, here we are,',
       'as you know.',
       'Then she said, with a smile,',
       'that it was fine.',
@@ -74,7 +74,7 @@ describe('load-aware chunking', () => {
   it('ignores the queue under the buffer policy (the earlier rule)', async () => {
     const engine = engineWithAhead(OPENING, 30, 40);
     expect(await cuts(engine, OPENING + LATER, { chunkPolicy: 'buffer' })).toEqual([
-      'Well, here we go again,',
+      'Well, here we are,',
       'as you know.',
       'Then she said, with a smile, that it was fine.',
     ]);
@@ -94,6 +94,39 @@ describe('load-aware chunking', () => {
     expect((await cuts(loaded, OPENING + later)).slice(2)).toEqual([
       'The courier will deliver your parcel tomorrow',
       'before noon at the latest.',
+    ]);
+  });
+
+  it('ends a long chunk at its next cut when more streams are live than workers, even with an ample buffer', async () => {
+    const engine = engineWithAhead(OPENING, 30);
+    // The fake costs a character 0.1 ms: a hold of 2 ms is reached at the 20th character.
+    const contended = () => true;
+    expect(await cuts(engine, OPENING + LATER, { chunkHoldS: 0.002, contended })).toEqual([
+      'Well, here we are,',
+      'as you know.',
+      'Then she said, with a smile,',
+      'that it was fine.',
+    ]);
+  });
+
+  it('keeps the same sentence whole when no more streams are live than workers', async () => {
+    const engine = engineWithAhead(OPENING, 30);
+    const options = { chunkHoldS: 0.002, contended: () => false };
+    expect(await cuts(engine, OPENING + LATER, options)).toEqual([
+      'Well, here we are,',
+      'as you know.',
+      'Then she said, with a smile, that it was fine.',
+    ]);
+  });
+
+  it('cuts a contended sentence with no clause mark after a plain word, never before six words', async () => {
+    const later = ' The courier will deliver your parcel tomorrow before noon at the latest.';
+    const engine = engineWithAhead(OPENING, 30);
+    // The hold (10 characters) is reached at the second word; the sixth is the first a cut may follow.
+    const options = { chunkHoldS: 0.001, contended: () => true };
+    expect((await cuts(engine, OPENING + later, options)).slice(2)).toEqual([
+      'The courier will deliver your parcel',
+      'tomorrow before noon at the latest.',
     ]);
   });
 

@@ -115,8 +115,7 @@ describe('TtsSession deadlines', () => {
 });
 
 describe('auto chunking', () => {
-  const text =
-    'Well, here we go again, as you know. Then she said, with a smile, that it was fine. ';
+  const text = 'Well, here we are, as you know. Then she said, with a smile, that it was fine. ';
 
   it('cuts the first chunk at a clause and later ones too while little audio is ahead', async () => {
     const engine = new FakeEngine(() => 1);
@@ -124,7 +123,7 @@ describe('auto chunking', () => {
     session.pushText(text, { flush: true });
     await tick();
     expect(engine.texts()).toEqual([
-      'Well, here we go again,',
+      'Well, here we are,',
       'as you know.',
       'Then she said, with a smile,',
       'that it was fine.',
@@ -138,18 +137,34 @@ describe('auto chunking', () => {
     session.pushText(text, { flush: true });
     await tick();
     expect(engine.texts()).toEqual([
-      'Well, here we go again,',
+      'Well, here we are,',
       'as you know.',
       'Then she said, with a smile, that it was fine.',
     ]);
   });
 
-  it('cuts a long chunk without clause marks at a word when the listener would otherwise wait', async () => {
+  it("cuts a turn's first chunk without clause marks just before a natural break from four words", async () => {
     const engine = new FakeEngine(() => 1);
     const session = open(engine, { firstChunk: 'auto', maxInFlight: 8 });
     session.pushText('Let me think about that for a second. ', { flush: true });
     await tick();
-    expect(engine.texts()).toEqual(['Let me think about that for', 'a second.']);
+    expect(engine.texts()).toEqual(['Let me think about', 'that for a second.']);
+  });
+
+  it("cuts a turn's first chunk with no clause mark and no break word after its fifth word", async () => {
+    const engine = new FakeEngine(() => 1);
+    const session = open(engine, { firstChunk: 'auto', maxInFlight: 8 });
+    session.pushText('Please hold the blue line now. Here is what I found. ', { flush: true });
+    await tick();
+    expect(engine.texts()).toEqual(['Please hold the blue line', 'now.', 'Here is what I found.']);
+  });
+
+  it('cuts a later chunk at a plain word only from six words, however short the buffer', async () => {
+    const engine = new FakeEngine(() => 1);
+    const session = open(engine, { firstChunk: 'auto', maxInFlight: 8 });
+    session.pushText('Yes. Please hold the blue line now, thanks. ', { flush: true });
+    await tick();
+    expect(engine.texts()).toEqual(['Yes.', 'Please hold the blue line now,', 'thanks.']);
   });
 
   it('keeps a long chunk whole when there is time to wait for its end, and never cuts words in clause mode', async () => {
@@ -180,7 +195,7 @@ describe('auto chunking', () => {
     });
     await tick();
     expect(engine.texts()).toEqual([
-      'Well, here we go again, as you know.',
+      'Well, here we are, as you know.',
       'Then she said, with a smile, that it was fine.',
     ]);
   });
