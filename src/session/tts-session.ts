@@ -77,17 +77,12 @@ export class TtsSession implements AsyncIterable<TtsSessionEvent> {
     const oneshot = this.options.schedule === 'oneshot';
     this.clock = new PlaybackClock(now, oneshot ? now() + this.options.oneshotSlackMs : undefined);
     this.trace = this.options.trace ? new ChunkTrace(now) : undefined;
-    const view = chunkView(
-      engine,
-      this.options.modelId,
-      () => this.queue.aheadS(),
-      this.options.contended,
-    );
+    const { modelId, normalize, maxInFlight, maxBufferedChunks, onChunk, onDeliver } = this.options;
+    const view = chunkView(engine, modelId, () => this.queue.aheadS(), this.options.contended);
     this.segmenter = new Segmenter({
       firstChunk: this.options.firstChunk,
       ...chunkingRules(view, this.options),
     });
-    const { modelId, normalize, maxInFlight, maxBufferedChunks, onChunk, onDeliver } = this.options;
     this.queue = new SynthesisQueue(engine, {
       sessionId: this.id,
       ...{ modelId, normalize, maxInFlight, maxBufferedChunks, onChunk, onDeliver },
