@@ -17,6 +17,11 @@ export interface ChildStats {
   lagMaxMs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** V8's heap as reserved (heapUsed is what live objects take of it). */
+  heapTotalBytes: number;
+  /** Memory of JS objects held outside V8's heap (Buffers, ArrayBuffers, strings' native data). */
+  externalBytes: number;
+  arrayBuffersBytes: number;
 }
 
 type Spec =
@@ -47,8 +52,14 @@ process.on('message', (msg: { type: string; id: number }) => {
       lagMaxMs: lag.max / 1e6,
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
+      heapTotalBytes: mem.heapTotal,
+      externalBytes: mem.external,
+      arrayBuffersBytes: mem.arrayBuffers,
     };
     process.send?.({ type: 'stats', id: msg.id, stats });
+  } else if (msg.type === 'gc') {
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send?.({ type: 'gc', id: msg.id });
   } else if (msg.type === 'reset') {
     lag.reset();
     process.send?.({ type: 'reset', id: msg.id });
