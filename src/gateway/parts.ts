@@ -81,7 +81,13 @@ export function wireParts(config: Config, options: PartsOptions, log: Logger) {
     metrics,
     readiness,
     savedVoices,
-    idleGc: createIdleGc({ minBytes: config.idleGcBytes }),
+    idleGc: createIdleGc({
+      minBytes: config.idleGcBytes,
+      busy: () => {
+        const { busyWorkers, queued } = engine.stats();
+        return busyWorkers > 0 || queued > 0;
+      },
+    }),
     ...(cluster ? { cluster, clusterStats: statsSource } : {}),
     log: (level, msg, fields) => log[level](msg, fields),
   };

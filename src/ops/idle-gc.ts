@@ -3,7 +3,9 @@
 // ArrayBuffers and native memory that only a major GC frees, and V8 starts one only when new
 // allocations push it there: an idle server never does, so 100+ MB stayed resident for good after
 // one long /api/generate (docs/memory.md). Node offers no memory-pressure call; the gc extension
-// is the one way to ask, and one collection of a small heap after minutes of synthesis is cheap.
+// is the one way to ask. The collection is one full pause (tens of ms on a small heap), so it
+// waits until nothing is synthesizing: then no stream has audio for it to hold up, and while
+// anything is, its allocations make V8 collect on its own anyway.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -20,7 +22,9 @@ export interface IdleGcOptions {
   minBytes: number;
   /** Quiet time after the last such answer before collecting (a burst gets one collection). */
   quietMs?: number;
-  /** The collection itself (default: V8's, asynchronous so no long pause stalls other streams). */
+  /** Whether synthesis is under way: the collection waits another quiet time while it is. */
+  busy?: () => boolean;
+  /** The collection itself (default: V8's, run from a task of its own, off the caller's stack). */
   collect?: () => void;
 }
 
@@ -50,25 +54,29 @@ function v8Collect(): void {
 export function createIdleGc({
   minBytes,
   quietMs = 1000,
+  busy = () => false,
   collect = v8Collect,
 }: IdleGcOptions): IdleGc {
   let pending = 0;
   let runs = 0;
   let timer: NodeJS.Timeout | undefined;
-  const run = () => {
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, quietMs);
+    timer.unref(); // never holds the process open
+  };
+  function run(): void {
+    if (busy()) return arm();
     timer = undefined;
     pending = 0;
     runs += 1;
     collect();
-  };
+  }
   return {
     noteAnswer(bytes) {
       if (minBytes <= 0) return;
       pending += bytes;
-      if (pending < minBytes) return;
-      clearTimeout(timer);
-      timer = setTimeout(run, quietMs);
-      timer.unref(); // never holds the process open
+      if (pending >= minBytes) arm();
     },
     get runs() {
       return runs;

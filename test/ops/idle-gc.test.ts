@@ -52,6 +52,24 @@ describe('createIdleGc', () => {
     expect(collections()).toBe(1);
   });
 
+  it('waits, a quiet time at a time, while synthesis is under way', () => {
+    vi.useFakeTimers();
+    let collections = 0;
+    let busy = true;
+    const gc = createIdleGc({
+      minBytes: 100,
+      quietMs: 1000,
+      busy: () => busy,
+      collect: () => (collections += 1),
+    });
+    gc.noteAnswer(100);
+    vi.advanceTimersByTime(5000);
+    expect(collections).toBe(0);
+    busy = false;
+    vi.advanceTimersByTime(1000);
+    expect(collections).toBe(1);
+  });
+
   it('never collects with a threshold of 0, nor after close', () => {
     const off = counted(0);
     off.gc.noteAnswer(1e9);
