@@ -3,7 +3,7 @@
 // bytes, joined across its sources); the body is produced a piece at a time as the socket takes
 // it. Only the binary sources are held (no base64 or JSON string of the whole), each source is let
 // go once written, and the exact length is known up front (Content-Length). `onEnd` hears once
-// that the body is done, written or abandoned (ops/idle-gc.ts frees what it held).
+// that the body is done, written or abandoned, with the binary bytes it held (for ops/idle-gc.ts).
 
 /** Input bytes per base64 piece (a multiple of 3, so pieces join into one valid base64 text). */
 export const PIECE_BYTES = 48 * 1024;
@@ -52,7 +52,7 @@ function* bodyPieces(parts: JsonPart[]): Generator<Uint8Array> {
 
 export function base64JsonBody(
   parts: JsonPart[],
-  onEnd: (bodyBytes: number) => void = () => undefined,
+  onEnd: (heldBytes: number) => void = () => undefined,
 ): StreamedBody {
   const length = parts.reduce(
     (n, p) =>
@@ -62,12 +62,16 @@ export function base64JsonBody(
         : base64Length(p.base64Of.reduce((m, s) => m + s.byteLength, 0))),
     0,
   );
+  const held = parts.reduce(
+    (n, p) => (typeof p === 'string' ? n : n + p.base64Of.reduce((m, s) => m + s.byteLength, 0)),
+    0,
+  );
   const pieces = bodyPieces(parts);
   let ended = false;
   const end = () => {
     if (ended) return;
     ended = true;
-    onEnd(length);
+    onEnd(held);
   };
   const body = new ReadableStream<Uint8Array>(
     {

@@ -19,7 +19,7 @@ export function chunkAnswerBody(
   kept: KeptChunk[],
   bufferedText: string,
   status: string,
-  onEnd?: (bodyBytes: number) => void,
+  onEnd?: (heldBytes: number) => void,
 ): StreamedBody {
   for (const ev of kept) {
     if (ev.type === 'error') throw errorOf(ev); // keeps its Retry-After (a full queue: 429)

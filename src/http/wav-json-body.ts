@@ -11,7 +11,7 @@ export function wavJsonBody(
   pcm: Int16Array[],
   sampleRateHz: number,
   rest: Record<string, unknown>,
-  onEnd?: (bodyBytes: number) => void,
+  onEnd?: (heldBytes: number) => void,
 ): WavJsonBody {
   const dataBytes = pcm.reduce((n, p) => n + p.byteLength, 0);
   const sources: Uint8Array[] = [
