@@ -57,9 +57,6 @@ process.on('message', (msg: { type: string; id: number }) => {
       arrayBuffersBytes: mem.arrayBuffers,
     };
     process.send?.({ type: 'stats', id: msg.id, stats });
-  } else if (msg.type === 'gc') {
-    (globalThis as { gc?: () => void }).gc?.();
-    process.send?.({ type: 'gc', id: msg.id });
   } else if (msg.type === 'reset') {
     lag.reset();
     process.send?.({ type: 'reset', id: msg.id });

@@ -16,8 +16,6 @@ export interface ServerProcess {
   readonly pid: number;
   stats(): Promise<ChildStats>;
   resetLag(): Promise<void>;
-  /** A full garbage collection in the child, when it runs with --expose-gc (else nothing). */
-  collectGarbage(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,7 +66,6 @@ export async function startServerProcess(
     pid: child.pid!,
     stats: () => ask<ChildStats>('stats'),
     resetLag: () => ask<void>('reset'),
-    collectGarbage: () => ask<void>('gc'),
     async close() {
       child.send({ type: 'close', id: -1 });
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
