@@ -52,6 +52,7 @@ const envSchema = z.object({
   KITTENTTS_SHORT_OPENING_WAIT_MS: int(300, 0, 10_000),
   KITTENTTS_SYNTH_CACHE_MB: num(64, 0, 1_000_000),
   KITTENTTS_SYNTH_CACHE_WARMUP: z.string().optional(),
+  KITTENTTS_IDLE_GC_MB: num(16, 0, 1_000_000),
   KITTENTTS_LEXICON: z.string().optional(),
   KITTENTTS_WS_MAX_MESSAGE_BYTES: int(65_536, 256),
   KITTENTTS_WS_MAX_MESSAGES_PER_S: int(200, 1),
@@ -133,6 +134,8 @@ export interface Config {
   readonly synthCacheBytes: number;
   /** A JSON-lines file of phrases synthesized into the cache at start-up (docs/architecture.md "Synthesis cache"). */
   readonly synthCacheWarmup: string | undefined;
+  /** One-shot answers' audio after which a quiet process collects garbage once (0: never; ops/idle-gc.ts). */
+  readonly idleGcBytes: number;
   /** A JSON file of word → phonemes spoken wherever the word appears (docs/voices-and-pronunciation.md). */
   readonly lexicon: string | undefined;
   readonly wsMaxMessageBytes: number;
@@ -252,6 +255,7 @@ export function loadConfig(
     shortOpeningWaitMs: e.KITTENTTS_SHORT_OPENING_WAIT_MS,
     synthCacheBytes: Math.round(e.KITTENTTS_SYNTH_CACHE_MB * 1024 * 1024),
     synthCacheWarmup: e.KITTENTTS_SYNTH_CACHE_WARMUP || undefined,
+    idleGcBytes: Math.round(e.KITTENTTS_IDLE_GC_MB * 1024 * 1024),
     lexicon: e.KITTENTTS_LEXICON || undefined,
     wsMaxMessageBytes: e.KITTENTTS_WS_MAX_MESSAGE_BYTES,
     wsMaxMessagesPerS: e.KITTENTTS_WS_MAX_MESSAGES_PER_S,

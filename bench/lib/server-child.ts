@@ -17,6 +17,11 @@ export interface ChildStats {
   lagMaxMs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** V8's heap as reserved (heapUsed is what live objects take of it). */
+  heapTotalBytes: number;
+  /** Memory of JS objects held outside V8's heap (Buffers, ArrayBuffers, strings' native data). */
+  externalBytes: number;
+  arrayBuffersBytes: number;
 }
 
 type Spec =
@@ -47,6 +52,9 @@ process.on('message', (msg: { type: string; id: number }) => {
       lagMaxMs: lag.max / 1e6,
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
+      heapTotalBytes: mem.heapTotal,
+      externalBytes: mem.external,
+      arrayBuffersBytes: mem.arrayBuffers,
     };
     process.send?.({ type: 'stats', id: msg.id, stats });
   } else if (msg.type === 'reset') {

@@ -10,6 +10,7 @@ import type { Lexicon } from '../kitten/frontend/lexicon.js';
 import { DEFAULT_MODEL_ID, SEED_MODELS } from '../kitten/hub/model-registry.js';
 import type { Logger } from '../logger.js';
 import { GenerationStats } from '../ops/generation-stats.js';
+import { createIdleGc } from '../ops/idle-gc.js';
 import { createReadiness } from '../ops/readiness.js';
 import { ClusterSessions } from '../cluster/cluster-sessions.js';
 import { clusterStats } from '../cluster/cluster-stats.js';
@@ -80,6 +81,13 @@ export function wireParts(config: Config, options: PartsOptions, log: Logger) {
     metrics,
     readiness,
     savedVoices,
+    idleGc: createIdleGc({
+      minBytes: config.idleGcBytes,
+      busy: () => {
+        const { busyWorkers, queued } = engine.stats();
+        return busyWorkers > 0 || queued > 0;
+      },
+    }),
     ...(cluster ? { cluster, clusterStats: statsSource } : {}),
     log: (level, msg, fields) => log[level](msg, fields),
   };
@@ -89,6 +97,7 @@ export function wireParts(config: Config, options: PartsOptions, log: Logger) {
 /** Stops what wireParts started (workers, sessions, Redis) after a failed start. */
 export async function closeParts({ pool, sessions, deps, redis }: GatewayParts): Promise<void> {
   sessions.close();
+  deps.idleGc?.close();
   // ioredis reconnects forever (and so holds the process) unless it is closed.
   deps.cluster?.close();
   await deps.savedVoices.close();

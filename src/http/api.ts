@@ -20,6 +20,7 @@ type ApiDeps = Pick<
   | 'clusterStats'
   | 'config'
   | 'engine'
+  | 'idleGc'
   | 'readiness'
   | 'savedVoices'
   | 'schemas'
@@ -91,7 +92,7 @@ export function apiRoutes(deps: ApiDeps): Hono {
 }
 
 /** POST /api/generate: the whole answer as one JSON body, its WAV written in pieces. */
-async function generate(c: Context, { schemas, engine }: ApiDeps): Promise<Response> {
+async function generate(c: Context, { schemas, engine, idleGc }: ApiDeps): Promise<Response> {
   const t0 = performance.now();
   const body = parseWith(schemas.generate, await readJson(c));
   // Each chunk becomes PCM16 as it arrives; the float audio is let go at once (see wav-json-body).
@@ -111,21 +112,26 @@ async function generate(c: Context, { schemas, engine }: ApiDeps): Promise<Respo
     },
   );
   const { loadS, generationS } = summary.timings;
-  const { body: json, length } = wavJsonBody(pcm, summary.sampleRateHz, {
-    sample_rate: summary.sampleRateHz,
-    duration: round(summary.durationS, 3),
-    debug_info: {
-      model_load_time: round(loadS, 3),
-      generation_time: round(generationS, 3),
-      total_time: round((performance.now() - t0) / 1000, 3),
-      // As in the reference: seconds of audio per second of generation (higher is faster).
-      real_time_factor: generationS > 0 ? round(summary.durationS / generationS, 2) : 0,
-      audio_samples: samples,
+  const { body: json, length } = wavJsonBody(
+    pcm,
+    summary.sampleRateHz,
+    {
       sample_rate: summary.sampleRateHz,
+      duration: round(summary.durationS, 3),
+      debug_info: {
+        model_load_time: round(loadS, 3),
+        generation_time: round(generationS, 3),
+        total_time: round((performance.now() - t0) / 1000, 3),
+        // As in the reference: seconds of audio per second of generation (higher is faster).
+        real_time_factor: generationS > 0 ? round(summary.durationS / generationS, 2) : 0,
+        audio_samples: samples,
+        sample_rate: summary.sampleRateHz,
+      },
+      // Opt-in: each word, timed from the start of the whole audio.
+      ...(body.timestamps ? { words: timedWords(summary.chunks, body.text) } : {}),
     },
-    // Opt-in: each word, timed from the start of the whole audio.
-    ...(body.timestamps ? { words: timedWords(summary.chunks, body.text) } : {}),
-  });
+    (bytes) => idleGc?.noteAnswer(bytes),
+  );
   return c.body(json, 200, {
     'Content-Type': 'application/json',
     'Content-Length': String(length),

@@ -2,7 +2,8 @@
 // caller gives the JSON as text pieces and byte runs (each run becomes the base64 text of its
 // bytes, joined across its sources); the body is produced a piece at a time as the socket takes
 // it. Only the binary sources are held (no base64 or JSON string of the whole), each source is let
-// go once written, and the exact length is known up front (Content-Length).
+// go once written, and the exact length is known up front (Content-Length). `onEnd` hears once
+// that the body is done, written or abandoned, with the binary bytes it held (for ops/idle-gc.ts).
 
 /** Input bytes per base64 piece (a multiple of 3, so pieces join into one valid base64 text). */
 export const PIECE_BYTES = 48 * 1024;
@@ -49,7 +50,10 @@ function* bodyPieces(parts: JsonPart[]): Generator<Uint8Array> {
   }
 }
 
-export function base64JsonBody(parts: JsonPart[]): StreamedBody {
+export function base64JsonBody(
+  parts: JsonPart[],
+  onEnd: (heldBytes: number) => void = () => undefined,
+): StreamedBody {
   const length = parts.reduce(
     (n, p) =>
       n +
@@ -58,17 +62,30 @@ export function base64JsonBody(parts: JsonPart[]): StreamedBody {
         : base64Length(p.base64Of.reduce((m, s) => m + s.byteLength, 0))),
     0,
   );
+  const held = parts.reduce(
+    (n, p) => (typeof p === 'string' ? n : n + p.base64Of.reduce((m, s) => m + s.byteLength, 0)),
+    0,
+  );
   const pieces = bodyPieces(parts);
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    onEnd(held);
+  };
   const body = new ReadableStream<Uint8Array>(
     {
       pull(controller) {
         const next = pieces.next();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
+        if (next.done) {
+          controller.close();
+          end();
+        } else controller.enqueue(next.value);
       },
       cancel() {
         parts.length = 0; // the audio not yet written goes at once
         pieces.return(undefined);
+        end();
       },
     },
     { highWaterMark: 2 },

@@ -19,6 +19,7 @@ export function chunkAnswerBody(
   kept: KeptChunk[],
   bufferedText: string,
   status: string,
+  onEnd?: (heldBytes: number) => void,
 ): StreamedBody {
   for (const ev of kept) {
     if (ev.type === 'error') throw errorOf(ev); // keeps its Retry-After (a full queue: 429)
@@ -30,5 +31,5 @@ export function chunkAnswerBody(
   kept.length = 0; // each WAV goes once written
   const rest = { sample_rate: SAMPLE_RATE_HZ, buffered_text: bufferedText, status };
   parts.push(`],${JSON.stringify(rest).slice(1)}`);
-  return base64JsonBody(parts);
+  return base64JsonBody(parts, onEnd);
 }

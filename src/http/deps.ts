@@ -7,6 +7,7 @@ import type { StatsSource } from '../cluster/cluster-stats.js';
 import type { Config } from '../config.js';
 import type { Engine } from '../engine/engine.js';
 import type { GenerationStats } from '../ops/generation-stats.js';
+import type { IdleGc } from '../ops/idle-gc.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Readiness, ReadinessQuery } from '../ops/readiness.js';
 import type { SessionRegistry } from '../session/session-registry.js';
@@ -53,6 +54,8 @@ export interface AppDeps {
   readiness: (q?: ReadinessQuery) => Promise<Readiness>;
   /** Set when REST sessions live in Redis (KITTENTTS_REDIS_URL): the REST and SSE doors use it. */
   cluster?: ClusterSessions;
+  /** Told of each one-shot answer written, so a quiet process frees what it held (ops/idle-gc.ts). */
+  idleGc?: IdleGc;
   /** Cluster-wide /api/stats totals (with Redis); absent: this process's `stats`. */
   clusterStats?: StatsSource;
   log?: (

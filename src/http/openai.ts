@@ -64,9 +64,12 @@ async function* encodedAudio(
   it: EventIterator,
   encoder: StreamEncoder,
   session: TtsSession,
+  onEnd: (audioBytes: number) => void,
 ): AsyncGenerator<Uint8Array> {
+  let samples = 0;
   try {
     for (let ev = first; ev; ev = await nextAudio(it)) {
+      samples += ev.samples.length;
       // A quarter second at a time, the event loop free in between (see ChunkAudioWriter).
       for (let at = 0; at < ev.samples.length; at += ENCODE_SLICE_SAMPLES) {
         if (at > 0) await new Promise<void>((r) => setImmediate(r));
@@ -80,6 +83,7 @@ async function* encodedAudio(
     encoder.close();
     await it.return?.();
     session.close();
+    onEnd(2 * samples); // as PCM16
   }
 }
 
@@ -130,7 +134,7 @@ function toReadable(
 
 type OpenAiDeps = Pick<
   AppDeps,
-  'catalog' | 'config' | 'engine' | 'log' | 'openSession' | 'savedVoices'
+  'catalog' | 'config' | 'engine' | 'idleGc' | 'log' | 'openSession' | 'savedVoices'
 >;
 
 export function openaiRoutes(deps: OpenAiDeps): Hono {
@@ -220,6 +224,7 @@ async function speechResponse(c: Context, req: SpeechRequest, deps: OpenAiDeps):
     throw err;
   }
   const sampleRateHz = first?.sampleRateHz ?? SAMPLE_RATE_HZ;
+  const onEnd = (bytes: number) => deps.idleGc?.noteAnswer(bytes);
   let audio: AsyncGenerator<Uint8Array>;
   if (req.format === 'flac' && req.streamFormat !== 'sse') {
     // A FLAC file states its length up front (STREAMINFO), or players show none: wait for all
@@ -231,13 +236,13 @@ async function speechResponse(c: Context, req: SpeechRequest, deps: OpenAiDeps):
       outputSampleRateHz: req.sampleRateHz,
       totalSamples,
     });
-    audio = encodedAudio(events[0], listIterator(events.slice(1)), encoder, session);
+    audio = encodedAudio(events[0], listIterator(events.slice(1)), encoder, session, onEnd);
   } else {
     const encoder = createStreamEncoder(req.format, {
       sampleRateHz,
       outputSampleRateHz: req.sampleRateHz,
     });
-    audio = encodedAudio(first, it, encoder, session);
+    audio = encodedAudio(first, it, encoder, session, onEnd);
   }
   if (req.streamFormat === 'sse') {
     const body = toReadable(sseEvents(audio, req.input.length, logStreamError), logStreamError);

@@ -10,7 +10,7 @@ import { parseWith, queryObject, readJson } from './validate.js';
 import type { ClusterSessions } from '../cluster/cluster-sessions.js';
 
 export function streamRestClusterRoutes(
-  { schemas }: Pick<AppDeps, 'schemas'>,
+  { schemas, idleGc }: Pick<AppDeps, 'schemas' | 'idleGc'>,
   cluster: ClusterSessions,
 ): Hono {
   const app = new Hono();
@@ -30,7 +30,7 @@ export function streamRestClusterRoutes(
     const out = await cluster.chunk(session_id, callerKeyId(c), body, c.req.raw.signal);
     const status = out.ended ? 'ended' : body.flush ? 'flushed' : 'streaming';
     // With an SSE subscriber (on whichever replica) attached, it receives the audio: events is [].
-    return sendChunkAnswer(c, out.events.map(keepAsWav), out.bufferedText, status);
+    return sendChunkAnswer(c, out.events.map(keepAsWav), out.bufferedText, status, idleGc);
   });
 
   app.delete('/end/:session_id', async (c) => {

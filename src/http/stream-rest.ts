@@ -5,6 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { callerKeyId } from './auth.js';
 import { chunkAnswerBody, keepAsWav, type KeptChunk } from './chunk-answer.js';
+import type { IdleGc } from '../ops/idle-gc.js';
 import type { AppDeps } from './deps.js';
 import { parseWith, queryObject, readJson } from './validate.js';
 
@@ -12,7 +13,8 @@ export function streamRestRoutes({
   schemas,
   sessions,
   openSession,
-}: Pick<AppDeps, 'schemas' | 'sessions' | 'openSession'>): Hono {
+  idleGc,
+}: Pick<AppDeps, 'schemas' | 'sessions' | 'openSession' | 'idleGc'>): Hono {
   const app = new Hono();
 
   app.post('/start', (c) => {
@@ -37,12 +39,12 @@ export function streamRestRoutes({
         const status = body.flush ? 'flushed' : 'streaming';
         if (session.hasConsumer) {
           // An SSE subscriber receives this audio.
-          return sendChunkAnswer(c, [], session.bufferedText, status);
+          return sendChunkAnswer(c, [], session.bufferedText, status, idleGc);
         }
         const kept = await session.collect(seqs, c.req.raw.signal, keepAsWav);
         // Ended (DELETE, idle timeout, shutdown) while this call waited: what was made, and why the rest is missing.
         const ended = session.isEnded && kept.length < seqs.length;
-        return sendChunkAnswer(c, kept, session.bufferedText, ended ? 'ended' : status);
+        return sendChunkAnswer(c, kept, session.bufferedText, ended ? 'ended' : status, idleGc);
       } finally {
         release();
       }
@@ -65,8 +67,11 @@ export function sendChunkAnswer(
   kept: KeptChunk[],
   bufferedText: string,
   status: string,
+  idleGc?: IdleGc,
 ): Response {
-  const { body, length } = chunkAnswerBody(kept, bufferedText, status);
+  const { body, length } = chunkAnswerBody(kept, bufferedText, status, (bytes) =>
+    idleGc?.noteAnswer(bytes),
+  );
   return c.body(body, 200, {
     'Content-Type': 'application/json',
     'Content-Length': String(length),

@@ -11,6 +11,7 @@ export function wavJsonBody(
   pcm: Int16Array[],
   sampleRateHz: number,
   rest: Record<string, unknown>,
+  onEnd?: (heldBytes: number) => void,
 ): WavJsonBody {
   const dataBytes = pcm.reduce((n, p) => n + p.byteLength, 0);
   const sources: Uint8Array[] = [
@@ -18,9 +19,8 @@ export function wavJsonBody(
     ...pcm.map((p) => new Uint8Array(p.buffer, p.byteOffset, p.byteLength)),
   ];
   pcm.length = 0; // the caller's list no longer holds the audio: each chunk goes once written
-  return base64JsonBody([
-    '{"audio_base64":"',
-    { base64Of: sources },
-    `",${JSON.stringify(rest).slice(1)}`,
-  ]);
+  return base64JsonBody(
+    ['{"audio_base64":"', { base64Of: sources }, `",${JSON.stringify(rest).slice(1)}`],
+    onEnd,
+  );
 }

@@ -42,6 +42,18 @@ describe('wavJsonBody', () => {
     ).toHaveLength(44);
   });
 
+  it('says once that it is done, with the WAV bytes it held, whether read to the end or abandoned', async () => {
+    const heard: number[] = [];
+    const read1 = wavJsonBody([pcmOf(100_000, 1), pcmOf(7, 2)], 24000, {}, (n) => heard.push(n));
+    await read(read1.body);
+    expect(heard).toEqual([44 + 2 * 100_007]);
+    const cut = wavJsonBody([pcmOf(100_000, 1)], 24000, {}, (n) => heard.push(n));
+    const reader = cut.body.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(heard).toEqual([44 + 2 * 100_007, 44 + 2 * 100_000]);
+  });
+
   it('lets go of the chunks it was given', () => {
     const chunks = [pcmOf(10, 1)];
     wavJsonBody(chunks, 24000, {});
