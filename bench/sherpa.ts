@@ -120,6 +120,7 @@ function summary(runs: Run[]) {
   };
 }
 
+const loadAtStart = os.loadavg();
 const dir = await ensureNano();
 let sherpa: SherpaModule | undefined;
 let failure: string | undefined;
@@ -248,6 +249,9 @@ if (sherpa && !failure) {
 } else {
   results.failure = failure;
 }
+const loadAtEnd = os.loadavg();
+results.loadAverage = { start: loadAtStart, end: loadAtEnd };
+const loads = (l: number[]) => l.map((v) => round(v, 2)).join(' ');
 writeResult({
   name: 'sherpa',
   question: '8. sherpa-onnx-node on the same stand-in model',
@@ -260,7 +264,15 @@ writeResult({
   },
   results,
   targets,
-  notes: failure ? [failure] : [],
+  notes: failure
+    ? [failure]
+    : [
+        `@4: ${ROUNDS} rounds of ${REQUESTS} requests per system, each system in turn (order rotating); ` +
+          "CPU ms per synthesis from /proc: the serving process's main thread + its other threads " +
+          "(workers or sherpa's pool) + the load generator (the gateway's lean HTTP client; sherpa " +
+          'runs in-process and has none). CPU is the figure a shared machine disturbs least.',
+        `load average ${loads(loadAtStart)} at start, ${loads(loadAtEnd)} at end`,
+      ],
   markdown: failure
     ? `sherpa-onnx-node could not be run: ${failure}`
     : table(
