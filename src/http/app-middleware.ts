@@ -1,10 +1,10 @@
 // The edges every request passes before a router: its id and metrics, the answering replica,
 // CORS, the body limit and the API key (which paths are public, which defer the key).
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { PayloadTooLargeError } from '../errors.js';
 import { createAuth } from './auth.js';
+import { requestBodyLimit } from './body-limit.js';
 import type { AppDeps } from './deps.js';
 import { OPENAPI_PUBLIC_PATHS } from './openapi/router.js';
 import { PLAYGROUND_PUBLIC_PATHS } from './playground.js';
@@ -46,13 +46,10 @@ export function useRequestEdges(app: Hono, deps: AppDeps): void {
   );
   app.use(
     '*',
-    bodyLimit({
-      maxSize: config.maxBodyBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(
-          `The request body is larger than ${config.maxBodyBytes} bytes.`,
-        );
-      },
+    requestBodyLimit(config.maxBodyBytes, () => {
+      throw new PayloadTooLargeError(
+        `The request body is larger than ${config.maxBodyBytes} bytes.`,
+      );
     }),
   );
 

@@ -37,7 +37,7 @@ function* base64Pieces(sources: Uint8Array[]): Generator<Buffer> {
     // Keep a non-multiple of 3 for the next piece, unless this run is over.
     const whole = sources.length === 0 ? size : size - (size % 3);
     carry = Buffer.from(bytes.subarray(whole));
-    if (whole > 0) yield Buffer.from(bytes.subarray(0, whole).toString('base64'));
+    if (whole > 0) yield Buffer.from(bytes.subarray(0, whole).toString('base64'), 'latin1');
   }
 }
 

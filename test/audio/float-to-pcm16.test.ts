@@ -14,6 +14,20 @@ describe('floatToPcm16', () => {
     expect(Array.from(out)).toEqual([0, 32767, -32767, 16384, -16383, 1, 0, 1, -1]);
   });
 
+  it('rounds exactly as Math.round does next to every half step of the scale', () => {
+    // Each k + 0.5 step as float32, and the float32 values one ulp either side of it.
+    const steps = Float32Array.from({ length: 65534 }, (_, i) => (i - 32767 + 0.5) / 32767);
+    const bits = new Uint32Array(steps.buffer);
+    const near = new Float32Array(steps.length * 3);
+    const nearBits = new Uint32Array(near.buffer);
+    for (let i = 0; i < steps.length; i++)
+      nearBits.set([bits[i]! - 1, bits[i]!, bits[i]! + 1], 3 * i);
+    const expected = Array.from(near, (s) => Math.round(Math.max(-1, Math.min(1, s)) * 32767));
+    const got = Array.from(floatToPcm16(near));
+    expect(got.filter((v, i) => v !== expected[i]).length).toBe(0);
+    expect(new Set(got).size).toBeGreaterThan(65000);
+  });
+
   it('clips samples outside [-1, 1] instead of wrapping', () => {
     expect(
       Array.from(floatToPcm16(Float32Array.from([1.5, -3, 1e9, -Infinity, Infinity]))),
