@@ -116,18 +116,23 @@ const load = (): Saved | undefined => {
 };
 
 const start = await uptime();
-const rows: Row[] = [];
-let emptyMB = load()?.params.emptyProcessMB ?? 0;
-if (!flag('--no-memory')) {
-  emptyMB = (await probe(modelDir, 0, VARIANTS[0]!)).loaded / MB;
-  for (const workers of flag('--one') ? [1] : [1, 2])
-    for (const v of chosen)
-      rows.push({ name: v.name, workers, report: await probe(modelDir, workers, v) });
-}
+const RUN = new Date().toISOString().slice(0, 19);
 const timed = flag('--no-speed') ? [] : chosen.filter((v) => v.speed);
 if (timed.length > 0 && timed[0] !== VARIANTS[0]) timed.unshift(VARIANTS[0]!);
 const speeds: Record<string, Speed> = {};
 let firstAfterRecreate: FirstRun[] = [];
+const rows: Row[] = [];
+// The process with no worker: measured by a memory run, else taken from the results file.
+let measuredEmptyMB: number | undefined;
+if (!flag('--no-memory')) {
+  measuredEmptyMB = (await probe(modelDir, 0, VARIANTS[0]!)).loaded / MB;
+  const counts = flag('--one') ? [1] : flag('--two') ? [2] : [1, 2];
+  for (const workers of counts)
+    for (const v of chosen) {
+      rows.push({ name: v.name, workers, report: await probe(modelDir, workers, v) });
+      await save(); // each probe is kept at once: a run cut short still leaves what it measured
+    }
+}
 if (timed.length > 1) {
   const measured = await measureSpeeds(modelDir, timed, TEXTS, SPEED_ROUNDS);
   firstAfterRecreate = measured.firstAfterRecreate;
@@ -141,88 +146,92 @@ if (timed.length > 1) {
     };
   }
 }
-const end = await uptime();
+await save();
 
-// Merge with what an earlier invocation measured (the file is read again: a parallel one may have
-// written it meanwhile).
-const before = load();
-const key = (r: Row) => `${r.workers}\u0000${r.name}`;
-const merged = new Map((before?.results.rows ?? []).map((r) => [key(r), r]));
-for (const r of rows) merged.set(key(r), r);
-const allRows = VARIANTS.flatMap((v) =>
-  [1, 2].map((w) => merged.get(`${w}\u0000${v.name}`)).filter((r): r is Row => !!r),
-).sort((a, b) => a.workers - b.workers);
-const allSpeeds = { ...before?.results.speeds, ...speeds };
-const what = [rows.length ? 'memory' : '', timed.length > 1 ? 'speed' : ''].filter(Boolean);
-const notes = [
-  ...(before?.notes ?? []),
-  `${new Date().toISOString().slice(0, 16)} ${what.join(' + ')} of ${chosen.length} options: load average at start ${start.replace(/.*load average: /, '')}, end ${end.replace(/.*load average: /, '')}`,
-];
-const perWorker = (r: Row, bytes: number) => bytes / MB - emptyMB;
-const mb = (r: Row, bytes: number | undefined) =>
-  bytes === undefined ? '' : round(perWorker(r, bytes) / r.workers);
-const longest = (r: Row) => (r.report.after.at(-1)! / MB - emptyMB) / r.workers;
-const limit = modelMB + 100;
-const off = allRows.filter((r) => r.name === 'arena off, mmap ≥ 128 KiB');
-const idleBest = allRows.filter((r) => r.name === 'arena on, mmap ≥ 1 MiB');
-const offSpeed = allSpeeds['arena off, mmap ≥ 128 KiB'];
-const renewedMB = (r: Row) => (r.report.recreated! / MB - emptyMB) / r.workers;
-const targets: Target[] = [
-  {
-    name: 'a worker after its longest chunk, arena off, glibc mmap ≥ 128 KiB (1 and 2 workers)',
-    goal: `≤ model file + 100 MB (${round(limit)} MB)`,
-    measured: off.map((r) => `${round(longest(r))} MB with ${r.workers}`).join(', '),
-    met: off.length > 0 && off.every((r) => longest(r) <= limit),
-  },
-  {
-    name: 'its speed against today (worker-thread CPU per audio-second; wall beside it)',
-    goal: '≥ 0.97×',
-    measured: offSpeed ? `${round(offSpeed.cpu, 3)}× CPU, ${round(offSpeed.wall, 3)}× wall` : '',
-    met: (offSpeed?.cpu ?? 0) >= 0.97,
-  },
-  {
-    name: 'arena on (today’s speed), idle renewal, glibc mmap ≥ 1 MiB: a worker after renewal',
-    goal: `≤ ${round(limit)} MB`,
-    measured: idleBest.map((r) => `${round(renewedMB(r))} MB with ${r.workers}`).join(', '),
-    met: idleBest.length > 0 && idleBest.every((r) => renewedMB(r) <= limit),
-  },
-];
-const speedCell = (name: string, k: 'cpu' | 'wall') =>
-  allSpeeds[name] ? round(allSpeeds[name][k], 3) : '';
-writeResult({
-  name: 'worker-memory',
-  question:
-    '19. Worker memory after the longest chunk, per onnxruntime memory option (nano stand-in)',
-  params: { lengths: LENGTHS, speedRounds: SPEED_ROUNDS, modelMB, emptyProcessMB: emptyMB },
-  results: {
-    rows: allRows,
-    speeds: allSpeeds,
-    firstAfterRecreate: firstAfterRecreate.length
-      ? firstAfterRecreate
-      : (before?.results.firstAfterRecreate ?? []),
-  },
-  targets,
-  notes,
-  markdown: table(
-    [
-      'workers',
-      'option',
-      'loaded MB',
-      ...LENGTHS.map((l) => `after ${l} ch MB`),
-      'after idle renewal MB',
-      'renewal + 50 ch MB',
-      'speed × (CPU)',
-      'speed × (wall)',
-    ],
-    allRows.map((r) => [
-      r.workers,
-      r.name,
-      mb(r, r.report.loaded),
-      ...r.report.after.map((b) => mb(r, b)),
-      mb(r, r.report.recreated),
-      mb(r, r.report.rewarmed),
-      speedCell(r.name, 'cpu'),
-      speedCell(r.name, 'wall'),
-    ]),
-  ),
-});
+async function save(): Promise<void> {
+  const end = await uptime();
+  // Merge with what an earlier invocation measured (the file is read again: a parallel one may have
+  // written it meanwhile).
+  const before = load();
+  const emptyMB = measuredEmptyMB ?? before?.params.emptyProcessMB ?? 0;
+  const key = (r: Row) => `${r.workers}\u0000${r.name}`;
+  const merged = new Map((before?.results.rows ?? []).map((r) => [key(r), r]));
+  for (const r of rows) merged.set(key(r), r);
+  const allRows = VARIANTS.flatMap((v) =>
+    [1, 2].map((w) => merged.get(`${w}\u0000${v.name}`)).filter((r): r is Row => !!r),
+  ).sort((a, b) => a.workers - b.workers);
+  const allSpeeds = { ...before?.results.speeds, ...speeds };
+  const what = [rows.length ? 'memory' : '', timed.length > 1 ? 'speed' : ''].filter(Boolean);
+  const notes = [
+    ...(before?.notes ?? []).filter((n) => !n.startsWith(RUN)),
+    `${RUN} ${what.join(' + ')} of ${chosen.length} options: load average at start ${start.replace(/.*load average: /, '')}, end ${end.replace(/.*load average: /, '')}`,
+  ];
+  const perWorker = (r: Row, bytes: number) => bytes / MB - emptyMB;
+  const mb = (r: Row, bytes: number | undefined) =>
+    bytes === undefined ? '' : round(perWorker(r, bytes) / r.workers);
+  const longest = (r: Row) => (r.report.after.at(-1)! / MB - emptyMB) / r.workers;
+  const limit = modelMB + 100;
+  const off = allRows.filter((r) => r.name === 'arena off, mmap ≥ 128 KiB');
+  const idleBest = allRows.filter((r) => r.name === 'arena on, mmap ≥ 1 MiB');
+  const offSpeed = allSpeeds['arena off, mmap ≥ 128 KiB'];
+  const renewedMB = (r: Row) => (r.report.recreated! / MB - emptyMB) / r.workers;
+  const targets: Target[] = [
+    {
+      name: 'a worker after its longest chunk, arena off, glibc mmap ≥ 128 KiB (1 and 2 workers)',
+      goal: `≤ model file + 100 MB (${round(limit)} MB)`,
+      measured: off.map((r) => `${round(longest(r))} MB with ${r.workers}`).join(', '),
+      met: off.length > 0 && off.every((r) => longest(r) <= limit),
+    },
+    {
+      name: 'its speed against today (worker-thread CPU per audio-second; wall beside it)',
+      goal: '≥ 0.97×',
+      measured: offSpeed ? `${round(offSpeed.cpu, 3)}× CPU, ${round(offSpeed.wall, 3)}× wall` : '',
+      met: (offSpeed?.cpu ?? 0) >= 0.97,
+    },
+    {
+      name: 'arena on (today’s speed), idle renewal, glibc mmap ≥ 1 MiB: a worker after renewal',
+      goal: `≤ ${round(limit)} MB`,
+      measured: idleBest.map((r) => `${round(renewedMB(r))} MB with ${r.workers}`).join(', '),
+      met: idleBest.length > 0 && idleBest.every((r) => renewedMB(r) <= limit),
+    },
+  ];
+  const speedCell = (name: string, k: 'cpu' | 'wall') =>
+    allSpeeds[name] ? round(allSpeeds[name][k], 3) : '';
+  writeResult({
+    name: 'worker-memory',
+    question:
+      '19. Worker memory after the longest chunk, per onnxruntime memory option (nano stand-in)',
+    params: { lengths: LENGTHS, speedRounds: SPEED_ROUNDS, modelMB, emptyProcessMB: emptyMB },
+    results: {
+      rows: allRows,
+      speeds: allSpeeds,
+      firstAfterRecreate: firstAfterRecreate.length
+        ? firstAfterRecreate
+        : (before?.results.firstAfterRecreate ?? []),
+    },
+    targets,
+    notes,
+    markdown: table(
+      [
+        'workers',
+        'option',
+        'loaded MB',
+        ...LENGTHS.map((l) => `after ${l} ch MB`),
+        'after idle renewal MB',
+        'renewal + 50 ch MB',
+        'speed × (CPU)',
+        'speed × (wall)',
+      ],
+      allRows.map((r) => [
+        r.workers,
+        r.name,
+        mb(r, r.report.loaded),
+        ...r.report.after.map((b) => mb(r, b)),
+        mb(r, r.report.recreated),
+        mb(r, r.report.rewarmed),
+        speedCell(r.name, 'cpu'),
+        speedCell(r.name, 'wall'),
+      ]),
+    ),
+  });
+}

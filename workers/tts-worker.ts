@@ -1,4 +1,5 @@
-// piscina entry point: one worker thread, models loaded lazily and kept for the thread's life.
+// piscina entry point: one worker thread, models loaded lazily and kept for the thread's life (their
+// onnxruntime sessions renewed after an idle period when WorkerData.idleReleaseMs is set).
 // Failures are returned as data ({ok:false, code, detail}) because Error classes don't survive
 // postMessage. Imports piscina only for move() (zero-copy transfer of the audio buffer).
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
