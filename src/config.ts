@@ -36,6 +36,7 @@ const envSchema = z.object({
   KITTENTTS_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
   KITTENTTS_THREADS_PER_WORKER: int(1, 1, 64),
   KITTENTTS_CPU_ARENA: z.enum(['on', 'off']).default('on'),
+  KITTENTTS_WORKER_IDLE_RELEASE_MS: int(0, 0, 86_400_000),
   KITTENTTS_MAX_TEXT_CHARS: int(20_000, 1),
   KITTENTTS_MAX_BODY_BYTES: int(1_048_576, 1024),
   KITTENTTS_MAX_SESSIONS: int(256, 1),
@@ -109,6 +110,11 @@ export interface Config {
    * a cost in synthesis speed (bench/worker-memory.ts; docs/memory.md).
    */
   readonly cpuMemArena: boolean;
+  /**
+   * A worker idle this long after synthesizing renews its session (loads it again, releases the
+   * old one), giving back the working set its longest chunk grew; 0: never (docs/memory.md).
+   */
+  readonly workerIdleReleaseMs: number;
   readonly maxTextChars: number;
   readonly maxBodyBytes: number;
   readonly maxSessions: number;
@@ -239,6 +245,7 @@ export function loadConfig(
     workers: e.KITTENTTS_WORKERS ?? Math.max(1, Math.floor(cores / threads)),
     threadsPerWorker: threads,
     cpuMemArena: e.KITTENTTS_CPU_ARENA === 'on',
+    workerIdleReleaseMs: e.KITTENTTS_WORKER_IDLE_RELEASE_MS,
     maxTextChars: e.KITTENTTS_MAX_TEXT_CHARS,
     maxBodyBytes: e.KITTENTTS_MAX_BODY_BYTES,
     maxSessions: e.KITTENTTS_MAX_SESSIONS,

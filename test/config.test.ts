@@ -16,3 +16,24 @@ describe('loadConfig cpuMemArena', () => {
     expect(() => loadConfig({ KITTENTTS_CPU_ARENA: 'auto' })).toThrow(/KITTENTTS_CPU_ARENA/);
   });
 });
+
+describe('loadConfig workerIdleReleaseMs', () => {
+  it('never renews a worker session unless told to', () => {
+    expect(loadConfig({}).workerIdleReleaseMs).toBe(0);
+  });
+
+  it('reads KITTENTTS_WORKER_IDLE_RELEASE_MS in milliseconds', () => {
+    expect(loadConfig({ KITTENTTS_WORKER_IDLE_RELEASE_MS: '30000' }).workerIdleReleaseMs).toBe(
+      30_000,
+    );
+  });
+
+  it('refuses a negative or non-integer value', () => {
+    expect(() => loadConfig({ KITTENTTS_WORKER_IDLE_RELEASE_MS: '-1' })).toThrow(
+      /KITTENTTS_WORKER_IDLE_RELEASE_MS/,
+    );
+    expect(() => loadConfig({ KITTENTTS_WORKER_IDLE_RELEASE_MS: '1.5' })).toThrow(
+      /KITTENTTS_WORKER_IDLE_RELEASE_MS/,
+    );
+  });
+});

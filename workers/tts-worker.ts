@@ -1,4 +1,5 @@
-// piscina entry point: one worker thread, models loaded lazily and kept for the thread's life.
+// piscina entry point: one worker thread, models loaded lazily and kept for the thread's life (their
+// onnxruntime sessions renewed after an idle period when WorkerData.idleReleaseMs is set).
 // Failures are returned as data ({ok:false, code, detail}) because Error classes don't survive
 // postMessage. Imports piscina only for move() (zero-copy transfer of the audio buffer).
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
@@ -15,12 +16,17 @@ import type {
 } from '../src/engine/protocol.js';
 import { markedFrontendChunk, type MarkedFrontendChunk } from '../src/kitten/marked-frontend.js';
 import { createPhonemizer, type Phonemizer } from '../src/kitten/frontend/phonemize.js';
+import { IdleRenewal } from '../src/kitten/idle-renewal.js';
 import { KittenSynthesizer, SynthesisInputError } from '../src/kitten/synthesizer.js';
 
 const synthesizers = new Map<string, Promise<KittenSynthesizer>>();
 let phonemizer: Promise<Phonemizer> | undefined;
 const faultInjection = (workerData as WorkerData | undefined)?.faultInjection === true;
 const cpuMemArena = (workerData as WorkerData | undefined)?.cpuMemArena ?? true;
+const idle = new IdleRenewal(
+  (workerData as WorkerData | undefined)?.idleReleaseMs ?? 0,
+  async (key) => (await synthesizers.get(key))?.renew(),
+);
 
 /** Test drills only (see FAULT_MARKERS): this thread dies the way a crashing one would. */
 async function injectFault(text: string): Promise<void> {
@@ -127,16 +133,29 @@ async function phonemizeText(
 }
 
 export default async function handle(task: WorkerTask): Promise<WorkerResult> {
-  switch (task.kind) {
-    case 'phonemize':
-      return phonemizeText(task);
-    case 'chunk':
-      return synthesizeChunk(task);
-    case 'load':
-      return load(task);
-    case 'ping':
-      return { ok: true, loadMs: 0 };
-    default:
-      return { ok: false, code: 'bad_request', detail: `unknown task kind` };
+  // A ping leaves the idle clock alone (it is no work), but waits for a renewal under way.
+  if (task.kind === 'ping') {
+    await idle.settled();
+    return { ok: true, loadMs: 0, renewals: idle.renewals };
+  }
+  idle.taskStarted();
+  let synthesized: string | undefined;
+  try {
+    switch (task.kind) {
+      case 'phonemize':
+        return await phonemizeText(task);
+      case 'chunk': {
+        const result = await synthesizeChunk(task);
+        // A success is piscina's transfer wrapper (its `ok` is inside), a failure a plain object.
+        if (result.ok !== false) synthesized = modelKey(task.model, task.threads);
+        return result;
+      }
+      case 'load':
+        return await load(task);
+      default:
+        return { ok: false, code: 'bad_request', detail: `unknown task kind` };
+    }
+  } finally {
+    idle.taskEnded(synthesized);
   }
 }

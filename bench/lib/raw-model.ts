@@ -28,6 +28,8 @@ export interface PreparedInput {
 
 export interface RawModel {
   readonly model: OnnxTtsModel;
+  /** Loads the session again, then releases the old one (the phonemizer and voices are kept). */
+  reload(): Promise<void>;
   readonly phonemizer: Phonemizer;
   /** One model input per upstream chunk of text (the benchmark sentences are one chunk each). */
   prepare(text: string, maxChunkChars?: number): Promise<PreparedInput[]>;
@@ -42,14 +44,22 @@ export async function loadRawModel(
   options: Omit<LoadOnnxTtsModelOptions, 'intraOpThreads'> = {},
 ): Promise<RawModel> {
   const files = await readModelDir(MODEL_ID, dir);
-  const model = await loadOnnxTtsModel(files.modelPath, { ...options, intraOpThreads });
+  const load = () => loadOnnxTtsModel(files.modelPath, { ...options, intraOpThreads });
+  let model = await load();
   const bytes = await readFile(files.voicesPath);
   const tables = loadVoiceTables(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const voice = resolveVoice(VOICE, files.voiceAliases, files.speedPriors, 1);
   const table: VoiceTable = tables.get(voice.key)!;
   const phonemizer = await createPhonemizer();
   return {
-    model,
+    get model() {
+      return model;
+    },
+    async reload() {
+      const old = model;
+      model = await load();
+      await old.release();
+    },
     phonemizer,
     async prepare(text, maxChunkChars) {
       const inputs: PreparedInput[] = [];

@@ -1,13 +1,15 @@
 // One memory probe for worker-memory.ts, in its own process so its RSS is its own: N worker
 // threads, each with one onnxruntime session under the given memory options, synthesize one text
-// of each length in turn (all threads at once); the process's RSS is read after each length.
+// of each length in turn (all threads at once); the process's RSS is read after each length, then
+// after the threads re-create their sessions (as after an idle release), then after a short run.
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import type { ThreadOptions } from './worker-memory-thread.js';
 
 export interface ProbeSpec {
   modelDir: string;
   workers: number;
-  options: { cpuMemArena?: boolean; memPattern?: boolean };
+  options: ThreadOptions;
   maxChunkChars: number;
   texts: string[];
 }
@@ -17,6 +19,10 @@ export interface ProbeReport {
   loaded: number;
   /** RSS after each text (the kernel's VmRSS, read 1 s after the threads finished). */
   after: number[];
+  /** RSS after each thread released its session and created it again. */
+  recreated?: number;
+  /** RSS after one more run of the shortest text on the re-created sessions. */
+  rewarmed?: number;
 }
 
 const TSX_API = import.meta.resolve('tsx/esm/api');
@@ -52,5 +58,14 @@ for (const text of spec.texts) {
   await pause(1000);
   report.after.push(rss());
 }
+const all = async (msg: unknown) => {
+  const done = Promise.all(workers.map(next));
+  for (const w of workers) w.postMessage(msg);
+  await done;
+  await pause(1000);
+  return rss();
+};
+report.recreated = await all('recreate');
+report.rewarmed = await all({ text: spec.texts[0], maxChunkChars: spec.maxChunkChars });
 await Promise.all(workers.map((w) => w.terminate()));
 process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -56,6 +56,11 @@ export interface WorkerData {
   readonly faultInjection: boolean;
   /** onnxruntime's CPU memory arena for this thread's sessions (Config.cpuMemArena). */
   readonly cpuMemArena: boolean;
+  /**
+   * Renew a session (a new one from the model file, the old one released) once the thread has
+   * been idle this long after synthesizing with it; 0: never (Config.workerIdleReleaseMs).
+   */
+  readonly idleReleaseMs: number;
 }
 
 /**
@@ -91,6 +96,8 @@ export interface SynthesizeOk {
 export interface LoadOk {
   readonly ok: true;
   readonly loadMs: number;
+  /** A ping's answer: sessions this thread has renewed after being idle (WorkerData.idleReleaseMs). */
+  readonly renewals?: number;
 }
 
 export interface TaskFailure {

@@ -42,6 +42,7 @@ export function wireEngine(w: EngineWiring) {
     workers: config.workers,
     faultInjection: w.faultInjection,
     cpuMemArena: config.cpuMemArena,
+    idleReleaseMs: config.workerIdleReleaseMs,
   });
   const metrics = new Metrics({
     queueDepth: () => engine.stats().queued,

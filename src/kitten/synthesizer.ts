@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { planChunks } from './frontend/frontend.js';
 import type { Phonemizer } from './frontend/phonemize.js';
 import type { ModelFiles } from './model-files.js';
-import { loadOnnxTtsModel, type OnnxTtsModel } from './onnx.js';
+import { loadOnnxTtsModel, type LoadOnnxTtsModelOptions, type OnnxTtsModel } from './onnx.js';
 import { concatChunks, trimChunk } from './trim.js';
 import { blendStyleRow, resolveBlend, type ResolvedVoice } from './voice-blend.js';
 import { markedFrontendChunk } from './marked-frontend.js';
@@ -47,10 +47,14 @@ export interface ChunkOutput extends SynthesisOutput {
 }
 
 export class KittenSynthesizer {
+  /** Runs in flight on the current session (renew() releases the old one after them). */
+  private readonly running = new Set<Promise<unknown>>();
+
   private constructor(
     readonly files: ModelFiles,
-    private readonly model: OnnxTtsModel,
+    private model: OnnxTtsModel,
     private readonly voices: Map<string, { rows: number; data: Float32Array }>,
+    private readonly loadOptions: LoadOnnxTtsModelOptions,
   ) {}
 
   static async load(
@@ -58,11 +62,12 @@ export class KittenSynthesizer {
     intraOpThreads: number,
     options: { cpuMemArena?: boolean } = {},
   ): Promise<KittenSynthesizer> {
+    const loadOptions = { intraOpThreads, ...options };
     const [voiceBytes, model] = await Promise.all([
       readFile(files.voicesPath).catch((err: unknown) => {
         throw new Error(`cannot read voices file ${files.voicesPath}: ${(err as Error).message}`);
       }),
-      loadOnnxTtsModel(files.modelPath, { intraOpThreads, ...options }),
+      loadOnnxTtsModel(files.modelPath, loadOptions),
     ]);
     let voices: Map<string, { rows: number; data: Float32Array }>;
     try {
@@ -73,7 +78,7 @@ export class KittenSynthesizer {
       await model.release();
       throw err;
     }
-    return new KittenSynthesizer(files, model, voices);
+    return new KittenSynthesizer(files, model, voices, loadOptions);
   }
 
   /** A whole text, chunked as upstream does (the library and the seed baseline use this). */
@@ -131,7 +136,9 @@ export class KittenSynthesizer {
     const front = await markedFrontendChunk(chunk, phonemizer, rows);
     const t1 = performance.now();
     const style = blendStyleRow(this.voices, voice.mix, front.text);
-    const out = await this.model.run(front.inputIds, style, voice.speed);
+    const run = this.model.run(front.inputIds, style, voice.speed);
+    this.running.add(run);
+    const out = await run.finally(() => this.running.delete(run));
     const t2 = performance.now();
     const samples = trimChunk(out.waveform);
     const { words, wordsError } = await timeWords(front.text, front.phonemes, out.durations, {
@@ -177,6 +184,21 @@ export class KittenSynthesizer {
     }
     if (rows === undefined) throw new SynthesisInputError('invalid_voice', 'no voice given');
     return rows;
+  }
+
+  /**
+   * A new onnxruntime session from the model file in place of the current one, which is released
+   * once the runs in flight on it end: whatever its arena grew to goes back, and this synthesizer
+   * holds what a freshly loaded one does. Runs go on meanwhile; if the load fails nothing changes.
+   */
+  async renew(): Promise<void> {
+    const fresh = await loadOnnxTtsModel(this.files.modelPath, this.loadOptions);
+    const old = this.model;
+    this.model = fresh;
+    const inFlight = [...this.running];
+    this.running.clear();
+    await Promise.allSettled(inFlight);
+    await old.release();
   }
 
   release(): Promise<void> {
