@@ -13,8 +13,15 @@ export interface System {
 }
 
 export function conversationSystems(cores: number): Record<string, System> {
+  // Session admission is set out of the way: the ladder measures what scheduling and chunking
+  // carry. Its derived default assumes every listener takes a full audio second per second and
+  // would admit floor(measured audio-s/s) sessions (docs/realtime.md, Admission).
   const gateway = (policy: 'load' | 'buffer', workers = cores, threads = 1) =>
-    gatewayEnv({ workers, threadsPerWorker: threads, extra: { KITTENTTS_CHUNK_POLICY: policy } });
+    gatewayEnv({
+      workers,
+      threadsPerWorker: threads,
+      extra: { KITTENTTS_CHUNK_POLICY: policy, KITTENTTS_MAX_REALTIME_SESSIONS: '1024' },
+    });
   const traced = { trace: '1' };
   return {
     load: {
