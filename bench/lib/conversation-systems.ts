@@ -15,7 +15,7 @@ export interface System {
 export function conversationSystems(cores: number): Record<string, System> {
   // Session admission is set out of the way: the ladder measures what scheduling and chunking
   // carry. Its derived default assumes every listener takes a full audio second per second and
-  // would admit floor(measured audio-s/s) sessions (docs/realtime.md, Admission).
+  // would admit floor(measured audio-s/s) sessions (docs/architecture.md, Scheduling).
   const gateway = (policy: 'load' | 'buffer', workers = cores, threads = 1) =>
     gatewayEnv({
       workers,
