@@ -27,6 +27,8 @@ export function sessionOpener(config: Config, engine: PoolEngine, metrics: Metri
     maxActiveTurns: config.maxActiveTurns,
     measuredAudioSPerS: () => engine.measuredAudioSPerS(),
     minTurns: config.workers,
+    // Behind: the real-time work due within the next second needs more than a second per worker.
+    behind: () => engine.queueAheadS(engine.now() + 1000) > 1,
   });
   const countQueued = (ticket: TurnTicket) => {
     if (!ticket.started) metrics.queuedTurns.inc();

@@ -3,7 +3,11 @@
 // second per second; the workers make the measured audio-s/s, or the operator's fixed cap). Such a
 // turn is not started at once (it would be due now and take the workers from every listener
 // already playing): it waits in line, first come first served, and is told its place and expected
-// wait; it starts as soon as an active turn ends.
+// wait; it starts as soon as an active turn ends. The derived cap counts every active turn as a
+// listener playing a full audio second per second, which bursts exceed while the workers keep up
+// (chunks are made ahead of need): so it binds only while the workers are behind, i.e. the
+// real-time work due within the next second already needs more than a second of every worker.
+// An operator's fixed cap always binds.
 
 export interface TurnAdmissionOptions {
   /** Turns synthesizing or delivering at once; 0 derives it from the measured speed. */
@@ -12,6 +16,8 @@ export interface TurnAdmissionOptions {
   measuredAudioSPerS: () => number | undefined;
   /** Never derive a cap below this (one per worker). */
   minTurns: number;
+  /** The workers are behind on real-time work (default: always, so the derived cap binds). */
+  behind?: () => boolean;
   now?: () => number;
 }
 
@@ -87,7 +93,7 @@ export class TurnAdmission {
     const ready = new Promise<void>((r) => (resolve = r));
     const waiter: Waiter = { start: () => (start(), resolve()) };
     this.admitWaiting();
-    if (this.line.length === 0 && this.active < this.cap()) {
+    if (this.line.length === 0 && !this.full()) {
       waiter.start();
       return { started: true, position: 0, expectedWaitS: 0, ready, release };
     }
@@ -102,9 +108,15 @@ export class TurnAdmission {
     };
   }
 
+  /** No turn may start now: the fixed cap is reached, or the derived one while workers are behind. */
+  private full(): boolean {
+    if (this.active < this.cap()) return false;
+    return this.options.maxActiveTurns > 0 || (this.options.behind?.() ?? true);
+  }
+
   /** Starts turns in line while slots are free (a slot freed, or the measured cap grew). */
   private admitWaiting(): void {
-    while (this.line.length > 0 && this.active < this.cap()) this.line.shift()!.start();
+    while (this.line.length > 0 && !this.full()) this.line.shift()!.start();
   }
 
   /** Turns end one per mean turn ÷ active turns: the wait for `position` is that many of them. */

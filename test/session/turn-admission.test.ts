@@ -6,12 +6,13 @@ import { TtsSession } from '../../src/session/tts-session.js';
 import type { TurnNotice } from '../../src/session/turn-admission.js';
 import { FakeEngine, tick } from './fake-engine.js';
 
-function admission(maxActiveTurns: number, measured?: number) {
+function admission(maxActiveTurns: number, measured?: number, behind?: () => boolean) {
   let t = 0;
   const turns = new TurnAdmission({
     maxActiveTurns,
     measuredAudioSPerS: () => measured,
     minTurns: 1,
+    ...(behind ? { behind } : {}),
     now: () => t,
   });
   return { turns, advance: (ms: number) => (t += ms) };
@@ -57,6 +58,30 @@ describe('TurnAdmission', () => {
   it('derives the cap from the measured speed, and sets none before anything is measured', () => {
     expect(admission(0).turns.cap()).toBe(Infinity);
     expect(admission(0, 3.7).turns.cap()).toBe(3);
+  });
+
+  it('lets turns past the derived cap start while the workers keep up, and lines them up once behind', async () => {
+    let behind = false;
+    const { turns } = admission(0, 2.5, () => behind);
+    const [a, b, c] = [turns.open(), turns.open(), turns.open()];
+    expect([a.started, b.started, c.started]).toEqual([true, true, true]);
+    behind = true;
+    const d = turns.open();
+    expect(d.started).toBe(false);
+    let dStarted = false;
+    void d.ready.then(() => (dStarted = true));
+    a.release(); // three active, cap two, still behind: d keeps waiting
+    await tick();
+    expect(dStarted).toBe(false);
+    behind = false;
+    b.release();
+    await tick();
+    expect(dStarted).toBe(true);
+  });
+
+  it('holds a fixed cap whether or not the workers keep up', () => {
+    const { turns } = admission(1, undefined, () => false);
+    expect([turns.open().started, turns.open().started]).toEqual([true, false]);
   });
 
   it('expects a longer wait once turns have been seen to last longer', () => {
