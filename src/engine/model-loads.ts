@@ -11,26 +11,30 @@ export interface ResolvedModel {
 
 export class ModelLoads {
   private readonly loadTimes = new Map<string, number>();
-  private readonly dropped = new AbortController();
+  private dropped = false;
+  /** Rejecters of the waits under way (a set, not abort listeners on one shared signal: every
+   * synthesis waits here, so a busy gateway would pass Node's listener warning threshold). */
+  private readonly waiting = new Set<() => void>();
 
   constructor(private readonly resolveModel: (modelId: string) => Promise<ResolvedModel>) {}
 
   /** The model's files; rejects with ShuttingDownError once waiting work was dropped. */
   resolve(modelId: string): Promise<ResolvedModel> {
-    const gone = this.dropped.signal;
-    if (gone.aborted) return Promise.reject(new ShuttingDownError());
+    if (this.dropped) return Promise.reject(new ShuttingDownError());
     return new Promise((resolve, reject) => {
       const stop = () => reject(new ShuttingDownError());
-      gone.addEventListener('abort', stop, { once: true });
+      this.waiting.add(stop);
       this.resolveModel(modelId)
         .then(resolve, reject)
-        .finally(() => gone.removeEventListener('abort', stop));
+        .finally(() => this.waiting.delete(stop));
     });
   }
 
   /** Every wait for a model's files fails with ShuttingDownError, now and later. */
   drop(): void {
-    this.dropped.abort();
+    this.dropped = true;
+    for (const stop of this.waiting) stop();
+    this.waiting.clear();
   }
 
   /** Records the first load that paid anything (download or session creation). */
