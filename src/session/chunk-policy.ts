@@ -11,8 +11,8 @@ import type { SegmenterOptions } from './segmenter.js';
  *   whole sentences when the buffer is ample. With more live streams than workers, a chunk also
  *   ends at the first such cut once its synthesis would hold a worker `chunkHoldS` or longer: chunks
  *   are not preempted, and another turn's first chunk may be waiting for that worker. A turn's
- *   first chunk ends at its first cut: a clause or natural break from 4 words, a plain word from 5
- *   (nothing plays yet; one word fewer would often leave the sentence's last word alone).
+ *   first chunk ends at its first cut: a clause or natural break from 4 words, a plain word from 6
+ *   (nothing plays yet; fewer would leave the last word of many short sentences alone).
  * - buffer: the earlier rule, kept for comparison: the listener's buffer alone decides, word cuts
  *   from 6 words, no natural-break cuts.
  */
@@ -50,7 +50,7 @@ const WORD_CUT_MARGIN_S = 0.5;
 /** Words before a chunk may end at a plain word. */
 const WORD_CUT_WORDS = 6;
 /** Load-aware: words before a turn's first chunk may end at a plain word (nothing plays yet). */
-const OPENING_WORD_CUT_WORDS = 5;
+const OPENING_WORD_CUT_WORDS = 6;
 /** Load-aware: the smallest group of words a natural-break cut leaves. */
 const BREAK_CUT_WORDS = 4;
 
@@ -82,7 +82,7 @@ export function chunkingRules(view: ChunkingView, options: ChunkingOptions): Seg
     holdsTooLong(text) || slack(text, cut, factor, margin);
   return {
     holdShortOpening,
-    // A turn's first chunk may end at a plain word from 5 words, later ones from 6 (below).
+    // A turn's first chunk may end at a plain word from 6 words, as later ones (below).
     minWordCutWords: OPENING_WORD_CUT_WORDS,
     minBreakCutWords: BREAK_CUT_WORDS,
     clauseWanted: wanted,

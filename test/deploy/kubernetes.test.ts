@@ -180,18 +180,18 @@ describe('deploy/kubernetes', () => {
   });
 
   it('asks for the memory bench/ measured for that many workers, plus the synthesis cache', () => {
-    // Each worker once it has run its longest chunk (bench question 16, today's settings), and
+    // Each worker once it has run its longest chunk (bench question 19, today's settings), and
     // the most one one-shot request adds on top (question 10, today's allocator).
     const workersBench = JSON.parse(readFileSync('bench/results/worker-memory.json', 'utf8')) as {
       results: {
-        rows: { variant: { name: string }; workers: number; report: { after: number[] } }[];
+        rows: { name: string; workers: number; report: { after: number[] } }[];
       };
     };
     const oneShots = JSON.parse(readFileSync('bench/results/memory.json', 'utf8')) as {
       results: { rows: { variant: string; peakExtraMB: number }[] };
     };
     const today = workersBench.results.rows.find(
-      (r) => r.workers === 2 && r.variant.name.startsWith('today'),
+      (r) => r.workers === 2 && r.name.startsWith('today'),
     )!;
     const longestChunkPeakMB = Math.max(...today.report.after) / 2 ** 20;
     const requestMB = Math.max(

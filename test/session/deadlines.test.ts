@@ -151,12 +151,17 @@ describe('auto chunking', () => {
     expect(engine.texts()).toEqual(['Let me think about', 'that for a second.']);
   });
 
-  it("cuts a turn's first chunk with no clause mark and no break word after its fifth word", async () => {
+  it("cuts a turn's first chunk with no clause mark and no break word after its sixth word, not before", async () => {
     const engine = new FakeEngine(() => 1);
     const session = open(engine, { firstChunk: 'auto', maxInFlight: 8 });
-    session.pushText('Please hold the blue line now. Here is what I found. ', { flush: true });
+    session.pushText('Please hold the blue line right now. ', { flush: true });
+    session.pushText('Here is what I found. ', { flush: true });
     await tick();
-    expect(engine.texts()).toEqual(['Please hold the blue line', 'now.', 'Here is what I found.']);
+    expect(engine.texts()).toEqual([
+      'Please hold the blue line right',
+      'now.',
+      'Here is what I found.',
+    ]);
   });
 
   it('cuts a later chunk at a plain word only from six words, however short the buffer', async () => {
