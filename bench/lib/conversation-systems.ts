@@ -16,11 +16,11 @@ export function conversationSystems(cores: number): Record<string, System> {
   // Session admission is set out of the way: the ladder measures what scheduling and chunking
   // carry. Its derived default assumes every listener takes a full audio second per second and
   // would admit floor(measured audio-s/s) sessions (docs/architecture.md, Scheduling).
-  const gateway = (policy: 'load' | 'buffer', workers = cores, threads = 1) =>
+  const gateway = (policy: 'load' | 'buffer', workers = cores, threads = 1, extra = {}) =>
     gatewayEnv({
       workers,
       threadsPerWorker: threads,
-      extra: { KITTENTTS_CHUNK_POLICY: policy, KITTENTTS_MAX_REALTIME_SESSIONS: '1024' },
+      extra: { KITTENTTS_CHUNK_POLICY: policy, KITTENTTS_MAX_REALTIME_SESSIONS: '1024', ...extra },
     });
   const traced = { trace: '1' };
   return {
@@ -58,6 +58,15 @@ export function conversationSystems(cores: number): Record<string, System> {
     'load-2x1': {
       label: 'deadline + load-aware, 2 workers × 1 intra-op thread',
       spec: { kind: 'gateway', env: gateway('load', 2, 1) },
+      query: { first_chunk: 'auto', ...traced },
+    },
+    // A short opening ("Sure!") held for the clause after it instead of sent alone.
+    'load-merge': {
+      label: 'deadline + load-aware, short opening merged with the next clause',
+      spec: {
+        kind: 'gateway',
+        env: gateway('load', cores, 1, { KITTENTTS_SHORT_OPENING: 'merge' }),
+      },
       query: { first_chunk: 'auto', ...traced },
     },
     'load-1x2': {
