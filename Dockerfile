@@ -45,9 +45,12 @@ COPY --from=build /app/dist ./dist
 # The cache folder exists and belongs to the runtime user, so a named volume mounted there is
 # writable (docker copies the ownership into a new volume).
 RUN mkdir -p /home/node/.cache/kittentts && chown -R node:node /home/node/.cache
+# glibc reads GLIBC_TUNABLES when node starts: blocks of 128 KiB and more are unmapped when freed, so
+# what an idle worker's renewed session gave back leaves the process (docs/memory.md).
 ENV HOST=0.0.0.0 \
     PORT=7860 \
-    KITTENTTS_CACHE_DIR=/home/node/.cache/kittentts
+    KITTENTTS_CACHE_DIR=/home/node/.cache/kittentts \
+    GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072
 VOLUME ["/home/node/.cache/kittentts"]
 USER node
 # 10200: the Wyoming door, when KITTENTTS_WYOMING_PORT=10200 turns it on.

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { AllocatorEnv } from './ops/allocator-hint.js';
 import { readCpuMax, usableCores } from './ops/cpu-limit.js';
 
 const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -36,7 +37,10 @@ const envSchema = z.object({
   KITTENTTS_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
   KITTENTTS_THREADS_PER_WORKER: int(1, 1, 64),
   KITTENTTS_CPU_ARENA: z.enum(['on', 'off']).default('on'),
-  KITTENTTS_WORKER_IDLE_RELEASE_MS: int(0, 0, 86_400_000),
+  KITTENTTS_WORKER_IDLE_RELEASE_MS: int(30_000, 0, 86_400_000),
+  // glibc's own settings, read by glibc at process start; the gateway only reports them.
+  GLIBC_TUNABLES: z.string().optional(),
+  MALLOC_MMAP_THRESHOLD_: z.string().optional(),
   KITTENTTS_MAX_TEXT_CHARS: int(20_000, 1),
   KITTENTTS_MAX_BODY_BYTES: int(1_048_576, 1024),
   KITTENTTS_MAX_SESSIONS: int(256, 1),
@@ -115,6 +119,8 @@ export interface Config {
    * old one), giving back the working set its longest chunk grew; 0: never (docs/memory.md).
    */
   readonly workerIdleReleaseMs: number;
+  /** glibc's allocator settings this process started with (src/ops/allocator-hint.ts). */
+  readonly allocator: AllocatorEnv;
   readonly maxTextChars: number;
   readonly maxBodyBytes: number;
   readonly maxSessions: number;
@@ -232,6 +238,7 @@ export function loadConfig(
   }
   const cores = usableCores(cpuMax);
   const threads = e.KITTENTTS_THREADS_PER_WORKER;
+  const { GLIBC_TUNABLES, MALLOC_MMAP_THRESHOLD_ } = e;
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -246,6 +253,7 @@ export function loadConfig(
     threadsPerWorker: threads,
     cpuMemArena: e.KITTENTTS_CPU_ARENA === 'on',
     workerIdleReleaseMs: e.KITTENTTS_WORKER_IDLE_RELEASE_MS,
+    allocator: { GLIBC_TUNABLES, MALLOC_MMAP_THRESHOLD_ },
     maxTextChars: e.KITTENTTS_MAX_TEXT_CHARS,
     maxBodyBytes: e.KITTENTTS_MAX_BODY_BYTES,
     maxSessions: e.KITTENTTS_MAX_SESSIONS,

@@ -2,10 +2,13 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startGateway } from './gateway.js';
 import { createLogger } from './logger.js';
+import { allocatorHint, glibcRuntime } from './ops/allocator-hint.js';
 
 export async function runServer(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
   const gateway = await startGateway(config, { log });
+  const hint = allocatorHint(config.allocator, glibcRuntime(), config.workerIdleReleaseMs);
+  if (hint !== null) log.warn(hint);
   process.stderr.write(`KittenTTS gateway listening on ${gateway.url}\n`);
   if (gateway.wyomingPort !== undefined)
     process.stderr.write(

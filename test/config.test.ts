@@ -18,14 +18,24 @@ describe('loadConfig cpuMemArena', () => {
 });
 
 describe('loadConfig workerIdleReleaseMs', () => {
-  it('never renews a worker session unless told to', () => {
-    expect(loadConfig({}).workerIdleReleaseMs).toBe(0);
+  it('renews a worker session after 30 s without work unless told otherwise', () => {
+    expect(loadConfig({}).workerIdleReleaseMs).toBe(30_000);
+  });
+
+  it('never renews a worker session when set to 0', () => {
+    expect(loadConfig({ KITTENTTS_WORKER_IDLE_RELEASE_MS: '0' }).workerIdleReleaseMs).toBe(0);
   });
 
   it('reads KITTENTTS_WORKER_IDLE_RELEASE_MS in milliseconds', () => {
     expect(loadConfig({ KITTENTTS_WORKER_IDLE_RELEASE_MS: '30000' }).workerIdleReleaseMs).toBe(
       30_000,
     );
+  });
+
+  it('carries the glibc allocator settings the process started with', () => {
+    const env = { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=1048576' };
+    expect(loadConfig(env).allocator.GLIBC_TUNABLES).toBe(env.GLIBC_TUNABLES);
+    expect(loadConfig({}).allocator.GLIBC_TUNABLES).toBeUndefined();
   });
 
   it('refuses a negative or non-integer value', () => {
