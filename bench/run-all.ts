@@ -28,6 +28,7 @@ const SCRIPTS = [
   'resample',
   'dialects',
   'worker-memory',
+  'gateway-memory',
 ];
 const README = path.resolve('bench', 'README.md');
 const START = '<!-- results:start -->';

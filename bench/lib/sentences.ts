@@ -22,3 +22,12 @@ export const LLM_REPLY =
 export function llmTokens(text: string): string[] {
   return text.match(/\s*[\w']+|\s*[^\w\s]/g) ?? [];
 }
+
+/** One sentence of about `chars` characters with no inner full stop, so chunkText keeps it whole. */
+export function sentenceOf(chars: number): string {
+  const words = SENTENCES.long.replace(/[.,]/g, '').split(' ');
+  let text = '';
+  for (let i = 0; text.length + words[i % words.length]!.length + 2 <= chars; i++)
+    text += (text ? ' ' : '') + words[i % words.length];
+  return `${text}.`;
+}
