@@ -1,5 +1,5 @@
 // piscina entry point: one worker thread, models loaded lazily and kept for the thread's life (their
-// onnxruntime sessions renewed after an idle period when WorkerData.idleReleaseMs is set).
+// onnxruntime sessions renewed when the engine sends a `renew` task to the rested worker).
 // Failures are returned as data ({ok:false, code, detail}) because Error classes don't survive
 // postMessage. Imports piscina only for move() (zero-copy transfer of the audio buffer).
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
@@ -16,17 +16,14 @@ import type {
 } from '../src/engine/protocol.js';
 import { markedFrontendChunk, type MarkedFrontendChunk } from '../src/kitten/marked-frontend.js';
 import { createPhonemizer, type Phonemizer } from '../src/kitten/frontend/phonemize.js';
-import { IdleRenewal } from '../src/kitten/idle-renewal.js';
+import { SessionRenewal } from '../src/kitten/session-renewal.js';
 import { KittenSynthesizer, SynthesisInputError } from '../src/kitten/synthesizer.js';
 
 const synthesizers = new Map<string, Promise<KittenSynthesizer>>();
 let phonemizer: Promise<Phonemizer> | undefined;
 const faultInjection = (workerData as WorkerData | undefined)?.faultInjection === true;
 const cpuMemArena = (workerData as WorkerData | undefined)?.cpuMemArena ?? true;
-const idle = new IdleRenewal(
-  (workerData as WorkerData | undefined)?.idleReleaseMs ?? 0,
-  async (key) => (await synthesizers.get(key))?.renew(),
-);
+const renewal = new SessionRenewal(async (key) => (await synthesizers.get(key))?.renew());
 
 /** Test drills only (see FAULT_MARKERS): this thread dies the way a crashing one would. */
 async function injectFault(text: string): Promise<void> {
@@ -133,29 +130,23 @@ async function phonemizeText(
 }
 
 export default async function handle(task: WorkerTask): Promise<WorkerResult> {
-  // A ping leaves the idle clock alone (it is no work), but waits for a renewal under way.
-  if (task.kind === 'ping') {
-    await idle.settled();
-    return { ok: true, loadMs: 0, renewals: idle.renewals };
-  }
-  idle.taskStarted();
-  let synthesized: string | undefined;
-  try {
-    switch (task.kind) {
-      case 'phonemize':
-        return await phonemizeText(task);
-      case 'chunk': {
-        const result = await synthesizeChunk(task);
-        // A success is piscina's transfer wrapper (its `ok` is inside), a failure a plain object.
-        if (result.ok !== false) synthesized = modelKey(task.model, task.threads);
-        return result;
-      }
-      case 'load':
-        return await load(task);
-      default:
-        return { ok: false, code: 'bad_request', detail: `unknown task kind` };
+  switch (task.kind) {
+    case 'ping':
+      return { ok: true, loadMs: 0, renewals: renewal.renewals };
+    case 'renew':
+      await renewal.renewRan();
+      return { ok: true, loadMs: 0, renewals: renewal.renewals };
+    case 'phonemize':
+      return await phonemizeText(task);
+    case 'chunk': {
+      const result = await synthesizeChunk(task);
+      // A success is piscina's transfer wrapper (its `ok` is inside), a failure a plain object.
+      if (result.ok !== false) renewal.noteRan(modelKey(task.model, task.threads));
+      return result;
     }
-  } finally {
-    idle.taskEnded(synthesized);
+    case 'load':
+      return await load(task);
+    default:
+      return { ok: false, code: 'bad_request', detail: `unknown task kind` };
   }
 }

@@ -26,7 +26,14 @@ import { describeLoadFailure, ModelLoads, type ResolvedModel } from './model-loa
 import { runOrdered } from './ordered-delivery.js';
 import { phonemizeTask } from './phonemize-task.js';
 import type { WorkerPool } from './pool.js';
-import type { LoadResult, ModelFiles, PhonemizedChunk, PhonemizeResult } from './protocol.js';
+import type {
+  LoadResult,
+  ModelFiles,
+  PhonemizedChunk,
+  PhonemizeResult,
+  WorkerResult,
+} from './protocol.js';
+import { IdleRenewer } from './idle-renewer.js';
 import { Scheduler } from './scheduler.js';
 import { SpeedEstimator } from './speed-estimator.js';
 import { SynthesisCache, type CacheStats } from './synthesis-cache.js';
@@ -38,6 +45,8 @@ export interface PoolEngineOptions {
   /** Model id → local files; must share one download between concurrent callers. */
   resolveModel: (modelId: string) => Promise<ResolvedModel>;
   threadsPerWorker: number;
+  /** A worker rested this long renews its sessions (engine/idle-renewer.ts); 0 or unset: never. */
+  idleRenewMs?: number;
   /** Chunks waiting for a worker before new ones are refused with 429. */
   maxQueued?: number;
   /** A one-shot's first chunk is due this long after arrival (its later chunks at audio pace). */
@@ -62,6 +71,8 @@ export class PoolEngine implements Engine {
   private readonly cache: SynthesisCache;
   private readonly models: ModelLoads;
   private readonly workers: ChunkWorkers;
+  private readonly renewer: IdleRenewer;
+  private readonly renewals = { total: 0, byWorker: [] as number[] };
 
   constructor(private readonly options: PoolEngineOptions) {
     this.models = new ModelLoads(options.resolveModel);
@@ -72,6 +83,11 @@ export class PoolEngine implements Engine {
       policy: options.policy,
     });
     const { pool, threadsPerWorker, onChunk } = options;
+    this.renewer = new IdleRenewer(
+      this.scheduler,
+      async (worker) => this.countRenewals(worker, await pool.run(worker, { kind: 'renew' })),
+      options.idleRenewMs ?? 0,
+    );
     this.workers = {
       scheduler: this.scheduler,
       pool,
@@ -100,6 +116,21 @@ export class PoolEngine implements Engine {
   measuredAudioSPerS(): number | undefined {
     const perWorker = this.speed.audioSPerWorkerS();
     return perWorker === undefined ? undefined : perWorker * this.scheduler.size;
+  }
+
+  /** Sessions the workers have renewed after resting (engine/idle-renewer.ts). */
+  sessionRenewals(): number {
+    return this.renewals.total;
+  }
+
+  /** Adds what a renew task's answer says the thread renewed since its last answer. */
+  private countRenewals(worker: number, result: WorkerResult): void {
+    if (!result.ok || !('renewals' in result)) return;
+    const now = result.renewals ?? 0;
+    const before = this.renewals.byWorker[worker] ?? 0;
+    // A replaced thread starts counting from 0 again.
+    this.renewals.total += now >= before ? now - before : now;
+    this.renewals.byWorker[worker] = now;
   }
 
   /** Seconds the first successful load of each model took (download + session creation). */
@@ -201,6 +232,7 @@ export class PoolEngine implements Engine {
 
   /** Refuses new work, lets queued and running chunks finish, then stops the threads. */
   async close(): Promise<void> {
+    this.renewer.close();
     this.scheduler.stopAccepting();
     while (!this.scheduler.idle) await new Promise((r) => setTimeout(r, 10));
     await this.options.pool.destroy();

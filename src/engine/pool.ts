@@ -20,8 +20,6 @@ export interface WorkerPoolOptions {
   faultInjection?: boolean;
   /** onnxruntime's CPU memory arena in each worker's sessions (default on). */
   cpuMemArena?: boolean;
-  /** A worker renews its sessions after this long idle following a run (default 0: never). */
-  idleReleaseMs?: number;
 }
 
 interface ThreadState {
@@ -64,13 +62,9 @@ export class WorkerPool {
         maxThreads: 1,
         concurrentTasksPerWorker: 1,
         idleTimeout: Number.POSITIVE_INFINITY,
-        // piscina's default parks an idle thread in Atomics.wait, which stops its event loop: the
-        // idle-release timer could never fire. Plain messages leave the loop running.
-        atomics: (options.idleReleaseMs ?? 0) > 0 ? 'disabled' : 'sync',
         workerData: {
           faultInjection: options.faultInjection === true,
           cpuMemArena: options.cpuMemArena ?? true,
-          idleReleaseMs: options.idleReleaseMs ?? 0,
         } satisfies WorkerData,
       });
       const thread: ThreadState = { piscina, running: 0, down: false };

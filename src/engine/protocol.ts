@@ -48,7 +48,16 @@ export interface PhonemizeTask {
   readonly chunks: readonly string[];
 }
 
-export type WorkerTask = ChunkTask | LoadTask | PingTask | PhonemizeTask;
+/**
+ * Renew the sessions of the models this thread ran since its last renewal: a new one from the
+ * model file, the old one released, so what its arena grew to goes back. Sent to a rested worker
+ * (engine/idle-renewer.ts); answered like a ping, with the renewals so far.
+ */
+export interface RenewTask {
+  readonly kind: 'renew';
+}
+
+export type WorkerTask = ChunkTask | LoadTask | PingTask | PhonemizeTask | RenewTask;
 
 /** Given to every worker thread at start (piscina's workerData). */
 export interface WorkerData {
@@ -56,11 +65,6 @@ export interface WorkerData {
   readonly faultInjection: boolean;
   /** onnxruntime's CPU memory arena for this thread's sessions (Config.cpuMemArena). */
   readonly cpuMemArena: boolean;
-  /**
-   * Renew a session (a new one from the model file, the old one released) once the thread has
-   * been idle this long after synthesizing with it; 0: never (Config.workerIdleReleaseMs).
-   */
-  readonly idleReleaseMs: number;
 }
 
 /**
@@ -96,7 +100,7 @@ export interface SynthesizeOk {
 export interface LoadOk {
   readonly ok: true;
   readonly loadMs: number;
-  /** A ping's answer: sessions this thread has renewed after being idle (WorkerData.idleReleaseMs). */
+  /** A ping's or a renew task's answer: the sessions this thread has renewed so far. */
   readonly renewals?: number;
 }
 

@@ -59,8 +59,12 @@ export class Scheduler {
   private completed = 0;
   private closing = false;
   private lastRealtimeAtMs = Number.NEGATIVE_INFINITY;
+  /** A worker is in upkeep (maintain): at most one at a time. */
+  private maintaining = false;
   /** Told about each job as it starts (metrics: queue delay, lateness). */
   onDispatch: ((info: DispatchInfo) => void) | undefined;
+  /** Told, with its worker, each time a job has ended (engine/idle-renewer.ts). */
+  afterJob: ((worker: number) => void) | undefined;
 
   constructor(options: SchedulerOptions) {
     if (!Number.isInteger(options.workers) || options.workers < 1)
@@ -161,6 +165,28 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Runs `task` (upkeep, such as renewing the worker's sessions) on `worker` now, if it is free, no
+   * job waits and no other worker is in upkeep; false when it did not run. The worker counts as
+   * busy until the task settles, so jobs that arrive meanwhile go to the other workers, and one
+   * worker at a time is all upkeep takes.
+   */
+  maintain(worker: number, task: () => Promise<unknown>): boolean {
+    const w = this.workers[worker];
+    if (!w || w.busy || this.closing || this.maintaining || this.queue.length > 0) return false;
+    this.maintaining = true;
+    w.busy = true;
+    Promise.resolve()
+      .then(task)
+      .catch(() => w.warm.clear()) // only a thread's death rejects: its replacement is cold
+      .finally(() => {
+        w.busy = false;
+        this.maintaining = false;
+        this.pump();
+      });
+    return true;
+  }
+
   get idle(): boolean {
     return this.queue.length === 0 && this.workers.every((w) => !w.busy);
   }
@@ -220,6 +246,7 @@ export class Scheduler {
         worker.running = undefined;
         this.completed++;
         this.pump();
+        this.afterJob?.(worker.id);
       });
   }
 

@@ -42,7 +42,6 @@ export function wireEngine(w: EngineWiring) {
     workers: config.workers,
     faultInjection: w.faultInjection,
     cpuMemArena: config.cpuMemArena,
-    idleReleaseMs: config.workerIdleReleaseMs,
   });
   const metrics = new Metrics({
     queueDepth: () => engine.stats().queued,
@@ -50,12 +49,14 @@ export function wireEngine(w: EngineWiring) {
     workers: () => pool.size,
     liveSessions: w.liveSessions,
     modelLoadTimes: () => engine.modelLoadTimes(),
+    sessionRenewals: () => engine.sessionRenewals(),
     cache: () => engine.cacheStats(),
   });
   const engine = new PoolEngine({
     pool,
     resolveModel: (id) => store.resolve(id),
     threadsPerWorker: config.threadsPerWorker,
+    idleRenewMs: config.workerIdleReleaseMs,
     maxQueued: config.maxQueue,
     oneshotSlackMs: config.oneshotSlackMs,
     cacheBytes: config.synthCacheBytes,

@@ -10,6 +10,8 @@ export interface MetricsSources {
   workers(): number;
   liveSessions(): number;
   modelLoadTimes(): Record<string, number>;
+  /** Sessions the workers have renewed after resting (absent: no such metric). */
+  sessionRenewals?(): number;
   /** The synthesis cache's counts (absent: no cache metrics). */
   cache?(): CacheStats;
 }
@@ -243,6 +245,17 @@ function registerSourceGauges(sources: MetricsSources, registers: Registry[]): v
       this.set(sources.liveSessions());
     },
   });
+  const renewals = sources.sessionRenewals;
+  if (renewals)
+    new Counter({
+      name: 'kittentts_worker_session_renewals_total',
+      help: 'Worker sessions loaded again after the worker rested, giving back what its arena grew to.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(renewals());
+      },
+    });
   new Gauge({
     name: 'kittentts_model_load_seconds',
     help: 'Seconds the first load of each model took (download + session creation).',

@@ -71,6 +71,7 @@ function defaultAnswer(task: WorkerTask): WorkerResult {
     case 'load':
       return { ok: true, loadMs: 250 };
     case 'ping':
+    case 'renew':
       return { ok: true, loadMs: 0 };
     case 'phonemize':
       return { ok: true, chunks: [] };

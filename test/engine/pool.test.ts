@@ -196,7 +196,7 @@ describe('WorkerPool', () => {
       Promise.all(
         [0, 1].map(async (w) => (await run<WhoAmI>(pool, w, { kind: 'whoami' })).workerData),
       );
-    const arena = { cpuMemArena: true, idleReleaseMs: 0 };
+    const arena = { cpuMemArena: true };
     expect(await data(plain)).toEqual([
       { faultInjection: false, ...arena },
       { faultInjection: false, ...arena },
@@ -213,8 +213,8 @@ describe('WorkerPool', () => {
       [0, 1].map(async (w) => (await run<WhoAmI>(pool, w, { kind: 'whoami' })).workerData),
     );
     expect(data).toEqual([
-      { faultInjection: false, cpuMemArena: false, idleReleaseMs: 0 },
-      { faultInjection: false, cpuMemArena: false, idleReleaseMs: 0 },
+      { faultInjection: false, cpuMemArena: false },
+      { faultInjection: false, cpuMemArena: false },
     ]);
   });
 

@@ -1,0 +1,127 @@
+// A rested worker renews its sessions through the scheduler's upkeep slot: it counts as busy
+// meanwhile, so a chunk that arrives goes to another free worker, one worker renews at a time, and
+// a worker renews once per rest after work. Fake workers, fake timers; counts and order only.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { IdleRenewer } from '../../src/engine/idle-renewer.js';
+import { harness } from '../helpers/fake-scheduler.js';
+
+const IDLE_MS = 30_000;
+
+/** Upkeep that waits until the test ends it. */
+function upkeep() {
+  const calls: Array<{ worker: number; end: () => void }> = [];
+  const renew = (worker: number) =>
+    new Promise<void>((resolve) => calls.push({ worker, end: resolve }));
+  return { calls, renew, workers: () => calls.map((c) => c.worker) };
+}
+
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+
+describe('Scheduler.maintain', () => {
+  it('sends a job that arrives during upkeep to another free worker', async () => {
+    const h = harness({ workers: 2 });
+    const u = upkeep();
+    expect(h.scheduler.maintain(0, () => u.renew(0))).toBe(true);
+    await settle();
+    void h.submit('chunk', { deadline: 1 });
+    expect(h.started.map((s) => [s.name, s.worker])).toEqual([['chunk', 1]]);
+  });
+
+  it('holds a job for the only worker until its upkeep ends', async () => {
+    const h = harness({ workers: 1 });
+    const u = upkeep();
+    h.scheduler.maintain(0, () => u.renew(0));
+    await settle();
+    void h.submit('chunk', { deadline: 1 });
+    expect(h.names()).toEqual([]);
+    u.calls[0]!.end();
+    await settle();
+    expect(h.names()).toEqual(['chunk']);
+  });
+
+  it('refuses upkeep on a busy worker, while a job waits, or while another worker is in upkeep', async () => {
+    const h = harness({ workers: 2 });
+    const u = upkeep();
+    void h.submit('a', { deadline: 1 });
+    expect(h.scheduler.maintain(0, () => u.renew(0))).toBe(false);
+    void h.submit('b', { deadline: 2 });
+    void h.submit('c', { deadline: 3 });
+    expect(h.scheduler.maintain(1, () => u.renew(1))).toBe(false);
+    await h.finish('a');
+    await h.finish('b');
+    await h.finish('c');
+    expect(h.scheduler.maintain(0, () => u.renew(0))).toBe(true);
+    expect(h.scheduler.maintain(1, () => u.renew(1))).toBe(false);
+    await settle();
+    expect(u.workers()).toEqual([0]);
+  });
+});
+
+describe('IdleRenewer', () => {
+  // Only the timers the renewer uses: the harness settles promises with setImmediate.
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
+  afterEach(() => vi.useRealTimers());
+
+  it('renews a worker once it has rested for the period after a job, and once only', async () => {
+    const h = harness({ workers: 1 });
+    const u = upkeep();
+    new IdleRenewer(h.scheduler, u.renew, IDLE_MS);
+    void h.submit('a', { deadline: 1 });
+    await h.finish('a');
+    await vi.advanceTimersByTimeAsync(IDLE_MS - 1);
+    expect(u.workers()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(u.workers()).toEqual([0]);
+    u.calls[0]!.end();
+    await vi.advanceTimersByTimeAsync(IDLE_MS * 3);
+    expect(u.workers()).toEqual([0]);
+  });
+
+  it('puts a renewal off while the worker keeps working', async () => {
+    const h = harness({ workers: 1 });
+    const u = upkeep();
+    new IdleRenewer(h.scheduler, u.renew, IDLE_MS);
+    for (const name of ['a', 'b', 'c']) {
+      void h.submit(name, { deadline: 1 });
+      await vi.advanceTimersByTimeAsync(IDLE_MS / 2);
+      await h.finish(name);
+    }
+    expect(u.workers()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(IDLE_MS);
+    expect(u.workers()).toEqual([0]);
+  });
+
+  it('renews one worker at a time when several rest at once', async () => {
+    const h = harness({ workers: 2 });
+    const u = upkeep();
+    new IdleRenewer(h.scheduler, u.renew, IDLE_MS);
+    void h.submit('a', { deadline: 1 });
+    void h.submit('b', { deadline: 1 });
+    await h.finish('a');
+    await h.finish('b');
+    await vi.advanceTimersByTimeAsync(IDLE_MS);
+    expect(u.workers()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(IDLE_MS);
+    expect(u.workers()).toHaveLength(1);
+    u.calls[0]!.end();
+    await vi.advanceTimersByTimeAsync(IDLE_MS);
+    expect(u.workers().sort()).toEqual([0, 1]);
+  });
+
+  it('never renews when the period is 0, nor once closed', async () => {
+    const off = harness({ workers: 1 });
+    const u = upkeep();
+    new IdleRenewer(off.scheduler, u.renew, 0);
+    void off.submit('a', { deadline: 1 });
+    await off.finish('a');
+    const h = harness({ workers: 1 });
+    const renewer = new IdleRenewer(h.scheduler, u.renew, IDLE_MS);
+    void h.submit('b', { deadline: 1 });
+    await h.finish('b');
+    renewer.close();
+    await vi.advanceTimersByTimeAsync(IDLE_MS * 3);
+    expect(u.calls).toEqual([]);
+  });
+});
