@@ -6,8 +6,9 @@ import { allocatorHint, glibcRuntime } from './ops/allocator-hint.js';
 
 export async function runServer(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
-  const gateway = await startGateway(config, { log });
+  // Before anything listens: the report behind glibcRuntime() looks up every open socket's peer.
   const hint = allocatorHint(config.allocator, glibcRuntime(), config.workerIdleReleaseMs);
+  const gateway = await startGateway(config, { log });
   if (hint !== null) log.warn(hint);
   process.stderr.write(`KittenTTS gateway listening on ${gateway.url}\n`);
   if (gateway.wyomingPort !== undefined)

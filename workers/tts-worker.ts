@@ -133,9 +133,16 @@ export default async function handle(task: WorkerTask): Promise<WorkerResult> {
   switch (task.kind) {
     case 'ping':
       return { ok: true, loadMs: 0, renewals: renewal.renewals };
-    case 'renew':
+    case 'renew': {
+      const before = renewal.renewals;
       await renewal.renewRan();
-      return { ok: true, loadMs: 0, renewals: renewal.renewals };
+      return {
+        ok: true,
+        loadMs: 0,
+        renewals: renewal.renewals,
+        renewed: renewal.renewals - before,
+      };
+    }
     case 'phonemize':
       return await phonemizeText(task);
     case 'chunk': {

@@ -41,10 +41,12 @@ export function edfPolicy(options: EdfPolicyOptions = {}): SchedulingPolicy {
       const n = context.workers.length;
       const reserved = Math.min(n - 1, options.reservedWorkers ?? (n >= 2 ? 1 : 0));
       const live = context.now - context.lastRealtimeAtMs <= windowMs;
-      const oneshotsRunning = context.workers.filter(
-        (w) => w.running?.job.kind === 'oneshot',
+      // A worker in upkeep (a session renewal) is as unavailable to real-time chunks as one running
+      // a one-shot: together they may not take the reserved workers.
+      const held = context.workers.filter(
+        (w) => w.running?.job.kind === 'oneshot' || w.upkeep !== undefined,
       ).length;
-      const oneshotRunnable = !live || oneshotsRunning < n - reserved;
+      const oneshotRunnable = !live || held < n - reserved;
       let best: QueuedJob | undefined;
       let bestKey: [number, number, number] = [Infinity, 1, Infinity];
       for (const job of queue) {

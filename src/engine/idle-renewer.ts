@@ -8,10 +8,14 @@ import type { Scheduler } from './scheduler.js';
 
 /** How soon a worker whose renewal was put off (another worker renewing, jobs waiting) tries again. */
 const RETRY_MS = 1000;
+/** What a renewal is expected to take until one has been timed (nano: 0.6–1 s of one core). */
+const FIRST_ESTIMATE_MS = 1000;
 
 export class IdleRenewer {
   private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
   private closed = false;
+  /** How long the last renewal took, for the scheduler's backlog while the next one runs. */
+  private estMs = FIRST_ESTIMATE_MS;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -39,8 +43,15 @@ export class IdleRenewer {
 
   private fire(worker: number): void {
     this.timers.delete(worker);
+    if (!this.scheduler.accepting) return; // the engine is shutting down
     // Put off while the worker works (its job's end arms it again) or while upkeep or jobs wait.
-    if (!this.scheduler.maintain(worker, () => this.renew(worker)))
+    if (!this.scheduler.maintain(worker, () => this.timed(worker), this.estMs))
       this.arm(worker, Math.min(this.idleMs, RETRY_MS));
+  }
+
+  private async timed(worker: number): Promise<void> {
+    const t0 = performance.now();
+    await this.renew(worker);
+    this.estMs = performance.now() - t0;
   }
 }

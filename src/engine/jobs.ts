@@ -32,4 +32,6 @@ export interface WorkerView {
   readonly warm: ReadonlySet<string>;
   /** The running job, if any, and when it started. */
   readonly running: { readonly job: QueuedJob; readonly startedAtMs: number } | undefined;
+  /** Upkeep under way (Scheduler.maintain): when it started and how long it is expected to take. */
+  readonly upkeep: { readonly startedAtMs: number; readonly estMs: number } | undefined;
 }

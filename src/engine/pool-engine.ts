@@ -72,7 +72,7 @@ export class PoolEngine implements Engine {
   private readonly models: ModelLoads;
   private readonly workers: ChunkWorkers;
   private readonly renewer: IdleRenewer;
-  private readonly renewals = { total: 0, byWorker: [] as number[] };
+  private renewals = 0;
 
   constructor(private readonly options: PoolEngineOptions) {
     this.models = new ModelLoads(options.resolveModel);
@@ -85,7 +85,7 @@ export class PoolEngine implements Engine {
     const { pool, threadsPerWorker, onChunk } = options;
     this.renewer = new IdleRenewer(
       this.scheduler,
-      async (worker) => this.countRenewals(worker, await pool.run(worker, { kind: 'renew' })),
+      async (worker) => this.countRenewals(await pool.run(worker, { kind: 'renew' })),
       options.idleRenewMs ?? 0,
     );
     this.workers = {
@@ -120,17 +120,12 @@ export class PoolEngine implements Engine {
 
   /** Sessions the workers have renewed after resting (engine/idle-renewer.ts). */
   sessionRenewals(): number {
-    return this.renewals.total;
+    return this.renewals;
   }
 
-  /** Adds what a renew task's answer says the thread renewed since its last answer. */
-  private countRenewals(worker: number, result: WorkerResult): void {
-    if (!result.ok || !('renewals' in result)) return;
-    const now = result.renewals ?? 0;
-    const before = this.renewals.byWorker[worker] ?? 0;
-    // A replaced thread starts counting from 0 again.
-    this.renewals.total += now >= before ? now - before : now;
-    this.renewals.byWorker[worker] = now;
+  /** Adds the sessions a renew task says it renewed. */
+  private countRenewals(result: WorkerResult): void {
+    if (result.ok && 'renewed' in result) this.renewals += result.renewed ?? 0;
   }
 
   /** Seconds the first successful load of each model took (download + session creation). */
@@ -226,6 +221,7 @@ export class PoolEngine implements Engine {
    * does a wait for a model's files (a download), so every such request gets a complete 503.
    */
   dropQueued(): void {
+    this.renewer.close();
     this.scheduler.dropQueued();
     this.models.drop();
   }

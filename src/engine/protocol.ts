@@ -102,6 +102,8 @@ export interface LoadOk {
   readonly loadMs: number;
   /** A ping's or a renew task's answer: the sessions this thread has renewed so far. */
   readonly renewals?: number;
+  /** A renew task's answer: the sessions this task renewed. */
+  readonly renewed?: number;
 }
 
 export interface TaskFailure {

@@ -33,6 +33,7 @@ interface WorkerState {
   busy: boolean;
   readonly warm: Set<string>;
   running: { job: QueuedJob; startedAtMs: number } | undefined;
+  upkeep: { startedAtMs: number; estMs: number } | undefined;
 }
 
 export interface SchedulerStats {
@@ -74,6 +75,7 @@ export class Scheduler {
       busy: false,
       warm: new Set<string>(),
       running: undefined,
+      upkeep: undefined,
     }));
     this.maxQueued = options.maxQueued ?? 64;
     this.policy = options.policy ?? EDF_POLICY;
@@ -106,8 +108,10 @@ export class Scheduler {
   backlogMs(deadlineMs: number): number {
     const now = this.now();
     let ms = 0;
-    for (const w of this.workers)
+    for (const w of this.workers) {
       if (w.running) ms += Math.max(0, w.running.job.estCostMs - (now - w.running.startedAtMs));
+      if (w.upkeep) ms += Math.max(0, w.upkeep.estMs - (now - w.upkeep.startedAtMs));
+    }
     for (const job of this.queue)
       if (job.kind === 'realtime' && job.deadlineMs() <= deadlineMs) ms += job.estCostMs;
     return ms / this.workers.length;
@@ -168,23 +172,30 @@ export class Scheduler {
   /**
    * Runs `task` (upkeep, such as renewing the worker's sessions) on `worker` now, if it is free, no
    * job waits and no other worker is in upkeep; false when it did not run. The worker counts as
-   * busy until the task settles, so jobs that arrive meanwhile go to the other workers, and one
-   * worker at a time is all upkeep takes.
+   * busy until the task settles (for `estMs`, in the backlog), so jobs that arrive meanwhile go to
+   * the other workers, and one worker at a time is all upkeep takes.
    */
-  maintain(worker: number, task: () => Promise<unknown>): boolean {
+  maintain(worker: number, task: () => Promise<unknown>, estMs = 0): boolean {
     const w = this.workers[worker];
     if (!w || w.busy || this.closing || this.maintaining || this.queue.length > 0) return false;
     this.maintaining = true;
     w.busy = true;
+    w.upkeep = { startedAtMs: this.now(), estMs };
     Promise.resolve()
       .then(task)
       .catch(() => w.warm.clear()) // only a thread's death rejects: its replacement is cold
       .finally(() => {
         w.busy = false;
+        w.upkeep = undefined;
         this.maintaining = false;
         this.pump();
       });
     return true;
+  }
+
+  /** False once stopAccepting or dropQueued has been called. */
+  get accepting(): boolean {
+    return !this.closing;
   }
 
   get idle(): boolean {

@@ -30,6 +30,11 @@ export function allocatorHint(
 
 /** The glibc this process runs on, or undefined (another libc, another platform). */
 export function glibcRuntime(): string | undefined {
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } };
-  return report?.header?.glibcVersionRuntime;
+  const report = process.report;
+  if (!report) return undefined;
+  // The report resolves every open socket's peer unless told not to (a slow DNS would stall);
+  // Node 20's typings predate the switch.
+  (report as { excludeNetwork?: boolean }).excludeNetwork = true;
+  const header = (report.getReport() as { header?: { glibcVersionRuntime?: string } }).header;
+  return header?.glibcVersionRuntime;
 }

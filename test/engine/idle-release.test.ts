@@ -101,19 +101,4 @@ describe('a rested worker in a gateway', () => {
       await gw.cleanup();
     }
   });
-
-  it('never renews when the setting is 0', async () => {
-    const gw = await startTestGateway({
-      KITTENTTS_WORKERS: '1',
-      KITTENTTS_WORKER_IDLE_RELEASE_MS: '0',
-      KITTENTTS_METRICS_PUBLIC: '1',
-    });
-    try {
-      await generate(gw);
-      await generate(gw);
-      expect(await scrape(gw)).toBe(0);
-    } finally {
-      await gw.cleanup();
-    }
-  });
 });

@@ -41,21 +41,56 @@ describe('Scheduler.maintain', () => {
     expect(h.names()).toEqual(['chunk']);
   });
 
-  it('refuses upkeep on a busy worker, while a job waits, or while another worker is in upkeep', async () => {
+  it('refuses upkeep on a busy worker or while another worker is in upkeep', async () => {
     const h = harness({ workers: 2 });
     const u = upkeep();
     void h.submit('a', { deadline: 1 });
     expect(h.scheduler.maintain(0, () => u.renew(0))).toBe(false);
-    void h.submit('b', { deadline: 2 });
-    void h.submit('c', { deadline: 3 });
-    expect(h.scheduler.maintain(1, () => u.renew(1))).toBe(false);
     await h.finish('a');
-    await h.finish('b');
-    await h.finish('c');
     expect(h.scheduler.maintain(0, () => u.renew(0))).toBe(true);
     expect(h.scheduler.maintain(1, () => u.renew(1))).toBe(false);
     await settle();
     expect(u.workers()).toEqual([0]);
+  });
+
+  it('refuses upkeep on a free worker while a job waits for it', async () => {
+    // Three workers, a live session: one-shots may hold two, so the third one-shot waits while
+    // the worker the real-time chunk left is free.
+    const h = harness({ workers: 3 });
+    const u = upkeep();
+    void h.submit('r', { deadline: 1 });
+    void h.submit('o1', { kind: 'oneshot', deadline: 2 });
+    void h.submit('o2', { kind: 'oneshot', deadline: 3 });
+    await h.finish('r');
+    void h.submit('o3', { kind: 'oneshot', deadline: 4 });
+    expect(h.names()).toEqual(['r', 'o1', 'o2']);
+    expect(h.scheduler.maintain(0, () => u.renew(0))).toBe(false);
+    expect(u.calls).toEqual([]);
+  });
+
+  it('keeps a worker in upkeep from one-shots, as if it ran one, while a session is live', async () => {
+    const h = harness({ workers: 2 });
+    const u = upkeep();
+    void h.submit('r0', { deadline: 1 });
+    await h.finish('r0');
+    h.scheduler.maintain(0, () => u.renew(0));
+    await settle();
+    void h.submit('one-shot', { kind: 'oneshot', deadline: 2 });
+    void h.submit('r1', { deadline: 3 });
+    expect(h.started.slice(1).map((s) => [s.name, s.worker])).toEqual([['r1', 1]]);
+  });
+
+  it('counts upkeep in the backlog and as work the engine waits for before it stops', async () => {
+    const h = harness({ workers: 2 });
+    const u = upkeep();
+    h.scheduler.maintain(0, () => u.renew(0), 800);
+    await settle();
+    expect(h.scheduler.backlogMs(0)).toBe(400);
+    expect(h.scheduler.idle).toBe(false);
+    u.calls[0]!.end();
+    await settle();
+    expect(h.scheduler.idle).toBe(true);
+    expect(h.scheduler.backlogMs(0)).toBe(0);
   });
 });
 
@@ -108,6 +143,18 @@ describe('IdleRenewer', () => {
     u.calls[0]!.end();
     await vi.advanceTimersByTimeAsync(IDLE_MS);
     expect(u.workers().sort()).toEqual([0, 1]);
+  });
+
+  it('stops arming once the scheduler stops accepting work', async () => {
+    const h = harness({ workers: 1 });
+    const u = upkeep();
+    new IdleRenewer(h.scheduler, u.renew, IDLE_MS);
+    void h.submit('a', { deadline: 1 });
+    await h.finish('a');
+    h.scheduler.dropQueued();
+    await vi.advanceTimersByTimeAsync(IDLE_MS * 3);
+    expect(u.calls).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('never renews when the period is 0, nor once closed', async () => {
