@@ -14,9 +14,10 @@
 // Beside RSS, the child's own account (process.memoryUsage) 60 s later: V8's heap, and the memory
 // held outside it (Buffers, ArrayBuffers) that only a full GC frees once unreferenced.
 // Targets: peak extra RSS ≤ 1.5 × the answer's PCM16 + 64 MB; 60 s later ≤ +64 MB over before.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { procStatus } from './lib/proc-status.js';
 import { table, writeResult, type Target } from './lib/results.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
 import { gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js';
@@ -32,11 +33,6 @@ const FLUSH = 'word '.repeat(3800);
 const OPENAI = 'word '.repeat(819);
 const TINY_DIR = path.resolve('.standin', 'tiny');
 const TUNED = { MALLOC_MMAP_THRESHOLD_: '131072', KITTENTTS_CPU_ARENA: 'off' };
-
-function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1]) * 1024;
-}
 
 /** A door's answer: the bytes read, and the PCM16 bytes of audio it carried (when it says). */
 interface Answer {

@@ -10,11 +10,12 @@
 // - Memory per cached audio-second: the cache's own bytes, and the process RSS growth, after
 //   caching a few hundred distinct sentences.
 // `tsx bench/synthesis-cache.ts [--seconds N] [--levels 1,2,4,6]`
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runConversation, type TurnRecord } from './lib/conversation.js';
+import { procStatus } from './lib/proc-status.js';
 import { table, writeResult, type Target } from './lib/results.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
 import { ensureNano, gatewayEnv, MODEL_ID, VOICE } from './lib/standin-model.js';
@@ -176,18 +177,13 @@ async function onTheWire(server: ServerProcess, tries: number): Promise<number[]
   return ms;
 }
 
-function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
-}
-
 /** Caches `n` distinct sentences; returns cache bytes and RSS growth per cached audio-second. */
 async function memoryPerAudioSecond(server: ServerProcess, n: number) {
   type Stats = { synthesis_cache: { size_mb: number; entries: number } };
   const cacheNow = async () =>
     (await fetchJson<Stats>(`${server.url}/api/stats`)).body.synthesis_cache;
   const cacheBefore = await cacheNow();
-  const rssBefore = rssOf(server.pid);
+  const rssBefore = procStatus(server.pid);
   let audioS = 0;
   for (let i = 0; i < n; i += 4) {
     const batch = Array.from({ length: Math.min(4, n - i) }, (_, k) =>
@@ -208,7 +204,7 @@ async function memoryPerAudioSecond(server: ServerProcess, n: number) {
     audioS,
     entries: cacheAfter.entries - cacheBefore.entries,
     cacheKBPerS: ((cacheAfter.size_mb - cacheBefore.size_mb) * 1e6) / 1024 / audioS,
-    rssKBPerS: (rssOf(server.pid) - rssBefore) / 1024 / audioS,
+    rssKBPerS: (procStatus(server.pid) - rssBefore) / 1024 / audioS,
   };
 }
 

@@ -2,7 +2,7 @@
 // environment it is given in place of this one's (so glibc reads the given GLIBC_TUNABLES, or none,
 // at start). Its URL comes from the line it prints once listening.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { procStatus } from './proc-status.js';
 
 export interface DistGateway {
   readonly url: string;
@@ -36,8 +36,7 @@ export async function startDistGateway(env: Record<string, string>): Promise<Dis
   return {
     url,
     pid,
-    rss: () =>
-      Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024,
+    rss: () => procStatus(pid),
     async stop() {
       child.kill('SIGTERM');
       await exited;

@@ -2,8 +2,8 @@
 // threads, each with one onnxruntime session under the given memory options, synthesize one text
 // of each length in turn (all threads at once); the process's RSS is read after each length, then
 // after the threads re-create their sessions (as after an idle release), then after a short run.
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { procStatus } from './proc-status.js';
 import type { ThreadOptions } from './worker-memory-thread.js';
 
 export interface ProbeSpec {
@@ -27,10 +27,7 @@ export interface ProbeReport {
 
 const TSX_API = import.meta.resolve('tsx/esm/api');
 
-function rss(): number {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) * 1024;
-}
+const rss = () => procStatus('self');
 
 const spec = JSON.parse(process.argv[2]!) as ProbeSpec;
 const entry = new URL('./worker-memory-thread.ts', import.meta.url).href;
