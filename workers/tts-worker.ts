@@ -134,14 +134,8 @@ export default async function handle(task: WorkerTask): Promise<WorkerResult> {
     case 'ping':
       return { ok: true, loadMs: 0, renewals: renewal.renewals };
     case 'renew': {
-      const before = renewal.renewals;
-      await renewal.renewRan();
-      return {
-        ok: true,
-        loadMs: 0,
-        renewals: renewal.renewals,
-        renewed: renewal.renewals - before,
-      };
+      const renewed = await renewal.renewRan();
+      return { ok: true, loadMs: 0, renewals: renewal.renewals, renewed };
     }
     case 'phonemize':
       return await phonemizeText(task);

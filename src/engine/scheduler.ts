@@ -60,8 +60,6 @@ export class Scheduler {
   private completed = 0;
   private closing = false;
   private lastRealtimeAtMs = Number.NEGATIVE_INFINITY;
-  /** A worker is in upkeep (maintain): at most one at a time. */
-  private maintaining = false;
   /** Told about each job as it starts (metrics: queue delay, lateness). */
   onDispatch: ((info: DispatchInfo) => void) | undefined;
   /** Told, with its worker, each time a job has ended (engine/idle-renewer.ts). */
@@ -177,8 +175,8 @@ export class Scheduler {
    */
   maintain(worker: number, task: () => Promise<unknown>, estMs = 0): boolean {
     const w = this.workers[worker];
-    if (!w || w.busy || this.closing || this.maintaining || this.queue.length > 0) return false;
-    this.maintaining = true;
+    if (!w || w.busy || this.closing || this.queue.length > 0) return false;
+    if (this.workers.some((other) => other.upkeep)) return false;
     w.busy = true;
     w.upkeep = { startedAtMs: this.now(), estMs };
     Promise.resolve()
@@ -187,7 +185,6 @@ export class Scheduler {
       .finally(() => {
         w.busy = false;
         w.upkeep = undefined;
-        this.maintaining = false;
         this.pump();
       });
     return true;

@@ -14,8 +14,12 @@ export class SessionRenewal {
     this.ran.add(key);
   }
 
-  /** Renews every model that ran since the last renewal; one whose load fails is tried again next time. */
-  async renewRan(): Promise<void> {
+  /**
+   * Renews every model that ran since the last renewal; one whose load fails is tried again next
+   * time. Resolves with how many were renewed.
+   */
+  async renewRan(): Promise<number> {
+    const before = this.renewals;
     const keys = [...this.ran];
     this.ran.clear();
     for (const key of keys) {
@@ -27,5 +31,6 @@ export class SessionRenewal {
         this.ran.add(key);
       }
     }
+    return this.renewals - before;
   }
 }

@@ -15,6 +15,16 @@ function upkeep() {
   return { calls, renew, workers: () => calls.map((c) => c.worker) };
 }
 
+/** One worker's scheduler, a renewer with `idleMs`, and one job run to its end. */
+async function afterOneJob(idleMs = IDLE_MS) {
+  const h = harness({ workers: 1 });
+  const u = upkeep();
+  const renewer = new IdleRenewer(h.scheduler, u.renew, idleMs);
+  void h.submit('a', { deadline: 1 });
+  await h.finish('a');
+  return { h, u, renewer };
+}
+
 const settle = async () => {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 };
@@ -100,11 +110,7 @@ describe('IdleRenewer', () => {
   afterEach(() => vi.useRealTimers());
 
   it('renews a worker once it has rested for the period after a job, and once only', async () => {
-    const h = harness({ workers: 1 });
-    const u = upkeep();
-    new IdleRenewer(h.scheduler, u.renew, IDLE_MS);
-    void h.submit('a', { deadline: 1 });
-    await h.finish('a');
+    const { u } = await afterOneJob();
     await vi.advanceTimersByTimeAsync(IDLE_MS - 1);
     expect(u.workers()).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
@@ -146,11 +152,7 @@ describe('IdleRenewer', () => {
   });
 
   it('stops arming once the scheduler stops accepting work', async () => {
-    const h = harness({ workers: 1 });
-    const u = upkeep();
-    new IdleRenewer(h.scheduler, u.renew, IDLE_MS);
-    void h.submit('a', { deadline: 1 });
-    await h.finish('a');
+    const { h, u } = await afterOneJob();
     h.scheduler.dropQueued();
     await vi.advanceTimersByTimeAsync(IDLE_MS * 3);
     expect(u.calls).toEqual([]);
@@ -158,17 +160,11 @@ describe('IdleRenewer', () => {
   });
 
   it('never renews when the period is 0, nor once closed', async () => {
-    const off = harness({ workers: 1 });
-    const u = upkeep();
-    new IdleRenewer(off.scheduler, u.renew, 0);
-    void off.submit('a', { deadline: 1 });
-    await off.finish('a');
-    const h = harness({ workers: 1 });
-    const renewer = new IdleRenewer(h.scheduler, u.renew, IDLE_MS);
-    void h.submit('b', { deadline: 1 });
-    await h.finish('b');
-    renewer.close();
+    const off = await afterOneJob(0);
+    const closed = await afterOneJob();
+    closed.renewer.close();
     await vi.advanceTimersByTimeAsync(IDLE_MS * 3);
-    expect(u.calls).toEqual([]);
+    expect(off.u.calls).toEqual([]);
+    expect(closed.u.calls).toEqual([]);
   });
 });
