@@ -47,9 +47,6 @@ export interface ChunkOutput extends SynthesisOutput {
 }
 
 export class KittenSynthesizer {
-  /** Runs in flight on the current session (renew() releases the old one after them). */
-  private readonly running = new Set<Promise<unknown>>();
-
   private constructor(
     readonly files: ModelFiles,
     private model: OnnxTtsModel,
@@ -136,9 +133,7 @@ export class KittenSynthesizer {
     const front = await markedFrontendChunk(chunk, phonemizer, rows);
     const t1 = performance.now();
     const style = blendStyleRow(this.voices, voice.mix, front.text);
-    const run = this.model.run(front.inputIds, style, voice.speed);
-    this.running.add(run);
-    const out = await run.finally(() => this.running.delete(run));
+    const out = await this.model.run(front.inputIds, style, voice.speed);
     const t2 = performance.now();
     const samples = trimChunk(out.waveform);
     const { words, wordsError } = await timeWords(front.text, front.phonemes, out.durations, {
@@ -187,17 +182,15 @@ export class KittenSynthesizer {
   }
 
   /**
-   * A new onnxruntime session from the model file in place of the current one, which is released
-   * once the runs in flight on it end: whatever its arena grew to goes back, and this synthesizer
-   * holds what a freshly loaded one does. Runs go on meanwhile; if the load fails nothing changes.
+   * A new onnxruntime session from the model file in place of the current one, which is released:
+   * whatever its arena grew to goes back, and this synthesizer holds what a freshly loaded one does.
+   * Call it with no run in flight (a worker's `renew` task runs alone on its thread); if the load
+   * fails nothing changes.
    */
   async renew(): Promise<void> {
     const fresh = await loadOnnxTtsModel(this.files.modelPath, this.loadOptions);
     const old = this.model;
     this.model = fresh;
-    const inFlight = [...this.running];
-    this.running.clear();
-    await Promise.allSettled(inFlight);
     await old.release();
   }
 
