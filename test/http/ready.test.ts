@@ -27,6 +27,20 @@ async function readyWhen(
   }
 }
 
+/** A POST whose headers `server` has read and whose body never ends (until destroyed). */
+async function heldRequest(url: string, server: http.Server): Promise<http.ClientRequest> {
+  const seen = new Promise<void>((resolve) => server.once('request', () => resolve()));
+  const req = http.request(`${url}/api/generate`, {
+    method: 'POST',
+    agent: false,
+    headers: { 'content-type': 'application/json', 'content-length': '1000' },
+  });
+  req.on('error', () => undefined); // destroyed on purpose
+  req.write('{"text":');
+  await seen;
+  return req;
+}
+
 /** A GET on a given agent (fetch cannot pin a kept-alive socket). */
 function get(url: string, agent: http.Agent, body?: unknown) {
   return new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -97,12 +111,16 @@ describe('GET /api/ready', () => {
       await readyWhen(gw.url, (s) => s === 200);
       const long = get(`${gw.url}/api/generate`, agent, { text: sentences(12) });
       await waitFor(() => gw.engine.stats().busyWorkers > 0, 5000, 'work in flight');
+      // A request whose body is still coming keeps the drain going after `long` ends, so the
+      // kept-alive connection is not closed as idle before the next request reaches it.
+      const held = await heldRequest(gw.url, gw.server);
       const closed = gw.close();
       expect((await long).status).toBe(200);
       // The next request on the kept-alive connection meets the draining server.
       const late = await get(`${gw.url}/api/ready`, agent);
       expect(late.status).toBe(503);
       expect(JSON.parse(late.text)).toHaveProperty('detail');
+      held.destroy();
       await closed;
     } finally {
       agent.destroy();
